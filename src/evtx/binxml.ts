@@ -1,0 +1,286 @@
+/**
+ * BinXML token stream → {@link XmlNode} tree (MS-EVEN6 §2.2.12; libyal EVTX notes
+ * §"Binary XML"). All offsets inside BinXML (names, template definitions) are relative
+ * to the chunk start, so decoding runs against a {@link ChunkContext}.
+ *
+ * Names and templates are cached per chunk by offset: a chunk's first use of a name or
+ * template carries it inline, later uses point back at it.
+ */
+import { EvtxFormatError, u16, u32, utf16 } from './bytes.js';
+import { decodeInlineValue, decodeValue, guidToString } from './values.js';
+import type {
+  XmlAttribute, XmlElement, XmlFragment, XmlNode, XmlTemplate, XmlValue,
+} from './xml-tree.js';
+
+/** Per-chunk decoding state: the chunk's bytes and what has been decoded from them. */
+export interface ChunkContext {
+  /** Bytes holding the chunk. */
+  readonly buf: Uint8Array;
+  /** Offset of the chunk's first byte in `buf`. */
+  readonly base: number;
+  /** Offset one past the chunk's last byte in `buf`. */
+  readonly end: number;
+  readonly names: Map<number, string>;
+  readonly templates: Map<number, XmlTemplate>;
+}
+
+/** Creates the decoding state for the 64 KiB chunk at `base`. */
+export function chunkContext(buf: Uint8Array, base: number, end: number): ChunkContext {
+  return { buf, base, end, names: new Map(), templates: new Map() };
+}
+
+// Token values (the 0x40 bit is "has more data": attributes follow / more values follow).
+const TOK_EOF = 0x00;
+const TOK_OPEN = 0x01;
+const TOK_CLOSE_START = 0x02;
+const TOK_CLOSE_EMPTY = 0x03;
+const TOK_END = 0x04;
+const TOK_VALUE = 0x05;
+const TOK_ATTRIBUTE = 0x06;
+const TOK_CDATA = 0x07;
+const TOK_CHARREF = 0x08;
+const TOK_ENTITYREF = 0x09;
+const TOK_PI_TARGET = 0x0a;
+const TOK_PI_DATA = 0x0b;
+const TOK_TEMPLATE_INSTANCE = 0x0c;
+const TOK_SUBST = 0x0d;
+const TOK_OPTIONAL_SUBST = 0x0e;
+const TOK_FRAGMENT_HEADER = 0x0f;
+
+/** Deepest element nesting accepted; real events nest < 10, fuzzed input can loop. */
+const MAX_DEPTH = 256;
+
+/**
+ * Reads a name structure (u32 next-offset, u16 hash, u16 length, UTF-16 chars, NUL).
+ * When the structure sits at the read position (`rel === pos`), it is inline and the
+ * returned `next` skips past it; otherwise it is a back-reference and `next` is `pos`.
+ */
+function readName(ctx: ChunkContext, rel: number, pos: number): { name: string; next: number } {
+  const posRel = pos - ctx.base;
+  const cached = ctx.names.get(rel);
+  const inline = rel === posRel;
+  let name = cached;
+  let length = 0;
+  const at = ctx.base + rel;
+  if (name === undefined || inline) {
+    if (rel < 0 || at + 8 > ctx.end) throw new EvtxFormatError(`name offset 0x${rel.toString(16)} outside chunk`, posRel);
+    const chars = u16(ctx.buf, at + 6);
+    length = 8 + chars * 2 + 2;
+    if (at + length > ctx.end) throw new EvtxFormatError(`name at 0x${rel.toString(16)} of ${chars} chars runs past chunk end`, rel);
+    if (name === undefined) {
+      name = utf16(ctx.buf, at + 8, chars);
+      ctx.names.set(rel, name);
+    }
+  }
+  return { name, next: inline ? pos + length : pos };
+}
+
+/**
+ * Whether the open-start-element token at `pos` carries the 2-byte dependency id
+ * before its data size. Template definitions written by Windows always have it; records
+ * re-serialised without templates (seen in exported samples, e.g. Defender logs) do
+ * not. Both readings are tried: the one whose name offset is the inline position, or
+ * an already-known name, wins; otherwise the standard layout is assumed.
+ */
+function hasDependencyId(ctx: ChunkContext, pos: number, end: number): boolean {
+  const b = ctx.buf;
+  const withRel = pos + 11 <= end ? u32(b, pos + 7) : -1;
+  if (withRel === pos + 11 - ctx.base) return true;
+  const withoutRel = u32(b, pos + 5);
+  if (withoutRel === pos + 9 - ctx.base) return false;
+  if (ctx.names.has(withRel)) return true;
+  if (ctx.names.has(withoutRel)) return false;
+  return true;
+}
+
+/**
+ * Decodes a template definition at chunk-relative `rel`: u32 next-offset, 16-byte GUID
+ * (its first 4 bytes are the template id), u32 data size, then a BinXML fragment.
+ */
+function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; length: number } {
+  const at = ctx.base + rel;
+  if (rel < 0 || at + 24 > ctx.end) throw new EvtxFormatError(`template offset 0x${rel.toString(16)} outside chunk`, rel);
+  const size = u32(ctx.buf, at + 20);
+  if (at + 24 + size > ctx.end) throw new EvtxFormatError(`template at 0x${rel.toString(16)} of ${size} bytes runs past chunk end`, rel);
+  let template = ctx.templates.get(rel);
+  if (template === undefined) {
+    // Register before decoding so a self-referencing (corrupt) template cannot recurse.
+    const nodes: XmlNode[] = [];
+    template = { offset: rel, guid: guidToString(ctx.buf, at + 4), nodes };
+    ctx.templates.set(rel, template);
+    try {
+      nodes.push(...decodeNodes(ctx, at + 24, at + 24 + size, 0).nodes);
+    } catch (e) {
+      ctx.templates.delete(rel);
+      throw e;
+    }
+  }
+  return { template, length: 24 + size };
+}
+
+/**
+ * Decodes a BinXML stream between `start` and `end` (absolute offsets in `ctx.buf`)
+ * until its end-of-stream token. Returns the top-level nodes and where decoding stopped.
+ */
+export function decodeNodes(ctx: ChunkContext, start: number, end: number, depth: number): { nodes: XmlNode[]; pos: number } {
+  if (depth > 8) throw new EvtxFormatError('nested BinXML deeper than 8 levels', start - ctx.base);
+  const b = ctx.buf;
+  const root: XmlNode[] = [];
+  const stack: XmlElement[] = [];
+  let attr: XmlAttribute | null = null;
+  let pos = start;
+  const rel = (): number => pos - ctx.base;
+  const need = (n: number): void => {
+    if (pos + n > end) throw new EvtxFormatError(`BinXML token 0x${b[pos].toString(16)} needs ${n} bytes, ${end - pos} left`, rel());
+  };
+  const append = (node: XmlNode): void => {
+    if (attr !== null) attr.value.push(node);
+    else if (stack.length > 0) stack[stack.length - 1].children.push(node);
+    else root.push(node);
+  };
+
+  while (pos < end) {
+    const token = b[pos];
+    switch (token & 0xbf) {
+      case TOK_EOF:
+        pos++;
+        if (stack.length > 0) throw new EvtxFormatError(`end of BinXML stream with ${stack.length} unclosed element(s)`, rel() - 1);
+        return { nodes: root, pos };
+      case TOK_FRAGMENT_HEADER:
+        need(4);
+        pos += 4;
+        break;
+      case TOK_OPEN: {
+        need(9);
+        if (stack.length >= MAX_DEPTH) throw new EvtxFormatError(`elements nested deeper than ${MAX_DEPTH}`, rel());
+        pos += hasDependencyId(ctx, pos, end) ? 11 : 9;
+        const n = readName(ctx, u32(b, pos - 4), pos);
+        pos = n.next;
+        if (token & 0x40) { need(4); pos += 4; } // attribute list size
+        const el: XmlElement = { kind: 'element', name: n.name, attributes: [], children: [] };
+        attr = null;
+        append(el);
+        stack.push(el);
+        break;
+      }
+      case TOK_ATTRIBUTE: {
+        need(5);
+        const el = stack[stack.length - 1];
+        if (el === undefined) throw new EvtxFormatError('attribute outside an element', rel());
+        const n = readName(ctx, u32(b, pos + 1), pos + 5);
+        pos = n.next;
+        attr = { name: n.name, value: [] };
+        el.attributes.push(attr);
+        break;
+      }
+      case TOK_CLOSE_START:
+        if (stack.length === 0) throw new EvtxFormatError('close-start-element outside an element', rel());
+        attr = null;
+        pos++;
+        break;
+      case TOK_CLOSE_EMPTY:
+      case TOK_END:
+        if (stack.length === 0) throw new EvtxFormatError('end-element without an open element', rel());
+        attr = null;
+        stack.pop();
+        pos++;
+        break;
+      case TOK_VALUE: {
+        need(2);
+        const type = b[pos + 1];
+        const v = decodeInlineValue(b, pos + 2, end, type);
+        pos += 2 + v.length;
+        append(typeof v.value === 'string' ? { kind: 'text', text: v.value, cdata: false } : { kind: 'literal', type, value: v.value });
+        break;
+      }
+      case TOK_CDATA: {
+        need(3);
+        const chars = u16(b, pos + 1);
+        need(3 + chars * 2);
+        append({ kind: 'text', text: utf16(b, pos + 3, chars), cdata: true });
+        pos += 3 + chars * 2;
+        break;
+      }
+      case TOK_CHARREF:
+        need(3);
+        append({ kind: 'charref', code: u16(b, pos + 1) });
+        pos += 3;
+        break;
+      case TOK_ENTITYREF: {
+        need(5);
+        const n = readName(ctx, u32(b, pos + 1), pos + 5);
+        pos = n.next;
+        append({ kind: 'entityref', name: n.name });
+        break;
+      }
+      case TOK_PI_TARGET: {
+        need(5);
+        const n = readName(ctx, u32(b, pos + 1), pos + 5);
+        pos = n.next;
+        let data = '';
+        if (pos < end && b[pos] === TOK_PI_DATA) {
+          need(3);
+          const chars = u16(b, pos + 1);
+          need(3 + chars * 2);
+          data = utf16(b, pos + 3, chars);
+          pos += 3 + chars * 2;
+        }
+        append({ kind: 'pi', target: n.name, data });
+        break;
+      }
+      case TOK_TEMPLATE_INSTANCE:
+        pos = decodeTemplateInstance(ctx, pos, end, depth, append);
+        break;
+      case TOK_SUBST:
+      case TOK_OPTIONAL_SUBST:
+        need(4);
+        append({ kind: 'subst', index: u16(b, pos + 1), type: b[pos + 3], optional: (token & 0xbf) === TOK_OPTIONAL_SUBST });
+        pos += 4;
+        break;
+      default:
+        throw new EvtxFormatError(`unknown BinXML token 0x${token.toString(16)}`, rel());
+    }
+  }
+  // Streams inside a sized container (template data, nested BinXML) may end without EOF.
+  if (stack.length > 0) throw new EvtxFormatError(`BinXML ended with ${stack.length} unclosed element(s)`, rel());
+  return { nodes: root, pos };
+}
+
+/**
+ * Token 0x0C: u8 unknown, u32 template id, u32 definition offset, [inline definition],
+ * u32 value count, count × (u16 size, u8 type, u8 0), then the values back to back.
+ */
+function decodeTemplateInstance(
+  ctx: ChunkContext, start: number, end: number, depth: number, append: (n: XmlNode) => void,
+): number {
+  const b = ctx.buf;
+  if (start + 10 > end) throw new EvtxFormatError('template instance header past end of data', start - ctx.base);
+  const defRel = u32(b, start + 6);
+  let pos = start + 10;
+  let template: XmlTemplate;
+  if (defRel === pos - ctx.base) {
+    const t = readTemplate(ctx, defRel);
+    template = t.template;
+    pos += t.length;
+  } else {
+    template = ctx.templates.get(defRel) ?? readTemplate(ctx, defRel).template;
+  }
+  if (pos + 4 > end) throw new EvtxFormatError('template instance value count past end of data', pos - ctx.base);
+  const count = u32(b, pos);
+  pos += 4;
+  if (pos + count * 4 > end) throw new EvtxFormatError(`template instance declares ${count} values, more than the data holds`, pos - ctx.base);
+  const types = new Uint8Array(count);
+  const values: XmlValue[] = new Array(count);
+  let data = pos + count * 4;
+  const nested = (s: number, e: number): XmlFragment => ({ kind: 'fragment', nodes: decodeNodes(ctx, s, e, depth + 1).nodes });
+  for (let i = 0; i < count; i++) {
+    const size = u16(b, pos + i * 4);
+    const type = b[pos + i * 4 + 2];
+    types[i] = type;
+    if (data + size > end) throw new EvtxFormatError(`value ${i} (type 0x${type.toString(16)}, ${size} bytes) runs past end of record`, data - ctx.base);
+    values[i] = decodeValue(b, data, size, type, nested);
+    data += size;
+  }
+  append({ kind: 'instance', template, values, types });
+  return data;
+}

@@ -1,0 +1,98 @@
+/**
+ * Little-endian reads on a byte array, plus the one error type the EVTX reader throws
+ * internally. EVTX is little-endian throughout (MS-EVEN6, libyal's "Windows XML Event
+ * Log (EVTX)" format notes), so these are plain functions over `Uint8Array` + offset:
+ * no cursor object on the hot path.
+ */
+
+/** A structural problem at a byte offset; caught by the chunk decoder and reported. */
+export class EvtxFormatError extends Error {
+  /** Offset of the problem, relative to the start of the chunk (or file, for headers). */
+  readonly offset: number;
+  constructor(message: string, offset: number) {
+    super(message);
+    this.name = 'EvtxFormatError';
+    this.offset = offset;
+  }
+}
+
+/** Reads an unsigned 16-bit integer. */
+export function u16(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8);
+}
+
+/** Reads an unsigned 32-bit integer. */
+export function u32(b: Uint8Array, o: number): number {
+  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
+}
+
+/** Reads a signed 32-bit integer. */
+export function i32(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
+}
+
+/** Reads an unsigned 64-bit integer as a double (exact below 2^53). */
+export function u64n(b: Uint8Array, o: number): number {
+  return u32(b, o + 4) * 0x100000000 + u32(b, o);
+}
+
+/** Reads an unsigned 64-bit integer as a number when exact, else as a bigint. */
+export function u64(b: Uint8Array, o: number): number | bigint {
+  const hi = u32(b, o + 4);
+  const lo = u32(b, o);
+  if (hi < 0x200000) return hi * 0x100000000 + lo;
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** Reads a signed 64-bit integer as a number when exact, else as a bigint. */
+export function i64(b: Uint8Array, o: number): number | bigint {
+  const hi = i32(b, o + 4);
+  const lo = u32(b, o);
+  if (hi >= -0x200000 && hi < 0x200000) return hi * 0x100000000 + lo;
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+const HEX = '0123456789abcdef';
+
+/** Formats 64-bit little-endian bytes as `0x…` lowercase hex without leading zeros. */
+export function hex64(b: Uint8Array, o: number): string {
+  const hi = u32(b, o + 4);
+  const lo = u32(b, o);
+  if (hi === 0) return '0x' + lo.toString(16);
+  return '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
+}
+
+/** Formats bytes as uppercase hex, as Windows renders `Binary` values. */
+export function hexBytes(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const v = b[i];
+    s += HEX[v >> 4] + HEX[v & 15];
+  }
+  return s.toUpperCase();
+}
+
+/**
+ * Decodes UTF-16LE code units. Short strings (most EVTX names and values) are faster
+ * with `String.fromCharCode` than with a TextDecoder round trip.
+ */
+export function utf16(b: Uint8Array, start: number, chars: number): string {
+  if (chars > 24) return Buffer.from(b.buffer, b.byteOffset + start, chars * 2).toString('utf16le');
+  let s = '';
+  for (let i = 0, o = start; i < chars; i++, o += 2) s += String.fromCharCode(b[o] | (b[o + 1] << 8));
+  return s;
+}
+
+/** Decodes a NUL-padded UTF-16LE value of `bytes` bytes, dropping trailing NULs. */
+export function utf16Trimmed(b: Uint8Array, start: number, bytes: number): string {
+  let chars = bytes >> 1;
+  while (chars > 0 && b[start + chars * 2 - 2] === 0 && b[start + chars * 2 - 1] === 0) chars--;
+  return utf16(b, start, chars);
+}
+
+/** Checks an 8-byte ASCII signature such as `ElfFile\0`. */
+export function hasSignature(b: Uint8Array, o: number, sig: string): boolean {
+  if (o + sig.length > b.length) return false;
+  for (let i = 0; i < sig.length; i++) if (b[o + i] !== sig.charCodeAt(i)) return false;
+  return true;
+}

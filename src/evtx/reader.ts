@@ -1,0 +1,122 @@
+/**
+ * Reading whole EVTX files: the header, then every 64 KiB chunk to the end of the
+ * file. The chunk count in the file header is not used as a bound — a dirty file's
+ * header lags the chunks actually written (python-evtx and Windows read to the end
+ * too). Reads go through a fixed-size block buffer, so memory stays bounded whatever
+ * the file size.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { decodeChunk, type ChunkDecodeOptions, type DecodedChunk } from './chunk.js';
+import { CHUNK_SIZE, FILE_HEADER_SIZE, parseFileHeader, type EvtxFileHeader } from './file-header.js';
+
+/** Chunks read per block: 64 × 64 KiB = 4 MiB per read call. */
+const CHUNKS_PER_BLOCK = 64;
+
+/** Number of chunk slots in a file of `size` bytes (a truncated tail counts as one). */
+export function chunkSlots(size: number): number {
+  return size <= FILE_HEADER_SIZE ? 0 : Math.ceil((size - FILE_HEADER_SIZE) / CHUNK_SIZE);
+}
+
+/** Issues for the file header, reported as chunk -1. */
+export function headerChunk(header: EvtxFileHeader): DecodedChunk {
+  return {
+    index: -1,
+    header: null,
+    records: [],
+    issues: header.problems.map((reason) => ({ severity: header.valid ? 'warning' as const : 'error' as const, chunk: -1, offset: 0, reason })),
+  };
+}
+
+/**
+ * Decodes every chunk of an EVTX image held in memory. The first item describes the
+ * file header (index -1, issues only).
+ *
+ * @example
+ * for (const chunk of decodeEvtx(readFileSync('x.evtx'))) for (const r of chunk.records) …
+ */
+export function* decodeEvtx(buf: Uint8Array, options: ChunkDecodeOptions = {}): Generator<DecodedChunk> {
+  const header = parseFileHeader(buf.subarray(0, FILE_HEADER_SIZE));
+  yield headerChunk(header);
+  const slots = chunkSlots(buf.length);
+  for (let i = 0; i < slots; i++) {
+    const base = FILE_HEADER_SIZE + i * CHUNK_SIZE;
+    yield decodeChunk(buf, base, i, base, options);
+  }
+}
+
+/** Reads the file header of an open file. */
+async function readHeader(fh: FileHandle): Promise<EvtxFileHeader> {
+  const head = Buffer.alloc(FILE_HEADER_SIZE);
+  const { bytesRead } = await fh.read(head, 0, FILE_HEADER_SIZE, 0);
+  return parseFileHeader(head.subarray(0, bytesRead));
+}
+
+/** Options for reading a file. */
+export interface EvtxFileReadOptions extends ChunkDecodeOptions {
+  /** First chunk to decode (default 0). */
+  readonly firstChunk?: number;
+  /** Number of chunks to decode (default: to the end of the file). */
+  readonly chunkCount?: number;
+  /** Skip the header item (used by workers that decode a slice of a file). */
+  readonly skipHeader?: boolean;
+}
+
+/**
+ * Streams the chunks of an EVTX file with bounded memory (one 4 MiB block at a time).
+ * The first item (unless `skipHeader`) describes the file header.
+ *
+ * @example
+ * for await (const chunk of readEvtxFile('Security.evtx')) console.log(chunk.records.length);
+ */
+export async function* readEvtxFile(path: string, options: EvtxFileReadOptions = {}): AsyncGenerator<DecodedChunk> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    if (!options.skipHeader) yield headerChunk(await readHeader(fh));
+    const slots = chunkSlots(size);
+    const first = options.firstChunk ?? 0;
+    const last = Math.min(slots, first + (options.chunkCount ?? slots));
+    const block = Buffer.allocUnsafe(CHUNKS_PER_BLOCK * CHUNK_SIZE);
+    for (let i = first; i < last; i += CHUNKS_PER_BLOCK) {
+      const n = Math.min(CHUNKS_PER_BLOCK, last - i);
+      const fileOffset = FILE_HEADER_SIZE + i * CHUNK_SIZE;
+      const { bytesRead } = await fh.read(block, 0, n * CHUNK_SIZE, fileOffset);
+      const view = block.subarray(0, bytesRead);
+      for (let k = 0; k < n && k * CHUNK_SIZE < bytesRead; k++) {
+        yield decodeChunk(view, k * CHUNK_SIZE, i + k, fileOffset + k * CHUNK_SIZE, options);
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Synchronous counterpart of {@link readEvtxFile} for worker threads and benchmarks:
+ * calls `onChunk` for each decoded chunk of the requested range.
+ */
+export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onChunk: (c: DecodedChunk) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(FILE_HEADER_SIZE);
+    const headBytes = readSync(fd, head, 0, FILE_HEADER_SIZE, 0);
+    if (!options.skipHeader) onChunk(headerChunk(parseFileHeader(head.subarray(0, headBytes))));
+    const block = Buffer.allocUnsafe(CHUNKS_PER_BLOCK * CHUNK_SIZE);
+    const first = options.firstChunk ?? 0;
+    const end = options.chunkCount === undefined ? Infinity : first + options.chunkCount;
+    for (let i = first; i < end; i += CHUNKS_PER_BLOCK) {
+      const n = Math.min(CHUNKS_PER_BLOCK, end - i);
+      const fileOffset = FILE_HEADER_SIZE + i * CHUNK_SIZE;
+      const bytesRead = readSync(fd, block, 0, n * CHUNK_SIZE, fileOffset);
+      if (bytesRead === 0) break;
+      const view = block.subarray(0, bytesRead);
+      for (let k = 0; k < n && k * CHUNK_SIZE < bytesRead; k++) {
+        onChunk(decodeChunk(view, k * CHUNK_SIZE, i + k, fileOffset + k * CHUNK_SIZE, options));
+      }
+      if (bytesRead < n * CHUNK_SIZE) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

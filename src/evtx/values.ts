@@ -1,0 +1,183 @@
+/**
+ * BinXML value decoding (MS-EVEN6 §2.2.12 value types; libyal EVTX notes §"Value types").
+ * Values come sized by the template instance's descriptor array, so every decoder here
+ * takes `(bytes, start, size)` and must stay inside that window.
+ */
+import { EvtxFormatError, hex64, hexBytes, i32, i64, u16, u32, u64, utf16Trimmed } from './bytes.js';
+import { ValueType as T, type XmlValue } from './xml-tree.js';
+
+const FILETIME_UNIX_EPOCH_MS = 11644473600000;
+
+/** Fixed sizes of the scalar types, used to split arrays; 0 = variable. */
+const FIXED_SIZE: Record<number, number> = {
+  [T.Int8]: 1, [T.UInt8]: 1, [T.Int16]: 2, [T.UInt16]: 2, [T.Int32]: 4, [T.UInt32]: 4,
+  [T.Int64]: 8, [T.UInt64]: 8, [T.Real32]: 4, [T.Real64]: 8, [T.Bool]: 4, [T.Guid]: 16,
+  [T.FileTime]: 8, [T.SystemTime]: 16, [T.HexInt32]: 4, [T.HexInt64]: 8,
+};
+
+const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+/**
+ * Formats a FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with the full
+ * 7-digit precision Windows writes in event XML (`2019-03-19T23:34:25.2456500Z`).
+ * Exact: the 64-bit tick count is divided in two 32-bit halves so no precision is lost.
+ */
+export function fileTimeToIso(b: Uint8Array, o: number): string {
+  const lo = u32(b, o);
+  const hi = u32(b, o + 4);
+  const t = hi * 65536; // < 2^48, exact
+  const q1 = Math.floor(t / 10000);
+  const r1 = t - q1 * 10000;
+  const rest = r1 * 65536 + lo; // < 2^46
+  const q2 = Math.floor(rest / 10000);
+  const ticks = rest - q2 * 10000; // 100 ns units below the millisecond
+  const ms = q1 * 65536 + q2 - FILETIME_UNIX_EPOCH_MS;
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return `FILETIME(0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`;
+  const iso = d.toISOString(); // yyyy-mm-ddThh:mm:ss.mmmZ (or ±yyyyyy for far dates)
+  return iso.slice(0, -1) + String(ticks).padStart(4, '0') + 'Z';
+}
+
+/** Formats a SYSTEMTIME (8 little-endian u16 fields) as ISO 8601 with milliseconds. */
+export function systemTimeToIso(b: Uint8Array, o: number): string {
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  const year = String(u16(b, o)).padStart(4, '0');
+  return `${year}-${p2(u16(b, o + 2))}-${p2(u16(b, o + 6))}T${p2(u16(b, o + 8))}:${p2(u16(b, o + 10))}:${p2(u16(b, o + 12))}.${String(u16(b, o + 14)).padStart(3, '0')}Z`;
+}
+
+/** Formats a GUID as uppercase `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (no braces). */
+export function guidToString(b: Uint8Array, o: number): string {
+  const h = (n: number, w: number): string => n.toString(16).padStart(w, '0');
+  return (
+    h(u32(b, o), 8) + '-' + h(u16(b, o + 4), 4) + '-' + h(u16(b, o + 6), 4) + '-' +
+    hexBytes(b, o + 8, o + 10) + '-' + hexBytes(b, o + 10, o + 16)
+  ).toUpperCase();
+}
+
+/** Decodes a SID (revision, count, 48-bit big-endian authority, u32 sub-authorities). */
+export function sidToString(b: Uint8Array, o: number, size: number): { sid: string; length: number } {
+  if (size < 8) throw new EvtxFormatError(`SID of ${size} bytes is shorter than its 8-byte header`, o);
+  const count = b[o + 1];
+  const length = 8 + count * 4;
+  if (length > size) throw new EvtxFormatError(`SID claims ${count} sub-authorities but has ${size} bytes`, o);
+  let authority = 0;
+  for (let i = 2; i < 8; i++) authority = authority * 256 + b[o + i];
+  let s = `S-${b[o]}-${authority >= 2 ** 32 ? '0x' + authority.toString(16).toUpperCase().padStart(12, '0') : authority}`;
+  for (let i = 0; i < count; i++) s += '-' + u32(b, o + 8 + i * 4);
+  return { sid: s, length };
+}
+
+/** Decodes one scalar of a fixed-size type at `o`. */
+function scalar(b: Uint8Array, o: number, type: number): XmlValue {
+  switch (type) {
+    case T.Int8: return (b[o] << 24) >> 24;
+    case T.UInt8: return b[o];
+    case T.Int16: return (u16(b, o) << 16) >> 16;
+    case T.UInt16: return u16(b, o);
+    case T.Int32: return i32(b, o);
+    case T.UInt32: return u32(b, o);
+    case T.Int64: return i64(b, o);
+    case T.UInt64: return u64(b, o);
+    case T.Real32: return dv(b).getFloat32(o, true);
+    case T.Real64: return dv(b).getFloat64(o, true);
+    case T.Bool: return u32(b, o) !== 0;
+    case T.Guid: return guidToString(b, o);
+    case T.FileTime: return fileTimeToIso(b, o);
+    case T.SystemTime: return systemTimeToIso(b, o);
+    case T.HexInt32: return '0x' + u32(b, o).toString(16);
+    case T.HexInt64: return hex64(b, o);
+    default: throw new EvtxFormatError(`value type 0x${type.toString(16)} is not a fixed-size type`, o);
+  }
+}
+
+/** Hook for nested BinXML values, which need the chunk context to decode. */
+export type BinXmlDecoder = (start: number, end: number) => XmlValue;
+
+/**
+ * Decodes a value of `type` occupying `size` bytes at `o`. Throws {@link EvtxFormatError}
+ * when the bytes cannot hold the type; the caller turns that into a skipped record.
+ */
+export function decodeValue(b: Uint8Array, o: number, size: number, type: number, binxml: BinXmlDecoder): XmlValue {
+  switch (type) {
+    case T.Null: return null;
+    case T.String: return utf16Trimmed(b, o, size);
+    case T.AnsiString: {
+      let e = o + size;
+      while (e > o && b[e - 1] === 0) e--;
+      return Buffer.from(b.buffer, b.byteOffset + o, e - o).toString('latin1');
+    }
+    case T.Binary: return hexBytes(b, o, o + size);
+    case T.SizeT:
+      if (size === 8) return hex64(b, o);
+      if (size === 4) return '0x' + u32(b, o).toString(16);
+      throw new EvtxFormatError(`size_t of ${size} bytes (expected 4 or 8)`, o);
+    case T.Sid: return sidToString(b, o, size).sid;
+    case T.BinXml: return binxml(o, o + size);
+    case T.EvtXml: return utf16Trimmed(b, o, size);
+    case T.EvtHandle: return hexBytes(b, o, o + size);
+    case T.String | T.Array: return stringArray(b, o, size);
+    case T.AnsiString | T.Array: {
+      const parts = Buffer.from(b.buffer, b.byteOffset + o, size).toString('latin1').split('\0');
+      if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+      return parts;
+    }
+    case T.Sid | T.Array: {
+      const out: XmlValue[] = [];
+      for (let p = o, end = o + size; p < end;) {
+        const { sid, length } = sidToString(b, p, end - p);
+        out.push(sid);
+        p += length;
+      }
+      return out;
+    }
+    case T.Binary | T.Array: return [hexBytes(b, o, o + size)];
+    case T.SizeT | T.Array: {
+      const out: XmlValue[] = [];
+      for (let p = o; p + 8 <= o + size; p += 8) out.push(hex64(b, p));
+      return out;
+    }
+  }
+  const base = type & ~T.Array;
+  const width = FIXED_SIZE[base];
+  if (width === undefined) throw new EvtxFormatError(`unknown value type 0x${type.toString(16)}`, o);
+  if (type & T.Array) {
+    if (size % width !== 0) throw new EvtxFormatError(`array of type 0x${base.toString(16)} has ${size} bytes, not a multiple of ${width}`, o);
+    const out: XmlValue[] = new Array(size / width);
+    for (let i = 0; i < out.length; i++) out[i] = scalar(b, o + i * width, base);
+    return out;
+  }
+  if (size < width) throw new EvtxFormatError(`value of type 0x${type.toString(16)} needs ${width} bytes, has ${size}`, o);
+  return scalar(b, o, type);
+}
+
+/** A string array is NUL-separated UTF-16; a final terminator does not add an element. */
+function stringArray(b: Uint8Array, o: number, size: number): string[] {
+  const out: string[] = [];
+  let start = o;
+  const end = o + (size & ~1);
+  for (let p = o; p < end; p += 2) {
+    if (b[p] === 0 && b[p + 1] === 0) {
+      out.push(utf16Trimmed(b, start, p - start));
+      start = p + 2;
+    }
+  }
+  if (start < end) out.push(utf16Trimmed(b, start, end - start));
+  return out;
+}
+
+/**
+ * Decodes a value token's inline value (token 0x05 outside substitutions): strings are
+ * length-prefixed, fixed types are read at their width. Returns the value and bytes used.
+ */
+export function decodeInlineValue(b: Uint8Array, o: number, end: number, type: number): { value: XmlValue; length: number } {
+  if (type === T.String) {
+    if (o + 2 > end) throw new EvtxFormatError('value token string length past end of data', o);
+    const chars = u16(b, o);
+    if (o + 2 + chars * 2 > end) throw new EvtxFormatError(`value token string of ${chars} chars runs past end of data`, o);
+    return { value: utf16Trimmed(b, o + 2, chars * 2), length: 2 + chars * 2 };
+  }
+  const width = FIXED_SIZE[type];
+  if (width === undefined) throw new EvtxFormatError(`value token of type 0x${type.toString(16)} has no inline form`, o);
+  if (o + width > end) throw new EvtxFormatError('value token past end of data', o);
+  return { value: scalar(b, o, type), length: width };
+}
