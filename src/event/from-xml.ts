@@ -68,12 +68,13 @@ function toEventValue(v: SourceValue | undefined, type: number, inAttribute: boo
 
 /**
  * The content of a node list: a lone substitution keeps its type (numbers stay numbers);
- * anything else is concatenated as text. Empty content is null.
+ * anything else is concatenated as text. No content is null; an empty string stays ''.
  */
 function contentOf(nodes: readonly SourceNode[], scope: Scope, inAttribute: boolean): EventValue {
   let single: EventValue | undefined;
   let text = '';
   let parts = 0;
+  let sawEmpty = false;
   forEachNode(nodes, scope, (n, s) => {
     let piece: EventValue;
     switch (n.kind) {
@@ -84,12 +85,13 @@ function contentOf(nodes: readonly SourceNode[], scope: Scope, inAttribute: bool
       case 'entityref': piece = ENTITIES[n.name] ?? `&${n.name};`; break;
       default: return;
     }
-    if (piece === null || piece === '') return;
+    if (piece === '') { sawEmpty = true; return; }
+    if (piece === null) return;
     parts++;
     single = piece;
     text += Array.isArray(piece) ? piece.join(',') : String(piece);
   });
-  if (parts === 0) return null;
+  if (parts === 0) return sawEmpty ? '' : null;
   return parts === 1 ? single! : text;
 }
 

@@ -1,3 +1,4 @@
 /** The normalized Event model and its builders. Public face of the module. */
 export { emptyEvent, type Event, type EventValue } from './event.js';
 export { eventFromXml, type SourceNode, type SourceValue } from './from-xml.js';
+export { eventToXml, type EventXmlNode } from './to-xml.js';

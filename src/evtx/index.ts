@@ -7,3 +7,7 @@ export { parseFileHeader, CHUNK_SIZE, FILE_HEADER_SIZE, FLAG_DIRTY, FLAG_FULL, t
 export { decodeChunk, type ChunkHeader, type DecodedChunk, type EvtxIssue, type EvtxRecord, type ChunkDecodeOptions } from './chunk.js';
 export { decodeEvtx, readEvtxFile, readEvtxFileSync, chunkSlots, type EvtxFileReadOptions } from './reader.js';
 export { ValueType, type XmlNode, type XmlElement, type XmlValue, type XmlTemplate, type XmlFragment, type XmlTemplateInstance } from './xml-tree.js';
+export { recordToEvtxJson } from './render-json.js';
+export { recordToXml } from './render-xml.js';
+export { decodeFilesParallel, defaultThreads, type ParallelDecodeOptions, type DecodedSlice, type ChunkRenderer } from './parallel.js';
+export { EvtxWriter, EvtxWriteError, type WritableNode } from './writer.js';

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * The `haetae` command: a thin dispatcher over the modules. Each command lives in
+ * `commands/<name>.ts` and exports `usage` and `run(argv) → exit code`.
+ */
+import { UsageError } from './args.js';
+
+interface Command {
+  readonly usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  dump: { summary: 'decode EVTX files to Event JSON lines, Windows XML or evtx_dump JSON', load: () => import('./commands/dump.js') },
+  export: { summary: 'convert events to another format, e.g. write an EVTX file', load: () => import('./commands/export.js') },
+};
+
+const USAGE = `Usage: haetae <command> [options]
+
+Haetae finds attackers in Windows event logs (Sysmon and Security).
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
+
+Run 'haetae <command> --help' for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(pkg.version + '\n');
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`haetae: unknown command '${name}'\n\n${USAGE}\n`);
+    return 2;
+  }
+  const command = await entry.load();
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`haetae ${name}: ${e.message}\nRun 'haetae ${name} --help' for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    process.stderr.write(`haetae: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = 70;
+  },
+);
