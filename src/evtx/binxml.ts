@@ -109,7 +109,7 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
     template = { offset: rel, guid: guidToString(ctx.buf, at + 4), nodes };
     ctx.templates.set(rel, template);
     try {
-      nodes.push(...decodeNodes(ctx, at + 24, at + 24 + size, 0).nodes);
+      nodes.push(...decodeNodes(ctx, at + 24, at + 24 + size, 0, true).nodes);
     } catch (e) {
       ctx.templates.delete(rel);
       throw e;
@@ -121,8 +121,10 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
 /**
  * Decodes a BinXML stream between `start` and `end` (absolute offsets in `ctx.buf`)
  * until its end-of-stream token. Returns the top-level nodes and where decoding stopped.
+ * `inTemplate` marks a template definition, where substitutions are legal and
+ * template instances are not.
  */
-export function decodeNodes(ctx: ChunkContext, start: number, end: number, depth: number): { nodes: XmlNode[]; pos: number } {
+export function decodeNodes(ctx: ChunkContext, start: number, end: number, depth: number, inTemplate = false): { nodes: XmlNode[]; pos: number } {
   if (depth > 8) throw new EvtxFormatError('nested BinXML deeper than 8 levels', start - ctx.base);
   const b = ctx.buf;
   const root: XmlNode[] = [];
@@ -229,6 +231,9 @@ export function decodeNodes(ctx: ChunkContext, start: number, end: number, depth
         break;
       }
       case TOK_TEMPLATE_INSTANCE:
+        // Windows never nests instances in a template definition; refusing them keeps a
+        // crafted chunk from building self-referencing or exponentially expanding trees.
+        if (inTemplate) throw new EvtxFormatError('template instance inside a template definition', rel());
         pos = decodeTemplateInstance(ctx, pos, end, depth, append);
         break;
       case TOK_SUBST:

@@ -6,7 +6,7 @@
  * the file size.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { decodeChunk, type ChunkDecodeOptions, type DecodedChunk } from './chunk.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, parseFileHeader, type EvtxFileHeader } from './file-header.js';
 
@@ -18,14 +18,18 @@ export function chunkSlots(size: number): number {
   return size <= FILE_HEADER_SIZE ? 0 : Math.ceil((size - FILE_HEADER_SIZE) / CHUNK_SIZE);
 }
 
-/** Issues for the file header, reported as chunk -1. */
-export function headerChunk(header: EvtxFileHeader): DecodedChunk {
-  return {
-    index: -1,
-    header: null,
-    records: [],
-    issues: header.problems.map((reason) => ({ severity: header.valid ? 'warning' as const : 'error' as const, chunk: -1, offset: 0, reason })),
-  };
+/**
+ * Issues for the file header, reported as chunk -1. A file that ends before the chunks
+ * its header counts was truncated (or copied while being written): that is reported,
+ * since whole chunks are then missing without any other trace.
+ */
+export function headerChunk(header: EvtxFileHeader, fileSize: number): DecodedChunk {
+  const issues = header.problems.map((reason) => ({ severity: header.valid ? 'warning' as const : 'error' as const, chunk: -1, offset: 0, reason }));
+  const slots = chunkSlots(fileSize);
+  if (header.valid && header.chunkCount > slots) {
+    issues.push({ severity: 'error', chunk: -1, offset: fileSize, reason: `file ends after ${slots} chunk(s) but its header counts ${header.chunkCount}: truncated` });
+  }
+  return { index: -1, header: null, records: [], issues };
 }
 
 /**
@@ -37,7 +41,7 @@ export function headerChunk(header: EvtxFileHeader): DecodedChunk {
  */
 export function* decodeEvtx(buf: Uint8Array, options: ChunkDecodeOptions = {}): Generator<DecodedChunk> {
   const header = parseFileHeader(buf.subarray(0, FILE_HEADER_SIZE));
-  yield headerChunk(header);
+  yield headerChunk(header, buf.length);
   const slots = chunkSlots(buf.length);
   for (let i = 0; i < slots; i++) {
     const base = FILE_HEADER_SIZE + i * CHUNK_SIZE;
@@ -73,7 +77,7 @@ export async function* readEvtxFile(path: string, options: EvtxFileReadOptions =
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
-    if (!options.skipHeader) yield headerChunk(await readHeader(fh));
+    if (!options.skipHeader) yield headerChunk(await readHeader(fh), size);
     const slots = chunkSlots(size);
     const first = options.firstChunk ?? 0;
     const last = Math.min(slots, first + (options.chunkCount ?? slots));
@@ -101,7 +105,7 @@ export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onC
   try {
     const head = Buffer.alloc(FILE_HEADER_SIZE);
     const headBytes = readSync(fd, head, 0, FILE_HEADER_SIZE, 0);
-    if (!options.skipHeader) onChunk(headerChunk(parseFileHeader(head.subarray(0, headBytes))));
+    if (!options.skipHeader) onChunk(headerChunk(parseFileHeader(head.subarray(0, headBytes)), fstatSync(fd).size));
     const block = Buffer.allocUnsafe(CHUNKS_PER_BLOCK * CHUNK_SIZE);
     const first = options.firstChunk ?? 0;
     const end = options.chunkCount === undefined ? Infinity : first + options.chunkCount;
