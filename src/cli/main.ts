@@ -13,6 +13,7 @@ interface Command {
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   dump: { summary: 'decode EVTX files to Event JSON lines, Windows XML or evtx_dump JSON', load: () => import('./commands/dump.js') },
   export: { summary: 'convert events to another format, e.g. write an EVTX file', load: () => import('./commands/export.js') },
+  demo: { summary: 'write the demo dataset (an IIS webshell intrusion) and show it', load: () => import('./commands/demo.js') },
 };
 
 const USAGE = `Usage: haetae <command> [options]
@@ -52,6 +53,12 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
 }
+
+// A closed pipe (`haetae dump … | head`) ends the run quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

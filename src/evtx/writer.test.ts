@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { EvtxWriter, decodeEvtx, readEvtxFileSync } from './index.js';
 import { eventFromXml, eventToXml, type Event } from '../event/index.js';
-import { syntheticEvents } from '../testing/synthetic.js';
+import { demoEvents } from '../demo/index.js';
 import { corpusRoot, listFiles } from '../testing/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'haetae-writer-'));
@@ -33,7 +33,7 @@ function readEvents(path: string): { events: Event[]; issues: string[]; chunks: 
 }
 
 test('small fixture: events written and read back are identical', () => {
-  const events = syntheticEvents({ count: 20 });
+  const events = demoEvents({ count: 20 });
   const path = writeEvents('small.evtx', events);
   const back = readEvents(path);
   assert.deepEqual(back.issues, []);
@@ -42,7 +42,7 @@ test('small fixture: events written and read back are identical', () => {
 });
 
 test('large fixture spans many chunks with valid CRCs and counters', () => {
-  const events = syntheticEvents({ count: 6000, seed: 7 });
+  const events = demoEvents({ count: 6000, seed: 7 });
   const path = writeEvents('large.evtx', events);
   const back = readEvents(path);
   assert.deepEqual(back.issues, []);
@@ -62,7 +62,7 @@ test('large fixture spans many chunks with valid CRCs and counters', () => {
 });
 
 test('written files are read by python-evtx and by libevtx evtxexport', () => {
-  const events = syntheticEvents({ count: 3000, seed: 3 });
+  const events = demoEvents({ count: 3000, seed: 3 });
   const path = writeEvents('peers.evtx', events);
   const py = execFileSync('/usr/bin/python3', ['-c', [
     'import sys, Evtx.Evtx as E',
@@ -95,7 +95,7 @@ test('real corpus events survive a write/read round trip', () => {
 });
 
 test('a dirty file whose header lags its chunks is read to the end', () => {
-  const events = syntheticEvents({ count: 1500, seed: 5 });
+  const events = demoEvents({ count: 1500, seed: 5 });
   const path = writeEvents('dirty.evtx', events);
   const bytes = readFileSync(path);
   const dv = new DataView(bytes.buffer, bytes.byteOffset);
@@ -110,7 +110,7 @@ test('a dirty file whose header lags its chunks is read to the end', () => {
 });
 
 test('an event too large for a chunk is refused with a clear error and the writer goes on', () => {
-  const [e, next] = syntheticEvents({ count: 2 });
+  const [e, next] = demoEvents({ count: 2 });
   const path = join(dir, 'big.evtx');
   const w = new EvtxWriter(path);
   const huge = { ...e, data: { ...e.data, CommandLine: 'A'.repeat(30000), Extra: 'B'.repeat(20000) } };

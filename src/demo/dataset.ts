@@ -1,5 +1,5 @@
 /**
- * Deterministic synthetic events for fixtures: an IIS server where w3wp.exe spawns
+ * Deterministic demo and fixture events: an IIS server where w3wp.exe spawns
  * cmd.exe → whoami.exe and connects out, seen through Sysmon 1/3 and Security
  * 4688/5156, plus background noise. Field names and value types follow the Sysmon
  * and Security schemas (../shared/specs/windows-events.md); values are invented.
@@ -47,8 +47,8 @@ const guid = (r: () => number): string => {
   return `{${h(8)}-${h(4)}-${h(4)}-${h(4)}-${h(12)}}`;
 };
 
-/** Options for {@link syntheticEvents}. */
-export interface SyntheticOptions {
+/** Options for {@link demoEvents}. */
+export interface DemoOptions {
   readonly count: number;
   readonly seed?: number;
   readonly host?: string;
@@ -60,9 +60,9 @@ export interface SyntheticOptions {
  * webshell sequence (w3wp → cmd → whoami, w3wp → public IP) every 50 events.
  *
  * @example
- * const events = syntheticEvents({ count: 1000 });
+ * const events = demoEvents({ count: 1000 });
  */
-export function syntheticEvents(options: SyntheticOptions): Event[] {
+export function demoEvents(options: DemoOptions): Event[] {
   const r = prng(options.seed ?? 1);
   const host = options.host ?? 'WEB01.corp.example';
   let t = (options.start ?? new Date('2024-05-01T00:00:00Z')).getTime();

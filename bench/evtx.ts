@@ -1,0 +1,710 @@
+/**
+ * EVTX decoding benchmark: Haetae against @ts-evtx/core and libevtx's `evtxexport`, on
+ * the shared corpus and on a ≥ 1 GiB file written by Haetae's own EvtxWriter.
+ *
+ *     npm run bench:evtx                       # full run (several minutes)
+ *     npm run bench:evtx -- --quick            # 2 s per measurement, no big file
+ *     npm run bench:evtx -- --big-size 2048    # big file of 2 GiB instead of 1 GiB
+ *
+ * Prints one JSON document on stdout; progress goes to stderr. Every in-process (Node)
+ * measurement runs in a fresh child process (`--child <spec>`), so that JIT state, heap
+ * growth and the big file's generation in one measurement cannot colour another, and so
+ * that the child's max RSS is the peak memory of exactly that measurement.
+ *
+ * "Decoding" a record means, per tool, producing its natural full output:
+ * - Haetae: readEvtxFileSync + eventFromXml (the normalized Event) for every record;
+ * - @ts-evtx/core: `record.renderXml()` (low-level API) or `evtx(file).forEach` (its event objects);
+ * - evtxexport: `evtxexport -f xml FILE`, records counted from its stdout.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { eventFromXml, eventToXml, type Event } from '../src/event/index.js';
+import { decodeFilesParallel, EvtxWriteError, EvtxWriter, readEvtxFileSync } from '../src/evtx/index.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCRIPT = fileURLToPath(import.meta.url);
+/** The renderer that builds Events in the workers and returns no text. */
+const EVENTS_RENDERER = new URL('../src/cli/render/events.js', import.meta.url);
+const MiB = 1024 * 1024;
+const TARGET_RECORDS_PER_S = 300_000;
+const TARGET_PEAK_RSS_MIB = 300;
+
+// ───────────────────────────── options ─────────────────────────────
+
+interface Options {
+  readonly quick: boolean;
+  /** Minimum measured seconds per measurement. */
+  readonly minSeconds: number;
+  /** Big file size in MiB; null skips the big file. */
+  readonly bigMiB: number | null;
+  /** Peers slower than this on the big file are stopped and reported as partial. */
+  readonly timeBoxSeconds: number;
+  readonly threads: number;
+  readonly corpusDir: string;
+  readonly outDir: string;
+}
+
+const USAGE = 'usage: node --expose-gc dist/bench/evtx.js [--quick] [--big-size MiB] [--seconds S] [--time-box S] [--threads N] [--corpus DIR]';
+
+/** Parses the command line (everything after the script name). */
+function parseOptions(argv: readonly string[]): Options {
+  let quick = false;
+  let seconds: number | null = null;
+  let bigMiB: number | null = 1024;
+  let timeBox = 60;
+  let threads = availableParallelism();
+  let corpusDir = resolve(ROOT, '../shared/corpus/evtx');
+  const number = (flag: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n <= 0) fail(`${flag} needs a positive number\n${USAGE}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--big-size') bigMiB = number(a, argv[++i]);
+    else if (a === '--seconds') seconds = number(a, argv[++i]);
+    else if (a === '--time-box') timeBox = number(a, argv[++i]);
+    else if (a === '--threads') threads = Math.floor(number(a, argv[++i]));
+    else if (a === '--corpus') corpusDir = resolve(argv[++i] ?? fail(USAGE));
+    else fail(`unknown argument ${a}\n${USAGE}`);
+  }
+  return {
+    quick,
+    minSeconds: seconds ?? (quick ? 2 : 10),
+    bigMiB: quick ? null : bigMiB,
+    timeBoxSeconds: quick ? Math.min(timeBox, 10) : timeBox,
+    threads,
+    corpusDir,
+    outDir: join(ROOT, 'bench/out'),
+  };
+}
+
+function fail(message: string): never {
+  process.stderr.write(message + '\n');
+  process.exit(2);
+}
+
+/** Progress for humans: stderr only, stdout is reserved for the JSON document. */
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+// ───────────────────────────── inputs ─────────────────────────────
+
+interface InputFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+/** Every *.evtx under `dir`, sorted so that every process sees the same order. */
+function listEvtxFiles(dir: string): InputFile[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.toLowerCase().endsWith('.evtx'))
+    .map((d) => join(d.parentPath, d.name))
+    .sort()
+    .map((path) => ({ path, size: statSync(path).size }));
+}
+
+/** Where a child process takes its input from (paths, not file lists: argv is size-limited). */
+type InputSpec = { readonly kind: 'corpus'; readonly dir: string } | { readonly kind: 'file'; readonly path: string };
+
+function inputFiles(input: InputSpec): InputFile[] {
+  return input.kind === 'corpus' ? listEvtxFiles(input.dir) : [{ path: input.path, size: statSync(input.path).size }];
+}
+
+const totalBytes = (files: readonly InputFile[]): number => files.reduce((s, f) => s + f.size, 0);
+
+/** python-evtx's record count for the corpus (test/reference), to check every tool's output against. */
+function referenceRecordCount(): number | null {
+  try {
+    const ref = JSON.parse(readFileSync(join(ROOT, 'test/reference/corpus-record-counts.json'), 'utf8')) as { files: Record<string, { records: number | null }> };
+    return Object.values(ref.files).reduce((s, f) => s + (f.records ?? 0), 0);
+  } catch {
+    return null;
+  }
+}
+
+// ───────────────────────────── measuring ─────────────────────────────
+
+/** What one or more passes over an input did. */
+interface Work {
+  records: number;
+  bytes: number;
+  /** Records or files the tool reported as failed. */
+  errors: number;
+  /** Stopped at the time box before the end of the input. */
+  partial: boolean;
+}
+
+interface Measurement extends Work {
+  seconds: number;
+  /** Complete passes over the input (a partial pass is not counted). */
+  passes: number;
+}
+
+/** Processes the input `repeat` times, stopping early (partial) once `deadline` (performance.now() ms) passes. */
+type Pass = (repeat: number, deadline: number) => Promise<Work>;
+
+const emptyWork = (): Work => ({ records: 0, bytes: 0, errors: 0, partial: false });
+
+function addWork(total: Work, w: Work): void {
+  total.records += w.records;
+  total.bytes += w.bytes;
+  total.errors += w.errors;
+  total.partial ||= w.partial;
+}
+
+/**
+ * Runs `pass` until at least `minSeconds` of measured work, or until the time box ends it.
+ * An optional untimed warm-up pass lets the JIT settle and tells how many repetitions
+ * fill the remaining time, so that batch-oriented passes (worker pools) start once.
+ */
+async function measureRepeated(pass: Pass, minSeconds: number, warmup: boolean, timeBoxSeconds: number | null): Promise<Measurement> {
+  let perPass = 0;
+  if (warmup) {
+    const t = performance.now();
+    await pass(1, Infinity);
+    perPass = (performance.now() - t) / 1000;
+  }
+  const total = emptyWork();
+  let seconds = 0;
+  let passes = 0;
+  const deadline = timeBoxSeconds === null ? Infinity : performance.now() + timeBoxSeconds * 1000;
+  while (seconds < minSeconds && !total.partial) {
+    const repeat = perPass > 0 ? Math.max(1, Math.ceil((minSeconds - seconds) / perPass)) : 1;
+    globalThis.gc?.(); // collect the previous batch's garbage outside the timed region
+    const t = performance.now();
+    const w = await pass(repeat, deadline);
+    seconds += (performance.now() - t) / 1000;
+    addWork(total, w);
+    if (!w.partial) passes += repeat;
+    perPass = seconds / Math.max(1, passes);
+  }
+  return { ...total, seconds, passes };
+}
+
+// ───────────────────────────── Haetae ─────────────────────────────
+
+/** Decodes every record and builds its Event, on this thread. */
+function haetaeSinglePass(files: readonly InputFile[], repeat: number): Work {
+  const w = emptyWork();
+  for (let r = 0; r < repeat; r++) {
+    for (const f of files) {
+      readEvtxFileSync(f.path, {}, (chunk) => {
+        for (const issue of chunk.issues) if (issue.severity === 'error') w.errors++;
+        for (const rec of chunk.records) if (eventFromXml(rec.nodes) !== null) w.records++;
+      });
+      w.bytes += f.size;
+    }
+  }
+  return w;
+}
+
+/** The same work spread over `threads` worker threads by decodeFilesParallel. */
+async function haetaeParallelPass(files: readonly InputFile[], repeat: number, threads: number): Promise<Work> {
+  const w = emptyWork();
+  // One call over the list repeated `repeat` times: the worker pool starts once per batch.
+  const paths = Array.from({ length: repeat }, () => files.map((f) => f.path)).flat();
+  for await (const slice of decodeFilesParallel(paths, { renderer: EVENTS_RENDERER, threads, ordered: false })) {
+    w.records += slice.records;
+    for (const issue of slice.issues) if (issue.severity === 'error') w.errors++;
+  }
+  w.bytes = totalBytes(files) * repeat; // slice.bytes rounds a truncated last chunk up
+  return w;
+}
+
+// ───────────────────────────── @ts-evtx/core ─────────────────────────────
+
+/** Loaded on demand so that Haetae's child processes carry none of it. */
+async function loadTsEvtx(): Promise<typeof import('@ts-evtx/core')> {
+  return import('@ts-evtx/core');
+}
+
+/** Low-level API: every record rendered to its XML string. */
+async function tsEvtxXmlPass(files: readonly InputFile[], repeat: number, deadline: number): Promise<Work> {
+  const { EvtxFile } = await loadTsEvtx();
+  const w = emptyWork();
+  for (let r = 0; r < repeat; r++) {
+    for (const f of files) {
+      let file: InstanceType<typeof EvtxFile>;
+      try {
+        // The constructor, not EvtxFile.openSync: openSync refuses files over 100 MB.
+        file = new EvtxFile(readFileSync(f.path));
+      } catch {
+        w.errors++;
+        w.bytes += f.size;
+        continue;
+      }
+      try {
+        for (const rec of file.records()) {
+          // Checking the clock every 64 records costs nothing next to rendering them.
+          if ((w.records & 63) === 0 && performance.now() > deadline) {
+            w.partial = true;
+            w.bytes += rec.offset; // the bytes before this record were processed
+            return w;
+          }
+          try {
+            if (rec.renderXml().length > 0) w.records++;
+          } catch {
+            w.errors++;
+          }
+        }
+      } catch {
+        w.errors++; // chunk-level failure: the rest of the file is lost
+      }
+      w.bytes += f.size;
+    }
+  }
+  return w;
+}
+
+/** High-level API: `evtx(file).forEach`, its normalized event objects (closest to Haetae's Event). */
+async function tsEvtxEventsPass(files: readonly InputFile[], repeat: number): Promise<Work> {
+  const { evtx } = await loadTsEvtx();
+  const w = emptyWork();
+  for (let r = 0; r < repeat; r++) {
+    for (const f of files) {
+      try {
+        await evtx(f.path).forEach(() => { w.records++; });
+      } catch {
+        w.errors++;
+      }
+      w.bytes += f.size;
+    }
+  }
+  return w;
+}
+
+// ───────────────────────────── child processes ─────────────────────────────
+
+type NodeTool = 'haetae' | 'ts-evtx-xml' | 'ts-evtx-events';
+
+/** A measurement to run in a child process. */
+interface ChildSpec {
+  readonly tool: NodeTool;
+  readonly input: InputSpec;
+  readonly threads: number;
+  readonly minSeconds: number;
+  readonly warmup: boolean;
+  readonly timeBoxSeconds: number | null;
+}
+
+interface ChildReport extends Measurement {
+  /** Max RSS of the child process (all threads), MiB. */
+  peakRssMiB: number;
+  /** RSS of the child before any work (Node itself, the modules), MiB. */
+  baselineRssMiB: number;
+}
+
+/** Child side: runs the measurement and prints its report as one JSON line. */
+async function runChild(spec: ChildSpec): Promise<void> {
+  const baselineRssMiB = process.memoryUsage().rss / MiB;
+  const files = inputFiles(spec.input);
+  const pass: Pass =
+    spec.tool === 'ts-evtx-xml' ? (repeat, deadline) => tsEvtxXmlPass(files, repeat, deadline)
+      : spec.tool === 'ts-evtx-events' ? (repeat) => tsEvtxEventsPass(files, repeat)
+        : spec.threads > 1 ? (repeat) => haetaeParallelPass(files, repeat, spec.threads)
+          : async (repeat) => haetaeSinglePass(files, repeat);
+  const m = await measureRepeated(pass, spec.minSeconds, spec.warmup, spec.timeBoxSeconds);
+  // maxRSS is in KiB on Linux.
+  const report: ChildReport = { ...m, peakRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB };
+  process.stdout.write(JSON.stringify(report) + '\n');
+}
+
+/** Parent side: spawns a child for `spec` and returns its report. */
+function spawnChild(spec: ChildSpec): Promise<ChildReport> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', SCRIPT, '--child', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && last.startsWith('{')) resolvePromise(JSON.parse(last) as ChildReport);
+      else reject(new Error(`child for ${spec.tool} exited with ${signal ?? code}`));
+    });
+  });
+}
+
+// ───────────────────────────── evtxexport ─────────────────────────────
+
+/**
+ * Counts top-level events in evtxexport's XML as it streams: each starts a line with
+ * `<Event ` (nested Event elements in UserData are indented). A match split across two
+ * reads is caught by carrying the previous read's last bytes over.
+ */
+class EventLineCounter {
+  private static readonly PATTERN = Buffer.from('\n<Event ');
+  private tail: Buffer = Buffer.alloc(0);
+  count = 0;
+  push(data: Buffer): void {
+    const buf = this.tail.length > 0 ? Buffer.concat([this.tail, data]) : data;
+    for (let i = buf.indexOf(EventLineCounter.PATTERN); i >= 0; i = buf.indexOf(EventLineCounter.PATTERN, i + 1)) this.count++;
+    // Shorter than the pattern, so a match can never lie wholly inside the carried tail.
+    this.tail = buf.subarray(Math.max(0, buf.length - (EventLineCounter.PATTERN.length - 1)));
+  }
+}
+
+interface ExportRun {
+  readonly records: number;
+  readonly ok: boolean;
+  readonly timedOut: boolean;
+  /** VmHWM of the process sampled while it ran (Linux), KiB. */
+  readonly peakRssKiB: number | null;
+}
+
+/** Peak RSS of a running process so far (the high-water mark only grows), KiB. */
+function highWaterMarkKiB(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null; // the process just ended, or no procfs
+  }
+}
+
+/** Runs `evtxexport -f xml file`, killing it at `deadline`; never rejects for the tool's own failure. */
+function runEvtxexport(file: string, deadline: number, sampleRss: boolean): Promise<ExportRun> {
+  return new Promise((resolvePromise) => {
+    const child = spawn('evtxexport', ['-f', 'xml', file], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const counter = new EventLineCounter();
+    let timedOut = false;
+    let peak: number | null = null;
+    child.stdout.on('data', (b: Buffer) => counter.push(b));
+    const timer = Number.isFinite(deadline)
+      ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, Math.max(0, deadline - performance.now()))
+      : null;
+    const sampler = sampleRss && child.pid !== undefined
+      ? setInterval(() => { peak = highWaterMarkKiB(child.pid!) ?? peak; }, 100)
+      : null;
+    const finish = (ok: boolean): void => {
+      if (timer) clearTimeout(timer);
+      if (sampler) clearInterval(sampler);
+      resolvePromise({ records: counter.count, ok, timedOut, peakRssKiB: peak });
+    };
+    child.on('error', () => finish(false));
+    child.on('close', (code) => finish(code === 0 && !timedOut));
+  });
+}
+
+/** Files on which evtxexport failed in the last corpus pass (they are the same every pass). */
+let evtxexportFailures: string[] = [];
+
+/** evtxexport over every file, `concurrency` processes at a time (it has no threads of its own). */
+async function evtxexportPass(files: readonly InputFile[], repeat: number, concurrency: number, corpusDir: string): Promise<Work> {
+  const w = emptyWork();
+  const failed = new Set<string>();
+  const queue = Array.from({ length: repeat }, () => files).flat();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < queue.length) {
+      const f = queue[next++];
+      const run = await runEvtxexport(f.path, Infinity, false);
+      w.records += run.records;
+      w.bytes += f.size;
+      if (!run.ok) { w.errors++; failed.add(relative(corpusDir, f.path)); }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  evtxexportFailures = [...failed].sort();
+  return w;
+}
+
+// ───────────────────────────── the big file ─────────────────────────────
+
+interface BigFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly records: number;
+  /** Corpus events the writer refused (EvtxWriteError), counted over the whole generation. */
+  readonly writeErrors: number;
+  readonly generated: boolean;
+}
+
+/** Sidecar stored next to the cached file; a mismatch means the file must be rebuilt. */
+interface BigFileMeta {
+  readonly targetBytes: number;
+  readonly bytes: number;
+  readonly records: number;
+  readonly writeErrors: number;
+}
+
+/** Decodes the corpus once into Events: the material the big file is written from. */
+function corpusEvents(files: readonly InputFile[]): Event[] {
+  const events: Event[] = [];
+  for (const f of files) {
+    readEvtxFileSync(f.path, {}, (chunk) => {
+      for (const rec of chunk.records) {
+        const e = eventFromXml(rec.nodes);
+        if (e) events.push(e);
+      }
+    });
+  }
+  return events;
+}
+
+/** Returns the cached big file, or writes it: the corpus's Events over and over until ≥ target. */
+function ensureBigFile(files: readonly InputFile[], mib: number, outDir: string): BigFile {
+  const path = join(outDir, mib === 1024 ? 'big-1g.evtx' : `big-${mib}m.evtx`);
+  const metaPath = `${path}.json`;
+  const targetBytes = Math.ceil(mib * MiB);
+  if (existsSync(path) && existsSync(metaPath)) {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as BigFileMeta;
+    if (meta.targetBytes === targetBytes && statSync(path).size === meta.bytes) {
+      log(`reusing ${relative(ROOT, path)} (${(meta.bytes / MiB).toFixed(0)} MiB, ${meta.records} records)`);
+      return { path, bytes: meta.bytes, records: meta.records, writeErrors: meta.writeErrors, generated: false };
+    }
+  }
+  mkdirSync(outDir, { recursive: true });
+  const events = corpusEvents(files);
+  if (events.length === 0) fail('the corpus decoded to no events; cannot build the big file');
+  log(`writing ${relative(ROOT, path)}: ${mib} MiB from ${events.length} corpus events, repeated (progress below)`);
+  // Written under a temporary name so that an interrupted run never leaves a file that looks complete.
+  const tmp = `${path}.partial`;
+  const writer = new EvtxWriter(tmp);
+  const start = performance.now();
+  let lastReport = start;
+  let writeErrors = 0;
+  let attempts = 0;
+  for (let size = 0; size < targetBytes; attempts++) {
+    const e = events[attempts % events.length];
+    try {
+      // A fresh EventRecordID per copy, as a real log of this size would have.
+      writer.writeRecord(eventToXml({ ...e, record_id: writer.recordCount + 1 }), e._time);
+    } catch (err) {
+      if (!(err instanceof EvtxWriteError)) throw err;
+      writeErrors++;
+    }
+    if (attempts % 1000 === 0) {
+      size = statSync(tmp).size; // grows a 64 KiB chunk at a time
+      const now = performance.now();
+      if (now - lastReport > 5000) {
+        const rate = writer.recordCount / ((now - start) / 1000);
+        const eta = size > 0 ? ((targetBytes - size) / size) * ((now - start) / 1000) : NaN;
+        log(`  ${(size / MiB).toFixed(0)} / ${mib} MiB, ${writer.recordCount} records, ${rate.toFixed(0)} rec/s, ~${eta.toFixed(0)} s left`);
+        lastReport = now;
+      }
+    }
+  }
+  const records = writer.recordCount;
+  writer.close();
+  renameSync(tmp, path);
+  const bytes = statSync(path).size;
+  const meta: BigFileMeta = { targetBytes, bytes, records, writeErrors };
+  writeFileSync(metaPath, JSON.stringify(meta, null, 2) + '\n');
+  log(`wrote ${(bytes / MiB).toFixed(0)} MiB, ${records} records in ${((performance.now() - start) / 1000).toFixed(0)} s; ${writeErrors} events refused by the writer`);
+  return { path, bytes, records, writeErrors, generated: true };
+}
+
+// ───────────────────────────── report ─────────────────────────────
+
+/** One row of the results table. */
+interface Result {
+  tool: string;
+  input: 'corpus' | 'big';
+  threads: number;
+  records?: number;
+  bytes?: number;
+  seconds?: number;
+  records_per_s?: number;
+  mb_per_s?: number;
+  passes?: number;
+  errors?: number;
+  partial?: boolean;
+  peak_rss_mb?: number;
+  baseline_rss_mb?: number;
+  skipped?: string;
+  notes?: string;
+}
+
+const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
+
+function resultRow(tool: string, input: Result['input'], threads: number, m: Measurement, extra: Partial<Result> = {}): Result {
+  const row: Result = {
+    tool, input, threads,
+    records: m.records, bytes: m.bytes, seconds: round(m.seconds, 2),
+    records_per_s: round(m.records / m.seconds), mb_per_s: round(m.bytes / MiB / m.seconds, 1),
+    passes: m.passes, errors: m.errors,
+  };
+  if (m.partial) row.partial = true;
+  return { ...row, ...extra };
+}
+
+function childRow(tool: string, input: Result['input'], threads: number, r: ChildReport, notes?: string): Result {
+  return resultRow(tool, input, threads, r, { peak_rss_mb: round(r.peakRssMiB, 1), baseline_rss_mb: round(r.baselineRssMiB, 1), ...(notes ? { notes } : {}) });
+}
+
+function logRow(r: Result): void {
+  if (r.skipped) { log(`${r.tool} / ${r.input} / ${r.threads}T: skipped (${r.skipped})`); return; }
+  const rss = r.peak_rss_mb !== undefined ? `, peak RSS ${r.peak_rss_mb} MiB` : '';
+  log(`${r.tool} / ${r.input} / ${r.threads}T: ${r.records_per_s?.toLocaleString('en')} rec/s, ${r.mb_per_s} MiB/s (${r.records} records in ${r.seconds} s${r.partial ? ', PARTIAL' : ''}${rss})`);
+}
+
+/** Runs one measurement; a failure becomes a row saying so instead of ending the run. */
+async function attempt(rows: Result[], tool: string, input: Result['input'], threads: number, run: () => Promise<Result>): Promise<Result | null> {
+  log(`measuring ${tool} / ${input} / ${threads} thread(s)…`);
+  try {
+    const row = await run();
+    rows.push(row);
+    logRow(row);
+    return row;
+  } catch (e) {
+    rows.push({ tool, input, threads, skipped: `failed: ${(e as Error).message}` });
+    log(`${tool} / ${input}: FAILED ${(e as Error).message}`);
+    return null;
+  }
+}
+
+function skip(rows: Result[], tool: string, input: Result['input'], threads: number, reason: string): void {
+  rows.push({ tool, input, threads, skipped: reason });
+}
+
+function firstLine(cmd: string, args: string[]): string | null {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0 ? (r.stdout.trim().split('\n')[0] ?? null) : null;
+}
+
+function machineInfo(threads: number): Record<string, unknown> {
+  const pkg = (p: string): string | null => {
+    try { return (JSON.parse(readFileSync(join(ROOT, p), 'utf8')) as { version: string }).version; } catch { return null; }
+  };
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cpus: cpus().length,
+    available_parallelism: availableParallelism(),
+    threads_used: threads,
+    memory_gib: round(totalmem() / 1024 ** 3, 1),
+    os: `${process.platform} ${release()} ${process.arch}`,
+    node: process.version,
+    haetae: `${pkg('package.json')} (${firstLine('git', ['-C', ROOT, 'describe', '--always', '--dirty']) ?? 'no git'})`,
+    ts_evtx_core: pkg('node_modules/@ts-evtx/core/package.json'),
+    evtxexport: firstLine('evtxexport', ['-V']),
+  };
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function measureCorpus(o: Options, rows: Result[], reference: number | null): Promise<void> {
+  const corpus: InputSpec = { kind: 'corpus', dir: o.corpusDir };
+  const node = (tool: NodeTool, threads: number): ChildSpec => ({ tool, input: corpus, threads, minSeconds: o.minSeconds, warmup: true, timeBoxSeconds: null });
+  const checked = (r: ChildReport): string | undefined =>
+    reference === null || r.records === reference * r.passes ? undefined : `record count ${r.records} ≠ ${r.passes} × ${reference} (python-evtx reference)`;
+
+  await attempt(rows, 'haetae', 'corpus', 1, async () => {
+    const r = await spawnChild(node('haetae', 1));
+    return childRow('haetae', 'corpus', 1, r, checked(r) ?? 'readEvtxFileSync + eventFromXml per record');
+  });
+  await attempt(rows, 'haetae', 'corpus', o.threads, async () => {
+    const r = await spawnChild(node('haetae', o.threads));
+    return childRow('haetae', 'corpus', o.threads, r, checked(r) ?? 'decodeFilesParallel, events renderer (Events built in workers; worker start-up included)');
+  });
+  await attempt(rows, '@ts-evtx/core', 'corpus', 1, async () => {
+    const r = await spawnChild(node('ts-evtx-xml', 1));
+    return childRow('@ts-evtx/core', 'corpus', 1, r, checked(r) ?? 'new EvtxFile(buffer).records() + record.renderXml()');
+  });
+  await attempt(rows, '@ts-evtx/core (events)', 'corpus', 1, async () => {
+    const r = await spawnChild(node('ts-evtx-events', 1));
+    return childRow('@ts-evtx/core (events)', 'corpus', 1, r, checked(r) ?? 'evtx(file).forEach: its normalized event objects');
+  });
+  skip(rows, '@ts-evtx/core', 'corpus', o.threads, 'no parallel API');
+  for (const threads of [1, o.threads]) {
+    await attempt(rows, 'evtxexport', 'corpus', threads, async () => {
+      const m = await measureRepeated((repeat) => evtxexportPass(listEvtxFiles(o.corpusDir), repeat, threads, o.corpusDir), o.minSeconds, false, null);
+      const perPass = m.errors / Math.max(1, m.passes);
+      return resultRow('evtxexport', 'corpus', threads, m, {
+        notes: `one process per file${threads > 1 ? `, ${threads} at a time` : ''}; exits 1 on ${perPass} files per pass (${evtxexportFailures.length} distinct), records counted from its XML output`,
+      });
+    });
+  }
+}
+
+async function measureBig(o: Options, rows: Result[], big: BigFile): Promise<void> {
+  const input: InputSpec = { kind: 'file', path: big.path };
+  const spec = (tool: NodeTool, threads: number, timeBox: number | null): ChildSpec => ({ tool, input, threads, minSeconds: o.minSeconds, warmup: false, timeBoxSeconds: timeBox });
+  const checked = (r: ChildReport): string | undefined =>
+    r.partial || r.records === big.records * r.passes ? undefined : `record count ${r.records} ≠ ${r.passes} × ${big.records} written`;
+
+  await attempt(rows, 'haetae', 'big', 1, async () => {
+    const r = await spawnChild(spec('haetae', 1, null));
+    return childRow('haetae', 'big', 1, r, checked(r) ?? 'peak RSS is the whole child process');
+  });
+  await attempt(rows, 'haetae', 'big', o.threads, async () => {
+    const r = await spawnChild(spec('haetae', o.threads, null));
+    return childRow('haetae', 'big', o.threads, r, checked(r) ?? 'decodeFilesParallel (1 MiB tasks); peak RSS includes the workers');
+  });
+  await attempt(rows, '@ts-evtx/core', 'big', 1, async () => {
+    const r = await spawnChild(spec('ts-evtx-xml', 1, o.timeBoxSeconds));
+    const how = 'reads the whole file into memory first (counted in the time)';
+    return childRow('@ts-evtx/core', 'big', 1, r, r.partial ? `PARTIAL: stopped by the ${o.timeBoxSeconds} s time box; rates over the records it did; ${how}` : checked(r) ?? how);
+  });
+  skip(rows, '@ts-evtx/core (events)', 'big', 1, 'evtx()/readResolvedEvents use EvtxFile.open, which refuses files over 100 MB');
+  await attempt(rows, 'evtxexport', 'big', 1, async () => {
+    const t = performance.now();
+    const run = await runEvtxexport(big.path, t + o.timeBoxSeconds * 1000, true);
+    const seconds = (performance.now() - t) / 1000;
+    // A killed run's bytes are unknown: estimate them from the file's bytes per record.
+    const bytes = run.timedOut ? Math.round((run.records * big.bytes) / big.records) : big.bytes;
+    const m: Measurement = { records: run.records, bytes, errors: run.ok || run.timedOut ? 0 : 1, partial: run.timedOut, seconds, passes: run.timedOut ? 0 : 1 };
+    const notes = run.timedOut
+      ? `PARTIAL: killed by the ${o.timeBoxSeconds} s time box; MiB/s estimated from records × file bytes per record`
+      : run.ok ? 'single pass (a single run exceeds the minimum time or the time box bounds it)' : 'evtxexport exited with an error';
+    return resultRow('evtxexport', 'big', 1, m, { ...(run.peakRssKiB !== null ? { peak_rss_mb: round(run.peakRssKiB / 1024, 1) } : {}), notes });
+  });
+  skip(rows, 'evtxexport', 'big', o.threads, 'one file, and evtxexport is single-threaded');
+}
+
+/** Compares the Haetae rows with the issue's targets. */
+function targetReport(rows: readonly Result[], threads: number): Record<string, unknown> {
+  const find = (input: Result['input'], t: number): Result | undefined => rows.find((r) => r.tool === 'haetae' && r.input === input && r.threads === t && !r.skipped);
+  const corpus = find('corpus', 1)?.records_per_s ?? null;
+  const big = find('big', 1)?.records_per_s ?? null;
+  const rss = find('big', 1)?.peak_rss_mb ?? null;
+  const rssAll = find('big', threads)?.peak_rss_mb ?? null;
+  const measured = [corpus, big].filter((x): x is number => x !== null);
+  return {
+    single_thread_records_per_s: {
+      target: TARGET_RECORDS_PER_S, corpus, big,
+      met: measured.length === 0 ? null : measured.every((x) => x >= TARGET_RECORDS_PER_S),
+    },
+    peak_rss_mb_big_file: {
+      target_below: TARGET_PEAK_RSS_MIB, single_thread: rss, all_cores: rssAll,
+      met: rss === null ? null : rss < TARGET_PEAK_RSS_MIB,
+      all_cores_met: rssAll === null ? null : rssAll < TARGET_PEAK_RSS_MIB,
+    },
+  };
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === '--child') return runChild(JSON.parse(argv[1] ?? fail(USAGE)) as ChildSpec);
+  const o = parseOptions(argv);
+  if (!existsSync(o.corpusDir)) fail(`corpus not found: ${o.corpusDir}`);
+  const files = listEvtxFiles(o.corpusDir);
+  const reference = referenceRecordCount();
+  log(`corpus: ${files.length} files, ${(totalBytes(files) / MiB).toFixed(1)} MiB; ${o.minSeconds} s per measurement; ${o.threads} threads for "all cores"`);
+  const started = new Date();
+  const rows: Result[] = [];
+  const big = o.bigMiB === null ? null : ensureBigFile(files, o.bigMiB, o.outDir);
+  await measureCorpus(o, rows, reference);
+  if (big) await measureBig(o, rows, big);
+
+  const doc = {
+    date: started.toISOString(),
+    command: `npm run bench:evtx${argv.length ? ' -- ' + argv.join(' ') : ''}`,
+    machine: machineInfo(o.threads),
+    units: { mb: 'MiB (2^20 bytes)', mb_per_s: 'input EVTX bytes per second', seconds: 'wall clock, measured passes only' },
+    settings: { min_seconds: o.minSeconds, time_box_seconds: o.timeBoxSeconds, quick: o.quick },
+    corpus: { dir: relative(ROOT, o.corpusDir), files: files.length, records: reference, bytes: totalBytes(files) },
+    big: big && { path: relative(ROOT, big.path), bytes: big.bytes, records: big.records, write_errors: big.writeErrors, generated_this_run: big.generated },
+    evtxexport_failed_files: evtxexportFailures,
+    results: rows,
+    targets: targetReport(rows, o.threads),
+  };
+  process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EvtxWriter } from '../evtx/index.js';
+import { eventToXml, type Event } from '../event/index.js';
+import { demoEvents } from '../demo/index.js';
+import { corpusRoot, requireShared } from '../testing/corpus.js';
+
+const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'haetae-cli-'));
+
+function haetae(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function fixture(name: string, count: number): { path: string; events: Event[] } {
+  const events = demoEvents({ count, seed: 42 });
+  const path = join(dir, name);
+  const w = new EvtxWriter(path);
+  for (const e of events) w.writeRecord(eventToXml(e), e._time);
+  w.close();
+  return { path, events };
+}
+
+test('every command answers --help', () => {
+  for (const args of [['--help'], ['dump', '--help'], ['export', '--help']]) {
+    const r = haetae(...args);
+    assert.equal(r.code, 0, args.join(' '));
+    assert.match(r.stdout, /Usage: haetae/);
+  }
+  const bad = haetae('dump', '--format', 'yaml', 'x.evtx');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--format must be one of jsonl, xml, evtx-json; got 'yaml'/);
+  assert.equal(haetae('frobnicate').code, 2);
+});
+
+test('dump prints Events, Windows XML and evtx_dump JSON, in order with any thread count', () => {
+  const { path, events } = fixture('dump.evtx', 500);
+  const one = haetae('dump', '-t', '1', path);
+  assert.equal(one.code, 0, one.stderr);
+  assert.deepEqual(one.stdout.trim().split('\n').map((l) => JSON.parse(l)), events);
+  const two = haetae('dump', '-t', '2', path);
+  assert.equal(two.stdout, one.stdout);
+  const xml = haetae('dump', '-f', 'xml', path).stdout.trim().split('\n');
+  assert.equal(xml.length, 500);
+  assert.match(xml[10], /^<Event xmlns='http:\/\/schemas.microsoft.com\/win\/2004\/08\/events\/event'><System><Provider Name='Microsoft-Windows-Sysmon' Guid='\{5770385F-C22A-43E0-BF4C-06F5698FFBD9\}'\/><EventID>1<\/EventID>/);
+  assert.match(xml[10], /<Data Name='ParentImage'>C:\\Windows\\System32\\inetsrv\\w3wp.exe<\/Data>/);
+  const json = haetae('dump', '-f', 'evtx-json', path).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(json[10].Event.System.Provider['#attributes'].Guid, '5770385F-C22A-43E0-BF4C-06F5698FFBD9');
+  assert.equal(json[10].Event.EventData.ParentProcessId, 4120);
+});
+
+test('a corrupt chunk is reported with file, chunk and offset; the run goes on', () => {
+  const { path } = fixture('corrupt.evtx', 2000);
+  const bytes = readFileSync(path);
+  bytes.fill(0x5a, 4096 + 65536, 4096 + 2 * 65536); // chunk 1 is garbage
+  const bad = join(dir, 'corrupt-chunk.evtx');
+  writeFileSync(bad, bytes);
+  const r = haetae('dump', bad);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`corrupt-chunk\\.evtx: chunk 1, offset 0x11000: error: chunk signature ElfChnk missing; chunk skipped`));
+  const lines = r.stdout.trim().split('\n');
+  assert.ok(lines.length > 1500 && lines.length < 2000, `${lines.length} events from the intact chunks`);
+  assert.equal(haetae('dump', '--skip-errors', '-q', bad).code, 0);
+  const missing = haetae('dump', join(dir, 'nope.evtx'), bad);
+  assert.match(missing.stderr, /nope\.evtx: no such file or folder/);
+});
+
+test('dump walks folders; export writes an EVTX that dumps to the same events', () => {
+  const folder = requireShared(join(corpusRoot, 'evtx', 'DeepBlueCLI'));
+  const direct = haetae('dump', folder);
+  assert.equal(direct.code, 0, direct.stderr);
+  const out = join(dir, 'exported.evtx');
+  const exp = haetae('export', '--format', 'evtx', '-o', out, folder);
+  assert.equal(exp.code, 0, exp.stderr);
+  assert.equal(haetae('dump', out).stdout, direct.stdout);
+  assert.equal(haetae('export', '-f', 'evtx', folder).code, 2, 'evtx export without -o is a usage error');
+});
