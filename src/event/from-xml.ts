@@ -145,38 +145,205 @@ function readUserData(el: Element, scope: Scope, data: Record<string, EventValue
   }
 }
 
+type FieldSetter = (e: Event, v: EventValue) => void;
+
+/** System elements whose content is a field (event schema, System section). */
+const SYSTEM_CONTENT: Record<string, FieldSetter> = {
+  EventID: (e, v) => { e.event_id = asNumber(v) ?? 0; },
+  Version: (e, v) => { e.version = asNumber(v); },
+  Level: (e, v) => { e.level = asNumber(v); },
+  Task: (e, v) => { e.task = asNumber(v); },
+  Opcode: (e, v) => { e.opcode = asNumber(v); },
+  Keywords: (e, v) => { e.keywords = asString(v); },
+  EventRecordID: (e, v) => { e.record_id = asNumber(v); },
+  Channel: (e, v) => { e.channel = asString(v) ?? ''; },
+  Computer: (e, v) => { e.host = asString(v) ?? ''; },
+};
+
+/** System attributes that are fields. */
+const SYSTEM_ATTRIBUTES: Record<string, Record<string, FieldSetter>> = {
+  Provider: {
+    Name: (e, v) => { e.provider = asString(v) ?? ''; },
+    Guid: (e, v) => { e.provider_guid = asString(v); },
+    // Classic (pre-Vista) sources name themselves here; Name wins when both exist.
+    EventSourceName: (e, v) => { if (e.provider === '') e.provider = asString(v) ?? ''; },
+  },
+  EventID: { Qualifiers: (e, v) => { e.qualifiers = asNumber(v); } },
+  TimeCreated: { SystemTime: (e, v) => { e._time = asString(v) ?? ''; } },
+  Correlation: {
+    ActivityID: (e, v) => { e.activity_id = asString(v); },
+    RelatedActivityID: (e, v) => { e.related_activity_id = asString(v); },
+  },
+  Execution: {
+    ProcessID: (e, v) => { e.process_id = asNumber(v); },
+    ThreadID: (e, v) => { e.thread_id = asNumber(v); },
+  },
+  Security: { UserID: (e, v) => { e.user_sid = asString(v); } },
+};
+
 function readSystem(el: Element, scope: Scope, e: Event): void {
   for (const [c, s] of childElements(el, scope)) {
-    switch (c.name) {
-      case 'Provider':
-        e.provider = asString(attribute(c, 'Name', s) ?? attribute(c, 'EventSourceName', s)) ?? '';
-        e.provider_guid = asString(attribute(c, 'Guid', s));
-        if (e.provider === '') e.provider = asString(attribute(c, 'EventSourceName', s)) ?? '';
-        break;
-      case 'EventID':
-        e.event_id = asNumber(contentOf(c.children, s, false)) ?? 0;
-        e.qualifiers = asNumber(attribute(c, 'Qualifiers', s));
-        break;
-      case 'Version': e.version = asNumber(contentOf(c.children, s, false)); break;
-      case 'Level': e.level = asNumber(contentOf(c.children, s, false)); break;
-      case 'Task': e.task = asNumber(contentOf(c.children, s, false)); break;
-      case 'Opcode': e.opcode = asNumber(contentOf(c.children, s, false)); break;
-      case 'Keywords': e.keywords = asString(contentOf(c.children, s, false)); break;
-      case 'TimeCreated': e._time = asString(attribute(c, 'SystemTime', s)) ?? ''; break;
-      case 'EventRecordID': e.record_id = asNumber(contentOf(c.children, s, false)); break;
-      case 'Correlation':
-        e.activity_id = asString(attribute(c, 'ActivityID', s));
-        e.related_activity_id = asString(attribute(c, 'RelatedActivityID', s));
-        break;
-      case 'Execution':
-        e.process_id = asNumber(attribute(c, 'ProcessID', s));
-        e.thread_id = asNumber(attribute(c, 'ThreadID', s));
-        break;
-      case 'Channel': e.channel = asString(contentOf(c.children, s, false)) ?? ''; break;
-      case 'Computer': e.host = asString(contentOf(c.children, s, false)) ?? ''; break;
-      case 'Security': e.user_sid = asString(attribute(c, 'UserID', s)); break;
+    const content = SYSTEM_CONTENT[c.name];
+    if (content) content(e, contentOf(c.children, s, false));
+    const attrs = SYSTEM_ATTRIBUTES[c.name];
+    if (attrs) for (const a of c.attributes) attrs[a.name]?.(e, contentOf(a.value, s, true));
+  }
+}
+
+/** Reads one child of `<Event>` into `e` (the generic path). */
+function readSection(c: Element, s: Scope, e: Event): void {
+  if (c.name === 'System') readSystem(c, s, e);
+  else if (c.name === 'EventData' || c.name === 'ProcessingErrorData' || c.name === 'DebugData' || c.name === 'BinaryEventData') readEventData(c, s, e.data);
+  else if (c.name === 'UserData') readUserData(c, s, e.data);
+}
+
+// ---------------------------------------------------------------------------------
+// Compiled templates. EVTX records are instances of a few templates; the walk above
+// would redo the same tree search for each. A template is compiled once into steps
+// that read values straight from the instance's value array.
+
+/** Returned by a compiled getter when the values do not fit the plan (nested BinXML). */
+const FALLBACK = Symbol('fallback');
+type Getter = (values: readonly SourceValue[], types: Uint8Array) => EventValue | typeof FALLBACK;
+type Step = (e: Event, values: readonly SourceValue[], types: Uint8Array) => boolean;
+
+/** Compiles the content of a node list: constant text or one substitution; else null. */
+function compileContent(nodes: readonly SourceNode[], inAttribute: boolean): Getter | null {
+  if (nodes.length === 0) return () => null;
+  if (nodes.every((n) => n.kind === 'text')) {
+    const text = nodes.map((n) => (n as { text: string }).text).join('');
+    return () => text;
+  }
+  if (nodes.length !== 1 || nodes[0].kind !== 'subst') return null;
+  const i = nodes[0].index;
+  return (values, types) => {
+    const v = values[i];
+    if (v === undefined || v === null) return null;
+    if (typeof v === 'object' && !Array.isArray(v)) return FALLBACK;
+    return toEventValue(v, types[i] ?? 0, inAttribute);
+  };
+}
+
+function compileSystem(el: Element, steps: Step[]): boolean {
+  for (const c of el.children) {
+    if (c.kind === 'text') continue;
+    if (c.kind !== 'element') return false;
+    const content = SYSTEM_CONTENT[c.name];
+    if (content) {
+      const get = compileContent(c.children, false);
+      if (!get) return false;
+      steps.push((e, v, t) => { const x = get(v, t); if (x === FALLBACK) return false; content(e, x); return true; });
+    }
+    const attrs = SYSTEM_ATTRIBUTES[c.name];
+    if (!attrs) continue;
+    for (const a of c.attributes) {
+      const set = attrs[a.name];
+      if (!set) continue;
+      const get = compileContent(a.value, true);
+      if (!get) return false;
+      steps.push((e, v, t) => { const x = get(v, t); if (x === FALLBACK) return false; set(e, x); return true; });
     }
   }
+  return true;
+}
+
+/** Compiles EventData made of `<Data Name="constant">` elements with distinct names; else null. */
+function compileEventData(el: Element): Step | null {
+  const keys: string[] = [];
+  const getters: Getter[] = [];
+  for (const c of el.children) {
+    if (c.kind === 'text') continue;
+    if (c.kind !== 'element' || c.name !== 'Data') return null;
+    const nameAttr = c.attributes.find((a) => a.name === 'Name');
+    if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
+    const key = nameAttr.value.map((n) => (n as { text: string }).text).join('');
+    const get = compileContent(c.children, false);
+    if (key === '' || keys.includes(key) || !get) return null;
+    keys.push(key);
+    getters.push(get);
+  }
+  return (e, v, t) => {
+    const data = e.data;
+    for (let i = 0; i < keys.length; i++) {
+      const x = getters[i](v, t);
+      if (x === FALLBACK) return false;
+      data[keys[i]] = x;
+    }
+    return true;
+  };
+}
+
+const DATA_SECTIONS = new Set(['EventData', 'UserData', 'ProcessingErrorData', 'DebugData', 'BinaryEventData']);
+
+/**
+ * Compiles the children of `<Event>` — or the roots of a nested BinXML value, which in
+ * EVTX usually carries EventData/UserData as its own template instance. Null when the
+ * shape needs the generic walk.
+ */
+function compileSections(children: readonly SourceNode[]): Step[] | null {
+  const steps: Step[] = [];
+  let dataSections = 0;
+  for (const c of children) {
+    if (c.kind === 'text') continue;
+    if (c.kind === 'subst') {
+      const i = c.index;
+      steps.push((e, v) => {
+        const x = v[i];
+        if (x === null || x === undefined) return true;
+        if (typeof x !== 'object' || Array.isArray(x)) return false;
+        return x.nodes.every((n) => n.kind === 'text' || (n.kind === 'instance' && runSections(n, e)) || (n.kind === 'element' && (readSection(n, NO_SCOPE, e), true)));
+      });
+      continue;
+    }
+    if (c.kind !== 'element') return null;
+    if (c.name === 'System') {
+      if (!compileSystem(c, steps)) return null;
+    } else if (DATA_SECTIONS.has(c.name)) {
+      const fast = c.name === 'EventData' && dataSections === 0 ? compileEventData(c) : null;
+      // Anything else (unnamed Data, UserData, repeated sections) reads through the generic walk.
+      steps.push(fast ?? ((e, v, t) => { readSection(c, { values: v, types: t }, e); return true; }));
+      dataSections++;
+    }
+  }
+  return steps;
+}
+
+/** Compiles a template whose root is one `<Event>`; null when its shape needs the generic walk. */
+function compileTemplate(nodes: readonly SourceNode[]): Step[] | null {
+  const roots = nodes.filter((n) => n.kind !== 'text');
+  if (roots.length !== 1 || roots[0].kind !== 'element') return null;
+  return compileSections(roots[0].children);
+}
+
+const plans = new WeakMap<object, Step[] | null>();
+const sectionPlans = new WeakMap<object, Step[] | null>();
+
+/** Runs the section plan of a nested template instance (EventData in a BinXML value). */
+function runSections(instance: Extract<SourceNode, { kind: 'instance' }>, e: Event): boolean {
+  let steps = sectionPlans.get(instance.template);
+  if (steps === undefined) {
+    steps = compileSections(instance.template.nodes);
+    sectionPlans.set(instance.template, steps);
+  }
+  if (steps === null) {
+    forEachNode(instance.template.nodes, instance, (n, s) => { if (n.kind === 'element') readSection(n, s, e); });
+    return true;
+  }
+  for (const step of steps) if (!step(e, instance.values, instance.types)) return false;
+  return true;
+}
+
+/** Runs a template's compiled plan; null when the record must take the generic walk. */
+function fromTemplate(instance: Extract<SourceNode, { kind: 'instance' }>): Event | null {
+  let steps = plans.get(instance.template);
+  if (steps === undefined) {
+    steps = compileTemplate(instance.template.nodes);
+    plans.set(instance.template, steps);
+  }
+  if (steps === null) return null;
+  const e = emptyEvent();
+  for (const step of steps) if (!step(e, instance.values, instance.types)) return null;
+  return e;
 }
 
 /**
@@ -188,16 +355,23 @@ function readSystem(el: Element, scope: Scope, e: Event): void {
  * const e = eventFromXml(record.nodes); // record from the EVTX reader
  */
 export function eventFromXml(nodes: readonly SourceNode[]): Event | null {
+  if (nodes.length === 1 && nodes[0].kind === 'instance') {
+    const fast = fromTemplate(nodes[0]);
+    if (fast !== null) return fast;
+  }
+  return eventFromXmlWalk(nodes);
+}
+
+/**
+ * The generic path of {@link eventFromXml}: walks the tree for every record. Exported so
+ * tests can check that compiled templates give exactly the same Events.
+ */
+export function eventFromXmlWalk(nodes: readonly SourceNode[]): Event | null {
   let root: [Element, Scope] | null = null;
   forEachNode(nodes, NO_SCOPE, (n, s) => { if (root === null && n.kind === 'element') root = [n, s]; });
   if (root === null) return null;
   const [el, scope] = root as [Element, Scope];
   const e = emptyEvent();
-  for (const [c, s] of childElements(el, scope)) {
-    if (c.name === 'System') readSystem(c, s, e);
-    else if (c.name === 'EventData') readEventData(c, s, e.data);
-    else if (c.name === 'UserData') readUserData(c, s, e.data);
-    else if (c.name === 'ProcessingErrorData' || c.name === 'DebugData' || c.name === 'BinaryEventData') readEventData(c, s, e.data);
-  }
+  for (const [c, s] of childElements(el, scope)) readSection(c, s, e);
   return e;
 }

@@ -88,10 +88,11 @@ export interface ChunkDecodeOptions {
   readonly strictChecksums?: boolean;
 }
 
-/** True when the 64 KiB at `base` is entirely zero (pre-allocated, never written). */
+const ZEROS = new Uint8Array(CHUNK_SIZE);
+
+/** True when `b[base, end)` is entirely zero (a pre-allocated chunk never written). */
 function isZeroed(b: Uint8Array, base: number, end: number): boolean {
-  for (let i = base; i < end; i++) if (b[i] !== 0) return false;
-  return true;
+  return Buffer.compare(ZEROS.subarray(0, end - base), b.subarray(base, end)) === 0;
 }
 
 /**

@@ -17,6 +17,11 @@ const FIXED_SIZE: Record<number, number> = {
 
 const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
+/** Cache of the `YYYY-MM-DDT` prefix of the last day seen: records come in time order. */
+let cachedDay = NaN;
+let cachedDayPrefix = '';
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
 /**
  * Formats a FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with the full
  * 7-digit precision Windows writes in event XML (`2019-03-19T23:34:25.2456500Z`).
@@ -32,10 +37,21 @@ export function fileTimeToIso(b: Uint8Array, o: number): string {
   const q2 = Math.floor(rest / 10000);
   const ticks = rest - q2 * 10000; // 100 ns units below the millisecond
   const ms = q1 * 65536 + q2 - FILETIME_UNIX_EPOCH_MS;
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return `FILETIME(0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`;
-  const iso = d.toISOString(); // yyyy-mm-ddThh:mm:ss.mmmZ (or ±yyyyyy for far dates)
-  return iso.slice(0, -1) + String(ticks).padStart(4, '0') + 'Z';
+  const day = Math.floor(ms / 86400000);
+  if (day !== cachedDay) {
+    const d = new Date(day * 86400000);
+    if (Number.isNaN(d.getTime())) return `FILETIME(0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`;
+    cachedDay = day;
+    cachedDayPrefix = d.toISOString().slice(0, -13); // "YYYY-MM-DDT" (or "+YYYYYY-MM-DDT")
+  }
+  let rem = ms - day * 86400000;
+  const hh = Math.floor(rem / 3600000);
+  rem -= hh * 3600000;
+  const mm = Math.floor(rem / 60000);
+  rem -= mm * 60000;
+  const ss = Math.floor(rem / 1000);
+  const frac = (rem - ss * 1000) * 10000 + ticks; // 0 … 9,999,999
+  return cachedDayPrefix + TWO_DIGITS[hh] + ':' + TWO_DIGITS[mm] + ':' + TWO_DIGITS[ss] + '.' + String(frac).padStart(7, '0') + 'Z';
 }
 
 /** Formats a SYSTEMTIME (8 little-endian u16 fields) as ISO 8601 with milliseconds. */
@@ -45,13 +61,14 @@ export function systemTimeToIso(b: Uint8Array, o: number): string {
   return `${year}-${p2(u16(b, o + 2))}-${p2(u16(b, o + 6))}T${p2(u16(b, o + 8))}:${p2(u16(b, o + 10))}:${p2(u16(b, o + 12))}.${String(u16(b, o + 14)).padStart(3, '0')}Z`;
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
 /** Formats a GUID as uppercase `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (no braces). */
 export function guidToString(b: Uint8Array, o: number): string {
-  const h = (n: number, w: number): string => n.toString(16).padStart(w, '0');
-  return (
-    h(u32(b, o), 8) + '-' + h(u16(b, o + 4), 4) + '-' + h(u16(b, o + 6), 4) + '-' +
-    hexBytes(b, o + 8, o + 10) + '-' + hexBytes(b, o + 10, o + 16)
-  ).toUpperCase();
+  const x = HEX_BYTE;
+  // Data1 (u32), Data2 and Data3 (u16) are little-endian; Data4 is 8 bytes in order.
+  return x[b[o + 3]] + x[b[o + 2]] + x[b[o + 1]] + x[b[o]] + '-' + x[b[o + 5]] + x[b[o + 4]] + '-' + x[b[o + 7]] + x[b[o + 6]] + '-' +
+    x[b[o + 8]] + x[b[o + 9]] + '-' + x[b[o + 10]] + x[b[o + 11]] + x[b[o + 12]] + x[b[o + 13]] + x[b[o + 14]] + x[b[o + 15]];
 }
 
 /** Decodes a SID (revision, count, 48-bit big-endian authority, u32 sub-authorities). */

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { decodeEvtx } from '../evtx/index.js';
+import { eventFromXml, eventFromXmlWalk } from './from-xml.js';
+import { corpusRoot, listFiles } from '../testing/corpus.js';
+
+test('compiled templates build the same Events as the generic walk, on every corpus record', () => {
+  const root = join(corpusRoot, 'evtx');
+  let n = 0;
+  for (const f of listFiles(root, /\.evtx$/i)) {
+    for (const c of decodeEvtx(readFileSync(f))) {
+      for (const r of c.records) {
+        assert.deepEqual(eventFromXml(r.nodes), eventFromXmlWalk(r.nodes), `${relative(root, f)} record ${r.recordId}`);
+        n++;
+      }
+    }
+  }
+  assert.equal(n, 24645);
+});
+
+test('Sysmon and Security events carry the fields analysts query', () => {
+  const root = join(corpusRoot, 'evtx');
+  const seen = new Map<string, ReturnType<typeof eventFromXml>>();
+  for (const f of listFiles(root, /\.evtx$/i)) {
+    for (const c of decodeEvtx(readFileSync(f))) for (const r of c.records) {
+      const e = eventFromXml(r.nodes)!;
+      const key = `${e.channel}:${e.event_id}`;
+      if (!seen.has(key)) seen.set(key, e);
+    }
+  }
+  const sysmon1 = seen.get('Microsoft-Windows-Sysmon/Operational:1')!;
+  assert.equal(sysmon1.provider, 'Microsoft-Windows-Sysmon');
+  assert.equal(sysmon1.provider_guid, '{5770385F-C22A-43E0-BF4C-06F5698FFBD9}');
+  assert.equal(typeof sysmon1.data.ProcessId, 'number');
+  assert.match(String(sysmon1.data.ProcessGuid), /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/);
+  assert.match(sysmon1._time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+  const sec4688 = seen.get('Security:4688')!;
+  assert.equal(sec4688.provider, 'Microsoft-Windows-Security-Auditing');
+  assert.match(String(sec4688.data.NewProcessId), /^0x[0-9a-f]+$/);
+  assert.equal(typeof sec4688.data.NewProcessName, 'string');
+  assert.equal(typeof sec4688.record_id, 'number');
+  assert.match(sec4688.keywords ?? '', /^0x[0-9a-f]+$/);
+  const classic = [...seen.values()].find((e) => e!.qualifiers !== null);
+  assert.ok(classic, 'a classic event with EventID Qualifiers exists in the corpus');
+});
