@@ -20,17 +20,17 @@ export type SourceNode =
   | { readonly kind: 'charref'; readonly code: number }
   | { readonly kind: 'entityref'; readonly name: string }
   | { readonly kind: 'pi' }
-  | { readonly kind: 'instance'; readonly template: { readonly nodes: readonly SourceNode[] }; readonly values: readonly SourceValue[]; readonly types: Uint8Array };
+  | { readonly kind: 'instance'; readonly template: { readonly nodes: readonly SourceNode[] }; readonly values: readonly SourceValue[]; readonly types: readonly number[] };
 
 type Element = Extract<SourceNode, { kind: 'element' }>;
 
 /** The substitution values in force while walking a template. */
 interface Scope {
   readonly values: readonly SourceValue[];
-  readonly types: Uint8Array;
+  readonly types: readonly number[];
 }
 
-const NO_SCOPE: Scope = { values: [], types: new Uint8Array(0) };
+const NO_SCOPE: Scope = { values: [], types: [] };
 const GUID_TYPE = 0x0f;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -204,8 +204,8 @@ function readSection(c: Element, s: Scope, e: Event): void {
 
 /** Returned by a compiled getter when the values do not fit the plan (nested BinXML). */
 const FALLBACK = Symbol('fallback');
-type Getter = (values: readonly SourceValue[], types: Uint8Array) => EventValue | typeof FALLBACK;
-type Step = (e: Event, values: readonly SourceValue[], types: Uint8Array) => boolean;
+type Getter = (values: readonly SourceValue[], types: readonly number[]) => EventValue | typeof FALLBACK;
+type Step = (e: Event, values: readonly SourceValue[], types: readonly number[]) => boolean;
 
 /** Compiles the content of a node list: constant text or one substitution; else null. */
 function compileContent(nodes: readonly SourceNode[], inAttribute: boolean): Getter | null {
@@ -247,6 +247,11 @@ function compileSystem(el: Element, steps: Step[]): boolean {
   return true;
 }
 
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 /** Compiles EventData made of `<Data Name="constant">` elements with distinct names; else null. */
 function compileEventData(el: Element): Step | null {
   const keys: string[] = [];
@@ -262,8 +267,12 @@ function compileEventData(el: Element): Step | null {
     keys.push(key);
     getters.push(get);
   }
+  // Cloning a pre-shaped object gives every Event of this template one hidden class,
+  // instead of growing each data object key by key (V8 turns those into dictionaries).
+  const shape: Record<string, EventValue> = Object.fromEntries(keys.map((k) => [k, null]));
   return (e, v, t) => {
-    const data = e.data;
+    let data = e.data;
+    if (isEmpty(data)) e.data = data = { ...shape };
     for (let i = 0; i < keys.length; i++) {
       const x = getters[i](v, t);
       if (x === FALLBACK) return false;

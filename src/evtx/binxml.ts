@@ -274,7 +274,7 @@ function decodeTemplateInstance(
   const count = u32(b, pos);
   pos += 4;
   if (pos + count * 4 > end) throw new EvtxFormatError(`template instance declares ${count} values, more than the data holds`, pos - ctx.base);
-  const types = new Uint8Array(count);
+  const types: number[] = new Array(count);
   const values: XmlValue[] = new Array(count);
   let data = pos + count * 4;
   const nested = (s: number, e: number): XmlFragment => ({ kind: 'fragment', nodes: decodeNodes(ctx, s, e, depth + 1).nodes });

@@ -7,11 +7,11 @@ import { ValueType, type XmlNode, type XmlValue } from './xml-tree.js';
 /** The values a template's substitutions read from. */
 export interface Scope {
   readonly values: readonly XmlValue[];
-  readonly types: Uint8Array;
+  readonly types: readonly number[];
 }
 
 /** Scope of nodes outside any template instance. */
-export const EMPTY_SCOPE: Scope = { values: [], types: new Uint8Array(0) };
+export const EMPTY_SCOPE: Scope = { values: [], types: [] };
 
 /** A node that renders as character data: its JS value and BinXML type. */
 export interface ResolvedValue {

@@ -112,7 +112,7 @@ export interface XmlTemplateInstance {
   readonly kind: 'instance';
   readonly template: XmlTemplate;
   readonly values: XmlValue[];
-  readonly types: Uint8Array;
+  readonly types: readonly number[];
 }
 
 /** A template definition, decoded once per chunk. */
