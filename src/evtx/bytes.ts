@@ -73,14 +73,17 @@ export function hexBytes(b: Uint8Array, start: number, end: number): string {
 }
 
 /**
- * Decodes UTF-16LE code units. Short strings (most EVTX names and values) are faster
- * with `String.fromCharCode` than with a TextDecoder round trip.
+ * Decodes UTF-16LE code units. `b` must be a Buffer (the chunk decoder guarantees it):
+ * Node's native UTF-16 slice beats a JS loop even for short names, and gives flat
+ * strings rather than cons-string chains that cost again when serialised.
  */
 export function utf16(b: Uint8Array, start: number, chars: number): string {
-  if (chars > 24) return Buffer.from(b.buffer, b.byteOffset + start, chars * 2).toString('utf16le');
-  let s = '';
-  for (let i = 0, o = start; i < chars; i++, o += 2) s += String.fromCharCode(b[o] | (b[o + 1] << 8));
-  return s;
+  return (b as Buffer).toString('utf16le', start, start + chars * 2);
+}
+
+/** Views `b` as a Buffer without copying. */
+export function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Decodes a NUL-padded UTF-16LE value of `bytes` bytes, dropping trailing NULs. */

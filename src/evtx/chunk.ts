@@ -28,7 +28,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { decodeNodes, chunkContext } from './binxml.js';
-import { EvtxFormatError, hasSignature, u32, u64n } from './bytes.js';
+import { asBuffer, EvtxFormatError, hasSignature, u32, u64n } from './bytes.js';
 import { CHUNK_SIZE } from './file-header.js';
 import type { XmlNode } from './xml-tree.js';
 
@@ -103,7 +103,8 @@ function isZeroed(b: Uint8Array, base: number, end: number): boolean {
  * const c = decodeChunk(fileBytes, 4096, 0, 4096);
  * for (const r of c.records) console.log(r.recordId);
  */
-export function decodeChunk(buf: Uint8Array, base: number, index: number, fileOffset: number, options: ChunkDecodeOptions = {}): DecodedChunk {
+export function decodeChunk(bytes: Uint8Array, base: number, index: number, fileOffset: number, options: ChunkDecodeOptions = {}): DecodedChunk {
+  const buf = asBuffer(bytes);
   const issues: EvtxIssue[] = [];
   const records: EvtxRecord[] = [];
   const end = Math.min(buf.length, base + CHUNK_SIZE);

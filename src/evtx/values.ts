@@ -121,7 +121,7 @@ export function decodeValue(b: Uint8Array, o: number, size: number, type: number
     case T.AnsiString: {
       let e = o + size;
       while (e > o && b[e - 1] === 0) e--;
-      return Buffer.from(b.buffer, b.byteOffset + o, e - o).toString('latin1');
+      return (b as Buffer).toString('latin1', o, e);
     }
     case T.Binary: return hexBytes(b, o, o + size);
     case T.SizeT:
@@ -134,7 +134,7 @@ export function decodeValue(b: Uint8Array, o: number, size: number, type: number
     case T.EvtHandle: return hexBytes(b, o, o + size);
     case T.String | T.Array: return stringArray(b, o, size);
     case T.AnsiString | T.Array: {
-      const parts = Buffer.from(b.buffer, b.byteOffset + o, size).toString('latin1').split('\0');
+      const parts = (b as Buffer).toString('latin1', o, o + size).split('\0');
       if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
       return parts;
     }
