@@ -9,5 +9,5 @@ export { decodeEvtx, readEvtxFile, readEvtxFileSync, chunkSlots, type EvtxFileRe
 export { ValueType, type XmlNode, type XmlElement, type XmlValue, type XmlTemplate, type XmlFragment, type XmlTemplateInstance } from './xml-tree.js';
 export { recordToEvtxJson } from './render-json.js';
 export { recordToXml } from './render-xml.js';
-export { decodeFilesParallel, defaultThreads, type ParallelDecodeOptions, type DecodedSlice, type ChunkRenderer } from './parallel.js';
+export { decodeFilesParallel, EvtxDecoderPool, defaultThreads, type DecoderPoolOptions, type ParallelDecodeOptions, type DecodedSlice, type ChunkRenderer } from './parallel.js';
 export { EvtxWriter, EvtxWriteError, type WritableNode } from './writer.js';

@@ -62,7 +62,6 @@ export interface WorkerReply {
   readonly records: number;
   readonly text: string;
   readonly issues: EvtxIssue[];
-  readonly error?: string;
 }
 
 /** Splits files into tasks; unreadable files become a task that reports the error. */
@@ -88,8 +87,113 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
+/** Options of a {@link EvtxDecoderPool}. */
+export interface DecoderPoolOptions {
+  /** Module URL exporting `renderChunk` (a {@link ChunkRenderer}). */
+  readonly renderer: URL;
+  /** Worker threads (default: all cores). */
+  readonly threads?: number;
+  /** Skip chunks with a bad CRC32 instead of decoding them. */
+  readonly strictChecksums?: boolean;
+}
+
+/** Tasks a worker may hold at once: one running, one queued, so it never waits for the main thread. */
+const TASKS_PER_WORKER = 2;
+
 /**
- * Decodes EVTX files in parallel, yielding each slice's rendered text in order.
+ * Worker threads that decode EVTX slices. Starting a worker and warming its JIT costs
+ * tens of milliseconds, so long-lived callers (the server, benchmarks) keep one pool for
+ * many decodes; one decode runs at a time.
+ *
+ * @example
+ * const pool = new EvtxDecoderPool({ renderer: new URL('./render.js', import.meta.url) });
+ * for await (const s of pool.decode(files)) out.write(s.text);
+ * await pool.close();
+ */
+export class EvtxDecoderPool {
+  private readonly workers: { worker: Worker; outstanding: number }[] = [];
+  private readonly pending = new Map<number, { task: Task; slot: { outstanding: number } }>();
+  private readonly done = new Map<number, DecodedSlice>();
+  private wake: (() => void) | null = null;
+  private failure: Error | null = null;
+  private busy = false;
+
+  constructor(options: DecoderPoolOptions) {
+    const threads = Math.max(1, options.threads ?? defaultThreads());
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(new URL('./decode-worker.js', import.meta.url), {
+        workerData: { renderer: options.renderer.href, strictChecksums: options.strictChecksums ?? false },
+      });
+      const slot = { worker, outstanding: 0 };
+      worker.on('message', (m: WorkerReply) => this.onReply(m));
+      worker.on('error', (e) => { this.failure = e; this.notify(); });
+      this.workers.push(slot);
+    }
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private onReply(m: WorkerReply): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    p.slot.outstanding--;
+    const t = p.task;
+    this.done.set(m.id, { file: t.file, firstChunk: t.firstChunk, chunkCount: t.chunkCount, bytes: t.bytes, records: m.records, text: m.text, issues: m.issues });
+    this.notify();
+  }
+
+  /** Decodes `files`, yielding slices in file order (or as they finish when `ordered` is false). */
+  async *decode(files: readonly string[], options: { ordered?: boolean; chunksPerTask?: number } = {}): AsyncGenerator<DecodedSlice> {
+    if (this.busy) throw new Error('EvtxDecoderPool: one decode at a time');
+    this.busy = true;
+    const ordered = options.ordered ?? true;
+    const tasks = planTasks(files, Math.max(1, options.chunksPerTask ?? 16));
+    const capacity = this.workers.length * TASKS_PER_WORKER;
+    let next = 0; // next id to emit in ordered mode
+    let exhausted = false;
+    try {
+      while (true) {
+        if (this.failure) throw this.failure;
+        while (!exhausted && this.pending.size < capacity && this.pending.size + this.done.size < capacity * 2) {
+          const r = await tasks.next();
+          if (r.done) { exhausted = true; break; }
+          const slot = this.workers.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+          slot.outstanding++;
+          this.pending.set(r.value.id, { task: r.value, slot });
+          slot.worker.postMessage(r.value);
+        }
+        if (ordered) {
+          while (this.done.has(next)) { const s = this.done.get(next)!; this.done.delete(next); next++; yield s; }
+        } else {
+          for (const [id, s] of this.done) { this.done.delete(id); yield s; }
+        }
+        if (exhausted && this.pending.size === 0 && this.done.size === 0) break;
+        const canDispatch = !exhausted && this.pending.size < capacity && this.pending.size + this.done.size < capacity * 2;
+        const canYield = ordered ? this.done.has(next) : this.done.size > 0;
+        // Replies arrive only while this generator awaits, so checking then waiting cannot miss one.
+        if (!canDispatch && !canYield && !this.failure) await new Promise<void>((res) => { this.wake = res; });
+      }
+    } finally {
+      this.pending.clear();
+      this.done.clear();
+      this.busy = false;
+    }
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}
+
+/**
+ * Decodes EVTX files in parallel, yielding each slice's rendered text in order. With one
+ * thread, decoding runs on the calling thread (same code, no worker).
  *
  * @example
  * for await (const s of decodeFilesParallel(files, { renderer: new URL('./render-jsonl.js', import.meta.url) }))
@@ -97,69 +201,19 @@ export function defaultThreads(): number {
  */
 export async function* decodeFilesParallel(files: readonly string[], options: ParallelDecodeOptions): AsyncGenerator<DecodedSlice> {
   const threads = Math.max(1, options.threads ?? defaultThreads());
-  const ordered = options.ordered ?? true;
-  const chunksPerTask = Math.max(1, options.chunksPerTask ?? 16);
-  const tasks = planTasks(files, chunksPerTask);
-
   if (threads === 1) {
     const { runTask } = await import('./decode-worker.js');
     const { renderChunk } = (await import(options.renderer.href)) as { renderChunk: ChunkRenderer };
-    for await (const t of tasks) {
+    for await (const t of planTasks(files, Math.max(1, options.chunksPerTask ?? 16))) {
       const r = runTask(t, renderChunk, options.strictChecksums ?? false);
       yield { file: t.file, firstChunk: t.firstChunk, chunkCount: t.chunkCount, bytes: t.bytes, records: r.records, text: r.text, issues: r.issues };
     }
     return;
   }
-
-  const workers: Worker[] = [];
-  const idle: Worker[] = [];
-  const pending = new Map<number, Task>();
-  const done = new Map<number, DecodedSlice>();
-  let wake: (() => void) | null = null;
-  let failure: Error | null = null;
-  const notify = (): void => { const w = wake; wake = null; w?.(); };
-  for (let i = 0; i < threads; i++) {
-    const w = new Worker(new URL('./decode-worker.js', import.meta.url), {
-      workerData: { renderer: options.renderer.href, strictChecksums: options.strictChecksums ?? false },
-    });
-    w.on('message', (m: WorkerReply) => {
-      const t = pending.get(m.id)!;
-      pending.delete(m.id);
-      const issues = m.error ? [...m.issues, { severity: 'error' as const, chunk: t.firstChunk, offset: 4096 + t.firstChunk * 65536, reason: m.error }] : m.issues;
-      done.set(m.id, { file: t.file, firstChunk: t.firstChunk, chunkCount: t.chunkCount, bytes: t.bytes, records: m.records, text: m.text, issues });
-      idle.push(w);
-      notify();
-    });
-    w.on('error', (e) => { failure = e; notify(); });
-    workers.push(w);
-    idle.push(w);
-  }
-
+  const pool = new EvtxDecoderPool({ renderer: options.renderer, threads, strictChecksums: options.strictChecksums });
   try {
-    let next = 0; // next id to emit in ordered mode
-    let exhausted = false;
-    const maxInFlight = threads * 2;
-    while (true) {
-      if (failure) throw failure;
-      while (!exhausted && idle.length > 0 && pending.size + done.size < maxInFlight) {
-        const r = await tasks.next();
-        if (r.done) { exhausted = true; break; }
-        const w = idle.pop()!;
-        pending.set(r.value.id, r.value);
-        w.postMessage(r.value);
-      }
-      if (ordered) {
-        while (done.has(next)) { const s = done.get(next)!; done.delete(next); next++; yield s; }
-      } else {
-        for (const [id, s] of done) { done.delete(id); next++; yield s; }
-      }
-      if (exhausted && pending.size === 0 && done.size === 0) break;
-      const canDispatch = !exhausted && idle.length > 0 && pending.size + done.size < maxInFlight;
-      const canYield = ordered ? done.has(next) : done.size > 0;
-      // Replies arrive only while this generator awaits, so checking then waiting cannot miss one.
-      if (!canDispatch && !canYield && !failure) await new Promise<void>((res) => { wake = res; });
-    }
+    yield* pool.decode(files, { ordered: options.ordered, chunksPerTask: options.chunksPerTask });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
 }

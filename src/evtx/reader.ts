@@ -81,9 +81,9 @@ export async function* readEvtxFile(path: string, options: EvtxFileReadOptions =
     const slots = chunkSlots(size);
     const first = options.firstChunk ?? 0;
     const last = Math.min(slots, first + (options.chunkCount ?? slots));
-    const block = Buffer.allocUnsafe(CHUNKS_PER_BLOCK * CHUNK_SIZE);
+    const block = Buffer.allocUnsafe(Math.min(CHUNKS_PER_BLOCK, Math.max(1, last - first)) * CHUNK_SIZE);
     for (let i = first; i < last; i += CHUNKS_PER_BLOCK) {
-      const n = Math.min(CHUNKS_PER_BLOCK, last - i);
+      const n = Math.min(block.length / CHUNK_SIZE, last - i);
       const fileOffset = FILE_HEADER_SIZE + i * CHUNK_SIZE;
       const { bytesRead } = await fh.read(block, 0, n * CHUNK_SIZE, fileOffset);
       const view = block.subarray(0, bytesRead);
@@ -97,6 +97,13 @@ export async function* readEvtxFile(path: string, options: EvtxFileReadOptions =
 }
 
 /**
+ * Block buffer of the synchronous reader, reused across calls: it cannot be re-entered,
+ * and allocating 4 MiB per small file costs more than decoding it. Decoded records hold
+ * no references into it (all strings are copied out).
+ */
+let syncBlock: Buffer | null = null;
+
+/**
  * Synchronous counterpart of {@link readEvtxFile} for worker threads and benchmarks:
  * calls `onChunk` for each decoded chunk of the requested range.
  */
@@ -106,7 +113,8 @@ export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onC
     const head = Buffer.alloc(FILE_HEADER_SIZE);
     const headBytes = readSync(fd, head, 0, FILE_HEADER_SIZE, 0);
     if (!options.skipHeader) onChunk(headerChunk(parseFileHeader(head.subarray(0, headBytes)), fstatSync(fd).size));
-    const block = Buffer.allocUnsafe(CHUNKS_PER_BLOCK * CHUNK_SIZE);
+    syncBlock ??= Buffer.allocUnsafe(CHUNKS_PER_BLOCK * CHUNK_SIZE);
+    const block = syncBlock;
     const first = options.firstChunk ?? 0;
     const end = options.chunkCount === undefined ? Infinity : first + options.chunkCount;
     for (let i = first; i < end; i += CHUNKS_PER_BLOCK) {
