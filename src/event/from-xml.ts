@@ -110,12 +110,15 @@ const asNumber = (v: EventValue): number | null => {
 };
 const asString = (v: EventValue): string | null => (v === null ? null : Array.isArray(v) ? v.join(',') : String(v));
 
-/** Adds `value` under `key`, suffixing `_2`, `_3` … when the key is taken. */
+/**
+ * Adds `value` under `key`, suffixing `_2`, `_3` … when the key is taken. Keys come from
+ * the log: defineProperty keeps a `__proto__` key an ordinary property.
+ */
 function put(data: Record<string, EventValue>, key: string, value: EventValue): void {
-  if (!(key in data)) { data[key] = value; return; }
-  for (let i = 2; ; i++) {
-    if (!(`${key}_${i}` in data)) { data[`${key}_${i}`] = value; return; }
-  }
+  let k = key;
+  for (let i = 2; Object.prototype.hasOwnProperty.call(data, k); i++) k = `${key}_${i}`;
+  if (k === '__proto__') Object.defineProperty(data, k, { value, enumerable: true, writable: true, configurable: true });
+  else data[k] = value;
 }
 
 /** EventData: named Data by name, unnamed Data into the `Data` array, other elements by name. */
@@ -263,7 +266,8 @@ function compileEventData(el: Element): Step | null {
     if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
     const key = nameAttr.value.map((n) => (n as { text: string }).text).join('');
     const get = compileContent(c.children, false);
-    if (key === '' || keys.includes(key) || !get) return null;
+    // `__proto__` would set the prototype of the shaped object; the generic walk keeps it a key.
+    if (key === '' || key === '__proto__' || keys.includes(key) || !get) return null;
     keys.push(key);
     getters.push(get);
   }
@@ -271,13 +275,22 @@ function compileEventData(el: Element): Step | null {
   // instead of growing each data object key by key (V8 turns those into dictionaries).
   const shape: Record<string, EventValue> = Object.fromEntries(keys.map((k) => [k, null]));
   return (e, v, t) => {
-    let data = e.data;
-    if (isEmpty(data)) e.data = data = { ...shape };
+    const data = e.data;
+    if (!isEmpty(data)) {
+      for (let i = 0; i < keys.length; i++) {
+        const x = getters[i](v, t);
+        if (x === FALLBACK) return false;
+        put(data, keys[i], x);
+      }
+      return true;
+    }
+    const fresh = { ...shape };
     for (let i = 0; i < keys.length; i++) {
       const x = getters[i](v, t);
       if (x === FALLBACK) return false;
-      data[keys[i]] = x;
+      fresh[keys[i]] = x;
     }
+    e.data = fresh;
     return true;
   };
 }
