@@ -8,8 +8,8 @@
  */
 import { EvtxFormatError, u16, u32, utf16 } from './bytes.js';
 import { decodeInlineValue, decodeValue, guidToString } from './values.js';
-import type {
-  XmlAttribute, XmlElement, XmlFragment, XmlNode, XmlTemplate, XmlValue,
+import {
+  ValueType, type XmlAttribute, type XmlElement, type XmlFragment, type XmlNode, type XmlTemplate, type XmlTemplateInstance, type XmlValue,
 } from './xml-tree.js';
 
 /** Per-chunk decoding state: the chunk's bytes and what has been decoded from them. */
@@ -234,7 +234,7 @@ export function decodeNodes(ctx: ChunkContext, start: number, end: number, depth
         // Windows never nests instances in a template definition; refusing them keeps a
         // crafted chunk from building self-referencing or exponentially expanding trees.
         if (inTemplate) throw new EvtxFormatError('template instance inside a template definition', rel());
-        pos = decodeTemplateInstance(ctx, pos, end, depth, append);
+        pos = decodeTemplateInstance(ctx, pos, end, depth, append).end;
         break;
       case TOK_SUBST:
       case TOK_OPTIONAL_SUBST:
@@ -256,8 +256,8 @@ export function decodeNodes(ctx: ChunkContext, start: number, end: number, depth
  * u32 value count, count × (u16 size, u8 type, u8 0), then the values back to back.
  */
 function decodeTemplateInstance(
-  ctx: ChunkContext, start: number, end: number, depth: number, append: (n: XmlNode) => void,
-): number {
+  ctx: ChunkContext, start: number, end: number, depth: number, append: ((n: XmlNode) => void) | null,
+): XmlTemplateInstance & { end: number } {
   const b = ctx.buf;
   if (start + 10 > end) throw new EvtxFormatError('template instance header past end of data', start - ctx.base);
   const defRel = u32(b, start + 6);
@@ -277,15 +277,31 @@ function decodeTemplateInstance(
   const types: number[] = new Array(count);
   const values: XmlValue[] = new Array(count);
   let data = pos + count * 4;
-  const nested = (s: number, e: number): XmlFragment => ({ kind: 'fragment', nodes: decodeNodes(ctx, s, e, depth + 1).nodes });
   for (let i = 0; i < count; i++) {
     const size = u16(b, pos + i * 4);
     const type = b[pos + i * 4 + 2];
     types[i] = type;
     if (data + size > end) throw new EvtxFormatError(`value ${i} (type 0x${type.toString(16)}, ${size} bytes) runs past end of record`, data - ctx.base);
-    values[i] = decodeValue(b, data, size, type, nested);
+    values[i] = type === ValueType.BinXml
+      ? { kind: 'fragment', nodes: decodeNodes(ctx, data, data + size, depth + 1).nodes } satisfies XmlFragment
+      : decodeValue(b, data, size, type);
     data += size;
   }
-  append({ kind: 'instance', template, values, types });
-  return data;
+  const instance = { kind: 'instance' as const, template, values, types, end: data };
+  append?.(instance);
+  return instance;
+}
+
+/**
+ * Decodes a record's BinXML. Nearly every record is a fragment header, one template
+ * instance and an end-of-stream token; that shape is decoded directly, anything else
+ * goes through the general token loop.
+ */
+export function decodeRecordNodes(ctx: ChunkContext, start: number, end: number): XmlNode[] {
+  const b = ctx.buf;
+  if (start + 5 <= end && b[start] === 0x0f && b[start + 4] === TOK_TEMPLATE_INSTANCE) {
+    const instance = decodeTemplateInstance(ctx, start + 4, end, 0, null);
+    if (instance.end < end && b[instance.end] === TOK_EOF) return [instance];
+  }
+  return decodeNodes(ctx, start, end, 0).nodes;
 }

@@ -27,7 +27,7 @@
  * record signature instead of abandoning the chunk.
  */
 import { crc32 } from 'node:zlib';
-import { decodeNodes, chunkContext } from './binxml.js';
+import { decodeRecordNodes, chunkContext } from './binxml.js';
 import { asBuffer, EvtxFormatError, hasSignature, u32, u64n } from './bytes.js';
 import { CHUNK_SIZE } from './file-header.js';
 import type { XmlNode } from './xml-tree.js';
@@ -162,8 +162,7 @@ export function decodeChunk(bytes: Uint8Array, base: number, index: number, file
     }
     const recordId = u64n(buf, p + 8);
     try {
-      const { nodes } = decodeNodes(ctx, p + 24, p + size - 4, 0);
-      records.push({ recordId, chunk: index, offset: at(p), nodes });
+      records.push({ recordId, chunk: index, offset: at(p), nodes: decodeRecordNodes(ctx, p + 24, p + size - 4) });
     } catch (e) {
       if (!(e instanceof EvtxFormatError)) throw e;
       issue('error', base + e.offset, `record ${recordId} skipped: ${e.message}`, recordId);

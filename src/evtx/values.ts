@@ -107,14 +107,12 @@ function scalar(b: Uint8Array, o: number, type: number): XmlValue {
   }
 }
 
-/** Hook for nested BinXML values, which need the chunk context to decode. */
-export type BinXmlDecoder = (start: number, end: number) => XmlValue;
-
 /**
  * Decodes a value of `type` occupying `size` bytes at `o`. Throws {@link EvtxFormatError}
  * when the bytes cannot hold the type; the caller turns that into a skipped record.
+ * Nested BinXML (0x21) needs the chunk context and is decoded by binxml.ts.
  */
-export function decodeValue(b: Uint8Array, o: number, size: number, type: number, binxml: BinXmlDecoder): XmlValue {
+export function decodeValue(b: Uint8Array, o: number, size: number, type: number): XmlValue {
   switch (type) {
     case T.Null: return null;
     case T.String: return utf16Trimmed(b, o, size);
@@ -129,7 +127,7 @@ export function decodeValue(b: Uint8Array, o: number, size: number, type: number
       if (size === 4) return '0x' + u32(b, o).toString(16);
       throw new EvtxFormatError(`size_t of ${size} bytes (expected 4 or 8)`, o);
     case T.Sid: return sidToString(b, o, size).sid;
-    case T.BinXml: return binxml(o, o + size);
+    case T.BinXml: throw new EvtxFormatError('nested BinXML must be decoded with its chunk context', o);
     case T.EvtXml: return utf16Trimmed(b, o, size);
     case T.EvtHandle: return hexBytes(b, o, o + size);
     case T.String | T.Array: return stringArray(b, o, size);
