@@ -337,16 +337,59 @@ function compileTemplate(nodes: readonly SourceNode[]): Step[] | null {
   return compileSections(roots[0].children);
 }
 
+/**
+ * Structural fingerprint of a template: element and attribute names, static text and
+ * substitution indexes. Templates with the same fingerprint compile to the same plan,
+ * so plans are shared across chunks and files (every chunk defines its templates again).
+ */
+function fingerprint(nodes: readonly SourceNode[]): string {
+  let s = '';
+  const walk = (ns: readonly SourceNode[]): void => {
+    for (const n of ns) {
+      switch (n.kind) {
+        case 'element':
+          s += '<' + n.name.length + ':' + n.name;
+          for (const a of n.attributes) { s += ' ' + a.name.length + ':' + a.name + '='; walk(a.value); }
+          s += '>';
+          walk(n.children);
+          s += '/';
+          break;
+        case 'text': s += '"' + n.text.length + ':' + n.text; break;
+        case 'subst': s += '$' + n.index + (n.optional ? '?' : '') + ','; break;
+        default: s += '!' + n.kind + ','; // rare kinds stay distinct, so they never share a plan
+      }
+    }
+  };
+  walk(nodes);
+  return s;
+}
+
+/** Plans by template object (first level) and by fingerprint (shared, bounded). */
 const plans = new WeakMap<object, Step[] | null>();
 const sectionPlans = new WeakMap<object, Step[] | null>();
+const sharedPlans = new Map<string, Step[] | null>();
+const MAX_SHARED_PLANS = 4096;
+
+function planFor(
+  cache: WeakMap<object, Step[] | null>, template: { readonly nodes: readonly SourceNode[] }, kind: 'E' | 'S',
+  compile: (nodes: readonly SourceNode[]) => Step[] | null,
+): Step[] | null {
+  let steps = cache.get(template);
+  if (steps !== undefined) return steps;
+  const key = kind + fingerprint(template.nodes);
+  steps = sharedPlans.get(key);
+  if (steps === undefined) {
+    steps = compile(template.nodes);
+    if (sharedPlans.size >= MAX_SHARED_PLANS) sharedPlans.clear();
+    sharedPlans.set(key, steps);
+  }
+  cache.set(template, steps);
+  return steps;
+}
 
 /** Runs the section plan of a nested template instance (EventData in a BinXML value). */
 function runSections(instance: Extract<SourceNode, { kind: 'instance' }>, e: Event): boolean {
-  let steps = sectionPlans.get(instance.template);
-  if (steps === undefined) {
-    steps = compileSections(instance.template.nodes);
-    sectionPlans.set(instance.template, steps);
-  }
+  const steps = planFor(sectionPlans, instance.template, 'S', compileSections);
   if (steps === null) {
     forEachNode(instance.template.nodes, instance, (n, s) => { if (n.kind === 'element') readSection(n, s, e); });
     return true;
@@ -357,11 +400,7 @@ function runSections(instance: Extract<SourceNode, { kind: 'instance' }>, e: Eve
 
 /** Runs a template's compiled plan; null when the record must take the generic walk. */
 function fromTemplate(instance: Extract<SourceNode, { kind: 'instance' }>): Event | null {
-  let steps = plans.get(instance.template);
-  if (steps === undefined) {
-    steps = compileTemplate(instance.template.nodes);
-    plans.set(instance.template, steps);
-  }
+  const steps = planFor(plans, instance.template, 'E', compileTemplate);
   if (steps === null) return null;
   const e = emptyEvent();
   for (const step of steps) if (!step(e, instance.values, instance.types)) return null;
