@@ -19,13 +19,27 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { eventFromXml, eventToXml, type Event } from '../src/event/index.js';
 import { decodeFilesParallel, EvtxWriteError, EvtxWriter, readEvtxFileSync } from '../src/evtx/index.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The project root: the nearest directory above this script holding package.json. Found
+ * rather than fixed at `../..` so that a private build (`tsc --outDir bench/out/dist`)
+ * can run while others rebuild dist/ under a shared checkout.
+ */
+const ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function projectRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    if (dirname(d) === d) return resolve(dir, '../..');
+  }
+}
+
 const SCRIPT = fileURLToPath(import.meta.url);
 /** The renderer that builds Events in the workers and returns no text. */
 const EVENTS_RENDERER = new URL('../src/cli/render/events.js', import.meta.url);
@@ -46,9 +60,11 @@ interface Options {
   readonly threads: number;
   readonly corpusDir: string;
   readonly outDir: string;
+  /** Free text stored in the report, e.g. the commit measured when running outside git. */
+  readonly label: string | null;
 }
 
-const USAGE = 'usage: node --expose-gc dist/bench/evtx.js [--quick] [--big-size MiB] [--seconds S] [--time-box S] [--threads N] [--corpus DIR]';
+const USAGE = 'usage: node --expose-gc dist/bench/evtx.js [--quick] [--big-size MiB] [--seconds S] [--time-box S] [--threads N] [--corpus DIR] [--label TEXT]';
 
 /** Parses the command line (everything after the script name). */
 function parseOptions(argv: readonly string[]): Options {
@@ -58,6 +74,7 @@ function parseOptions(argv: readonly string[]): Options {
   let timeBox = 60;
   let threads = availableParallelism();
   let corpusDir = resolve(ROOT, '../shared/corpus/evtx');
+  let label: string | null = null;
   const number = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) fail(`${flag} needs a positive number\n${USAGE}`);
@@ -71,6 +88,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (a === '--time-box') timeBox = number(a, argv[++i]);
     else if (a === '--threads') threads = Math.floor(number(a, argv[++i]));
     else if (a === '--corpus') corpusDir = resolve(argv[++i] ?? fail(USAGE));
+    else if (a === '--label') label = argv[++i] ?? fail(USAGE);
     else fail(`unknown argument ${a}\n${USAGE}`);
   }
   return {
@@ -81,6 +99,7 @@ function parseOptions(argv: readonly string[]): Options {
     threads,
     corpusDir,
     outDir: join(ROOT, 'bench/out'),
+    label,
   };
 }
 
@@ -98,7 +117,10 @@ function log(message: string): void {
 
 interface InputFile {
   readonly path: string;
+  /** Apparent size: what a reader reads. */
   readonly size: number;
+  /** Bytes allocated on disk (many corpus files are sparse: pre-allocated, never-written chunks). */
+  readonly allocated: number;
 }
 
 /** Every *.evtx under `dir`, sorted so that every process sees the same order. */
@@ -107,14 +129,19 @@ function listEvtxFiles(dir: string): InputFile[] {
     .filter((d) => d.isFile() && d.name.toLowerCase().endsWith('.evtx'))
     .map((d) => join(d.parentPath, d.name))
     .sort()
-    .map((path) => ({ path, size: statSync(path).size }));
+    .map((path) => fileInfo(path));
 }
 
 /** Where a child process takes its input from (paths, not file lists: argv is size-limited). */
 type InputSpec = { readonly kind: 'corpus'; readonly dir: string } | { readonly kind: 'file'; readonly path: string };
 
+function fileInfo(path: string): InputFile {
+  const st = statSync(path);
+  return { path, size: st.size, allocated: st.blocks * 512 };
+}
+
 function inputFiles(input: InputSpec): InputFile[] {
-  return input.kind === 'corpus' ? listEvtxFiles(input.dir) : [{ path: input.path, size: statSync(input.path).size }];
+  return input.kind === 'corpus' ? listEvtxFiles(input.dir) : [fileInfo(input.path)];
 }
 
 const totalBytes = (files: readonly InputFile[]): number => files.reduce((s, f) => s + f.size, 0);
@@ -316,19 +343,24 @@ async function runChild(spec: ChildSpec): Promise<void> {
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 
-/** Parent side: spawns a child for `spec` and returns its report. */
-function spawnChild(spec: ChildSpec): Promise<ChildReport> {
+/** Runs this script in a child process with `args` and parses the JSON line it prints last. */
+function runJsonChild<T>(args: readonly string[], what: string): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', SCRIPT, '--child', JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const last = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && last.startsWith('{')) resolvePromise(JSON.parse(last) as ChildReport);
-      else reject(new Error(`child for ${spec.tool} exited with ${signal ?? code}`));
+      if (code === 0 && last.startsWith('{')) resolvePromise(JSON.parse(last) as T);
+      else reject(new Error(`child for ${what} exited with ${signal ?? code}`));
     });
   });
+}
+
+/** Parent side: runs `spec` in a child process and returns its report. */
+function spawnChild(spec: ChildSpec): Promise<ChildReport> {
+  return runJsonChild<ChildReport>(['--child', JSON.stringify(spec)], spec.tool);
 }
 
 // ───────────────────────────── evtxexport ─────────────────────────────
@@ -518,6 +550,10 @@ interface Result {
   partial?: boolean;
   peak_rss_mb?: number;
   baseline_rss_mb?: number;
+  /** Cores' worth of CPU used by other processes on the machine during the measurement. */
+  other_load_cores?: number;
+  /** Cores' worth of CPU the hypervisor gave to other guests during the measurement. */
+  steal_cores?: number;
   skipped?: string;
   notes?: string;
 }
@@ -542,14 +578,22 @@ function childRow(tool: string, input: Result['input'], threads: number, r: Chil
 function logRow(r: Result): void {
   if (r.skipped) { log(`${r.tool} / ${r.input} / ${r.threads}T: skipped (${r.skipped})`); return; }
   const rss = r.peak_rss_mb !== undefined ? `, peak RSS ${r.peak_rss_mb} MiB` : '';
-  log(`${r.tool} / ${r.input} / ${r.threads}T: ${r.records_per_s?.toLocaleString('en')} rec/s, ${r.mb_per_s} MiB/s (${r.records} records in ${r.seconds} s${r.partial ? ', PARTIAL' : ''}${rss})`);
+  const load = r.other_load_cores ? `, other processes used ${r.other_load_cores} cores` : '';
+  log(`${r.tool} / ${r.input} / ${r.threads}T: ${r.records_per_s?.toLocaleString('en')} rec/s, ${r.mb_per_s} MiB/s (${r.records} records in ${r.seconds} s${r.partial ? ', PARTIAL' : ''}${rss}${load})`);
 }
 
-/** Runs one measurement; a failure becomes a row saying so instead of ending the run. */
+/**
+ * Runs one measurement; a failure becomes a row saying so instead of ending the run.
+ * Waits for the machine to be quiet first, and records how busy other processes kept it.
+ */
 async function attempt(rows: Result[], tool: string, input: Result['input'], threads: number, run: () => Promise<Result>): Promise<Result | null> {
+  await waitForQuiet(QUIET_WAIT_SECONDS);
   log(`measuring ${tool} / ${input} / ${threads} thread(s)…`);
   try {
+    const before = cpuSample();
     const row = await run();
+    const load = foreignLoad(before, cpuSample());
+    if (load) { row.other_load_cores = round(load.other, 2); row.steal_cores = round(load.steal, 2); }
     rows.push(row);
     logRow(row);
     return row;
@@ -587,6 +631,97 @@ function machineInfo(threads: number): Record<string, unknown> {
   };
 }
 
+// ───────────────────────────── machine load ─────────────────────────────
+
+/** Longest wait for other processes to leave the CPUs alone before a measurement. */
+const QUIET_WAIT_SECONDS = 30;
+/** Clock ticks per second of /proc/stat and /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU counters, in clock ticks: the machine's busy and stolen time, and ours (this process and its reaped children). */
+interface CpuSample {
+  readonly at: number;
+  readonly busy: number;
+  readonly steal: number;
+  readonly ours: number;
+}
+
+/** Reads the counters (Linux procfs); null elsewhere. */
+function cpuSample(): CpuSample | null {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const self = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the parenthesised command name: utime, stime, cutime, cstime are the 12th to 15th.
+    const f = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
+    return { at: performance.now(), busy: user + nice + system + irq + softirq, steal, ours: f[11] + f[12] + f[13] + f[14] };
+  } catch {
+    return null;
+  }
+}
+
+/** Average cores used by processes other than ours, and stolen by the hypervisor, between two samples. */
+function foreignLoad(a: CpuSample | null, b: CpuSample | null): { other: number; steal: number } | null {
+  if (!a || !b || b.at <= a.at) return null;
+  const ticks = ((b.at - a.at) / 1000) * USER_HZ;
+  return { other: Math.max(0, (b.busy - a.busy - (b.ours - a.ours)) / ticks), steal: (b.steal - a.steal) / ticks };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * Waits (at most `maxSeconds`) for a one-second window in which other processes use
+ * less than a fifth of a core: a shared machine's test runs would otherwise land in the
+ * middle of a measurement.
+ */
+async function waitForQuiet(maxSeconds: number): Promise<void> {
+  const start = performance.now();
+  let warned = false;
+  while (performance.now() - start < maxSeconds * 1000) {
+    const a = cpuSample();
+    await sleep(1000);
+    const load = foreignLoad(a, cpuSample());
+    if (!load || load.other < 0.2) return;
+    if (!warned) { log(`waiting for other processes to go quiet (${load.other.toFixed(2)} cores busy)…`); warned = true; }
+  }
+  log(`machine still busy after ${maxSeconds} s; measuring anyway (see other_load_cores)`);
+}
+
+// ───────────────────────────── machine calibration ─────────────────────────────
+
+/** A fixed amount of pure CPU work for one worker: no memory traffic, no I/O, no GC. */
+const SPIN_WORKER = `
+  let x = 0;
+  for (let i = 0; i < 1e9; i++) x = (x + i) | 0;
+  require('node:worker_threads').parentPort.postMessage(x);
+`;
+
+/** Seconds for `n` workers to each do the fixed spin concurrently. */
+async function spinSeconds(n: number): Promise<number> {
+  const t = performance.now();
+  await Promise.all(Array.from({ length: n }, () => new Promise<void>((done, reject) => {
+    const w = new Worker(SPIN_WORKER, { eval: true });
+    w.once('message', () => { void w.terminate(); done(); });
+    w.once('error', reject);
+  })));
+  return (performance.now() - t) / 1000;
+}
+
+/**
+ * How much CPU throughput `threads` threads really get here, relative to one. Virtual
+ * machines may expose cores they cannot run concurrently (quotas, busy hosts); without
+ * this ceiling an "all cores" figure cannot be told apart from a decoder's own scaling.
+ */
+async function cpuScaling(threads: number): Promise<{ threads: number; one_thread_s: number; all_threads_s: number; speedup: number }> {
+  // Best of three, alternating, so that a burst of foreign load hits neither side alone.
+  let one = Infinity;
+  let all = Infinity;
+  for (let i = 0; i < 3; i++) {
+    one = Math.min(one, await spinSeconds(1));
+    all = Math.min(all, await spinSeconds(threads));
+  }
+  return { threads, one_thread_s: round(one, 2), all_threads_s: round(all, 2), speedup: round((threads * one) / all, 2) };
+}
+
 // ───────────────────────────── main ─────────────────────────────
 
 async function measureCorpus(o: Options, rows: Result[], reference: number | null): Promise<void> {
@@ -599,7 +734,7 @@ async function measureCorpus(o: Options, rows: Result[], reference: number | nul
     const r = await spawnChild(node('haetae', 1));
     return childRow('haetae', 'corpus', 1, r, checked(r) ?? 'readEvtxFileSync + eventFromXml per record');
   });
-  await attempt(rows, 'haetae', 'corpus', o.threads, async () => {
+  if (o.threads > 1) await attempt(rows, 'haetae', 'corpus', o.threads, async () => {
     const r = await spawnChild(node('haetae', o.threads));
     return childRow('haetae', 'corpus', o.threads, r, checked(r) ?? 'decodeFilesParallel, events renderer (Events built in workers; worker start-up included)');
   });
@@ -611,8 +746,8 @@ async function measureCorpus(o: Options, rows: Result[], reference: number | nul
     const r = await spawnChild(node('ts-evtx-events', 1));
     return childRow('@ts-evtx/core (events)', 'corpus', 1, r, checked(r) ?? 'evtx(file).forEach: its normalized event objects');
   });
-  skip(rows, '@ts-evtx/core', 'corpus', o.threads, 'no parallel API');
-  for (const threads of [1, o.threads]) {
+  if (o.threads > 1) skip(rows, '@ts-evtx/core', 'corpus', o.threads, 'no parallel API');
+  for (const threads of new Set([1, o.threads])) {
     await attempt(rows, 'evtxexport', 'corpus', threads, async () => {
       const m = await measureRepeated((repeat) => evtxexportPass(listEvtxFiles(o.corpusDir), repeat, threads, o.corpusDir), o.minSeconds, false, null);
       const perPass = m.errors / Math.max(1, m.passes);
@@ -633,7 +768,7 @@ async function measureBig(o: Options, rows: Result[], big: BigFile): Promise<voi
     const r = await spawnChild(spec('haetae', 1, null));
     return childRow('haetae', 'big', 1, r, checked(r) ?? 'peak RSS is the whole child process');
   });
-  await attempt(rows, 'haetae', 'big', o.threads, async () => {
+  if (o.threads > 1) await attempt(rows, 'haetae', 'big', o.threads, async () => {
     const r = await spawnChild(spec('haetae', o.threads, null));
     return childRow('haetae', 'big', o.threads, r, checked(r) ?? 'decodeFilesParallel (1 MiB tasks); peak RSS includes the workers');
   });
@@ -655,7 +790,13 @@ async function measureBig(o: Options, rows: Result[], big: BigFile): Promise<voi
       : run.ok ? 'single pass (a single run exceeds the minimum time or the time box bounds it)' : 'evtxexport exited with an error';
     return resultRow('evtxexport', 'big', 1, m, { ...(run.peakRssKiB !== null ? { peak_rss_mb: round(run.peakRssKiB / 1024, 1) } : {}), notes });
   });
-  skip(rows, 'evtxexport', 'big', o.threads, 'one file, and evtxexport is single-threaded');
+  if (o.threads > 1) skip(rows, 'evtxexport', 'big', o.threads, 'one file, and evtxexport is single-threaded');
+}
+
+/** A path relative to the project when it is near it, else absolute. */
+function displayPath(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel.startsWith(join('..', '..')) ? path : rel;
 }
 
 /** Compares the Haetae rows with the issue's targets. */
@@ -679,27 +820,65 @@ function targetReport(rows: readonly Result[], threads: number): Record<string, 
   };
 }
 
+/** What the parent asks a `--generate` child for. */
+interface GenerateSpec {
+  readonly corpusDir: string;
+  readonly mib: number;
+  readonly outDir: string;
+}
+
+/**
+ * Gets the big file from a child process: generating it fills a heap with the corpus's
+ * Events, and a parent that large would make every later process spawn (evtxexport runs
+ * one per file) slower to fork.
+ */
+function bigFileViaChild(spec: GenerateSpec): Promise<BigFile> {
+  return runJsonChild<BigFile>(['--generate', JSON.stringify(spec)], 'big file generation');
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === '--child') return runChild(JSON.parse(argv[1] ?? fail(USAGE)) as ChildSpec);
+  if (argv[0] === '--generate') {
+    const g = JSON.parse(argv[1] ?? fail(USAGE)) as GenerateSpec;
+    process.stdout.write(JSON.stringify(ensureBigFile(listEvtxFiles(g.corpusDir), g.mib, g.outDir)) + '\n');
+    return;
+  }
   const o = parseOptions(argv);
   if (!existsSync(o.corpusDir)) fail(`corpus not found: ${o.corpusDir}`);
   const files = listEvtxFiles(o.corpusDir);
   const reference = referenceRecordCount();
   log(`corpus: ${files.length} files, ${(totalBytes(files) / MiB).toFixed(1)} MiB; ${o.minSeconds} s per measurement; ${o.threads} threads for "all cores"`);
   const started = new Date();
+  const machine = machineInfo(o.threads); // before measuring: the commit measured is the one built
   const rows: Result[] = [];
-  const big = o.bigMiB === null ? null : ensureBigFile(files, o.bigMiB, o.outDir);
+  await waitForQuiet(QUIET_WAIT_SECONDS);
+  const scalingBefore = await cpuScaling(o.threads);
+  log(`CPU scaling check: ${o.threads} spinning threads did ${scalingBefore.speedup}× the work of one (ideal ${o.threads}×)`);
+  let big: BigFile | null = null;
+  let bigError: string | null = null;
+  if (o.bigMiB !== null) {
+    try {
+      big = await bigFileViaChild({ corpusDir: o.corpusDir, mib: o.bigMiB, outDir: o.outDir });
+    } catch (e) {
+      bigError = (e as Error).message;
+      log(`no big file, its measurements are skipped: ${bigError}`);
+    }
+  }
   await measureCorpus(o, rows, reference);
   if (big) await measureBig(o, rows, big);
+  await waitForQuiet(QUIET_WAIT_SECONDS);
+  const scalingAfter = await cpuScaling(o.threads);
+  log(`CPU scaling check: ${scalingAfter.speedup}× at the end`);
 
   const doc = {
     date: started.toISOString(),
     command: `npm run bench:evtx${argv.length ? ' -- ' + argv.join(' ') : ''}`,
-    machine: machineInfo(o.threads),
+    ...(o.label ? { label: o.label } : {}),
+    machine: { ...machine, cpu_scaling: { before: scalingBefore, after: scalingAfter } },
     units: { mb: 'MiB (2^20 bytes)', mb_per_s: 'input EVTX bytes per second', seconds: 'wall clock, measured passes only' },
     settings: { min_seconds: o.minSeconds, time_box_seconds: o.timeBoxSeconds, quick: o.quick },
-    corpus: { dir: relative(ROOT, o.corpusDir), files: files.length, records: reference, bytes: totalBytes(files) },
-    big: big && { path: relative(ROOT, big.path), bytes: big.bytes, records: big.records, write_errors: big.writeErrors, generated_this_run: big.generated },
+    corpus: { dir: displayPath(o.corpusDir), files: files.length, records: reference, bytes: totalBytes(files), allocated_bytes: files.reduce((s, f) => s + f.allocated, 0) },
+    big: big ? { path: displayPath(big.path), bytes: big.bytes, records: big.records, write_errors: big.writeErrors, generated_this_run: big.generated } : bigError && { error: bigError },
     evtxexport_failed_files: evtxexportFailures,
     results: rows,
     targets: targetReport(rows, o.threads),
