@@ -6,7 +6,8 @@
  * decoded chunk into text (JSON lines, XML …); only that text comes back.
  *
  * Memory stays bounded: at most `2 × threads` tasks are in flight, and in ordered mode
- * finished tasks wait in a reorder buffer no larger than that.
+ * finished tasks wait in a reorder buffer no larger than that. Small files are packed
+ * into one task.
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -47,39 +48,74 @@ export interface DecodedSlice {
   readonly issues: EvtxIssue[];
 }
 
-interface Task {
-  readonly id: number;
+/** A slice of one file: consecutive chunks, plus the file header for the first slice. */
+export interface SliceSpec {
   readonly file: string;
   readonly firstChunk: number;
   readonly chunkCount: number;
   readonly withHeader: boolean;
+  /** Bytes of the file the slice covers. */
   readonly bytes: number;
 }
 
-/** Message from the worker. */
-export interface WorkerReply {
+/**
+ * What a worker receives: one or more slices. Small files (the typical evidence folder
+ * has hundreds of files of a few chunks) are packed together so that each task is worth
+ * the round trip to a worker.
+ */
+export interface Task {
   readonly id: number;
+  readonly slices: SliceSpec[];
+}
+
+/** What a slice decoded to. */
+export interface SliceResult {
   readonly records: number;
   readonly text: string;
   readonly issues: EvtxIssue[];
 }
 
-/** Splits files into tasks; unreadable files become a task that reports the error. */
+/** Message from the worker: one result per slice of the task. */
+export interface WorkerReply {
+  readonly id: number;
+  readonly results: SliceResult[];
+}
+
+/** Splits files into slices and packs them into tasks of about `chunksPerTask` chunks. */
 async function* planTasks(files: readonly string[], chunksPerTask: number): AsyncGenerator<Task> {
   let id = 0;
+  let batch: SliceSpec[] = [];
+  let batchChunks = 0;
+  const add = (slice: SliceSpec): Task | null => {
+    batch.push(slice);
+    batchChunks += Math.max(1, slice.chunkCount);
+    if (batchChunks < chunksPerTask) return null;
+    const task = { id: id++, slices: batch };
+    batch = [];
+    batchChunks = 0;
+    return task;
+  };
   for (const file of files) {
     let size = -1;
-    try { size = (await stat(file)).size; } catch { /* reported by the task */ }
+    try { size = (await stat(file)).size; } catch { /* the worker reports it */ }
     const slots = size < 0 ? 0 : chunkSlots(size);
     if (slots === 0) {
-      yield { id: id++, file, firstChunk: 0, chunkCount: 0, withHeader: true, bytes: Math.max(0, size) };
+      const t = add({ file, firstChunk: 0, chunkCount: 0, withHeader: true, bytes: Math.max(0, size) });
+      if (t) yield t;
       continue;
     }
     for (let first = 0; first < slots; first += chunksPerTask) {
       const count = Math.min(chunksPerTask, slots - first);
-      yield { id: id++, file, firstChunk: first, chunkCount: count, withHeader: first === 0, bytes: count * 65536 + (first === 0 ? 4096 : 0) };
+      const t = add({ file, firstChunk: first, chunkCount: count, withHeader: first === 0, bytes: count * 65536 + (first === 0 ? 4096 : 0) });
+      if (t) yield t;
     }
   }
+  if (batch.length > 0) yield { id: id++, slices: batch };
+}
+
+/** Pairs a task's slices with their results. */
+function toDecodedSlices(task: Task, reply: WorkerReply): DecodedSlice[] {
+  return task.slices.map((s, i) => ({ file: s.file, firstChunk: s.firstChunk, chunkCount: s.chunkCount, bytes: s.bytes, ...reply.results[i] }));
 }
 
 /** The default thread count: every core the process may use. */
@@ -113,7 +149,7 @@ const TASKS_PER_WORKER = 2;
 export class EvtxDecoderPool {
   private readonly workers: { worker: Worker; outstanding: number }[] = [];
   private readonly pending = new Map<number, { task: Task; slot: { outstanding: number } }>();
-  private readonly done = new Map<number, DecodedSlice>();
+  private readonly done = new Map<number, DecodedSlice[]>();
   private wake: (() => void) | null = null;
   private failure: Error | null = null;
   private busy = false;
@@ -142,8 +178,7 @@ export class EvtxDecoderPool {
     if (!p) return;
     this.pending.delete(m.id);
     p.slot.outstanding--;
-    const t = p.task;
-    this.done.set(m.id, { file: t.file, firstChunk: t.firstChunk, chunkCount: t.chunkCount, bytes: t.bytes, records: m.records, text: m.text, issues: m.issues });
+    this.done.set(m.id, toDecodedSlices(p.task, m));
     this.notify();
   }
 
@@ -168,9 +203,9 @@ export class EvtxDecoderPool {
           slot.worker.postMessage(r.value);
         }
         if (ordered) {
-          while (this.done.has(next)) { const s = this.done.get(next)!; this.done.delete(next); next++; yield s; }
+          while (this.done.has(next)) { const s = this.done.get(next)!; this.done.delete(next); next++; yield* s; }
         } else {
-          for (const [id, s] of this.done) { this.done.delete(id); yield s; }
+          for (const [id, s] of this.done) { this.done.delete(id); yield* s; }
         }
         if (exhausted && this.pending.size === 0 && this.done.size === 0) break;
         const canDispatch = !exhausted && this.pending.size < capacity && this.pending.size + this.done.size < capacity * 2;
@@ -205,8 +240,7 @@ export async function* decodeFilesParallel(files: readonly string[], options: Pa
     const { runTask } = await import('./decode-worker.js');
     const { renderChunk } = (await import(options.renderer.href)) as { renderChunk: ChunkRenderer };
     for await (const t of planTasks(files, Math.max(1, options.chunksPerTask ?? 16))) {
-      const r = runTask(t, renderChunk, options.strictChecksums ?? false);
-      yield { file: t.file, firstChunk: t.firstChunk, chunkCount: t.chunkCount, bytes: t.bytes, records: r.records, text: r.text, issues: r.issues };
+      yield* toDecodedSlices(t, runTask(t, renderChunk, options.strictChecksums ?? false));
     }
     return;
   }
