@@ -78,16 +78,16 @@ export function hexBytes(b: Uint8Array, start: number, end: number): string {
  * strings rather than cons-string chains that cost again when serialised.
  */
 export function utf16(b: Uint8Array, start: number, chars: number): string {
-  return ucs2Slice.call(b as Buffer, start, start + chars * 2);
+  return (b as NativeSlices).ucs2Slice(start, start + chars * 2);
 }
 
 /**
- * Buffer's native UTF-16 slice without `toString`'s argument normalisation, which costs
- * as much as the decoding for short strings. Falls back to `toString` where absent.
+ * Buffer's native UTF-16 slice, called without `toString`'s argument normalisation,
+ * which costs as much as the decoding for short strings. Present on every Node Buffer
+ * since v0.x (`lib/buffer.js`); checked once at load so a runtime without it fails loudly.
  */
-const ucs2Slice: (this: Buffer, start: number, end: number) => string =
-  (Buffer.prototype as unknown as { ucs2Slice?: (this: Buffer, s: number, e: number) => string }).ucs2Slice ??
-  function (this: Buffer, start: number, end: number) { return this.toString('utf16le', start, end); };
+type NativeSlices = Buffer & { ucs2Slice(start: number, end: number): string };
+if (typeof (Buffer.prototype as NativeSlices).ucs2Slice !== 'function') throw new Error('this Node.js lacks Buffer.prototype.ucs2Slice');
 
 /** Views `b` as a Buffer without copying. */
 export function asBuffer(b: Uint8Array): Buffer {
