@@ -20,7 +20,13 @@ export type SourceNode =
   | { readonly kind: 'charref'; readonly code: number }
   | { readonly kind: 'entityref'; readonly name: string }
   | { readonly kind: 'pi' }
-  | { readonly kind: 'instance'; readonly template: { readonly nodes: readonly SourceNode[] }; readonly values: readonly SourceValue[]; readonly types: readonly number[] };
+  | { readonly kind: 'instance'; readonly template: SourceTemplate; readonly values: readonly SourceValue[]; readonly types: readonly number[] };
+
+/** A template: its nodes, and (from EVTX) the definition's GUID, a hint for sharing plans. */
+export interface SourceTemplate {
+  readonly nodes: readonly SourceNode[];
+  readonly guid?: string;
+}
 
 type Element = Extract<SourceNode, { kind: 'element' }>;
 
@@ -255,42 +261,56 @@ function isEmpty(o: object): boolean {
   return true;
 }
 
-/** Compiles EventData made of `<Data Name="constant">` elements with distinct names; else null. */
+/** A substitution value as an EventData value, or FALLBACK for nested BinXML. */
+function dataValue(v: SourceValue | undefined, type: number): EventValue | typeof FALLBACK {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'object' && !Array.isArray(v)) return FALLBACK;
+  return toEventValue(v, type, false);
+}
+
+type DataBuilder = (values: readonly SourceValue[], types: readonly number[], conv: typeof dataValue, fallback: typeof FALLBACK) => Record<string, EventValue> | typeof FALLBACK;
+
+/**
+ * Compiles EventData made of `<Data Name="constant">` elements with distinct names into
+ * a function that builds the data object as one object literal. V8 then gives every
+ * Event of the template one hidden class and plain named stores, several times cheaper
+ * than adding keys through a loop (megamorphic keyed stores). Plans are shared across
+ * chunks, so each distinct template is compiled once per process.
+ *
+ * Safety: the generated code contains only numbers and names embedded with
+ * JSON.stringify (a valid JS string literal for any text); `__proto__`, which an object
+ * literal would take as the prototype, sends the template to the generic walk.
+ */
 function compileEventData(el: Element): Step | null {
   const keys: string[] = [];
-  const getters: Getter[] = [];
+  const fields: string[] = [];
+  const reads: string[] = [];
   for (const c of el.children) {
     if (c.kind === 'text') continue;
     if (c.kind !== 'element' || c.name !== 'Data') return null;
     const nameAttr = c.attributes.find((a) => a.name === 'Name');
     if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
     const key = nameAttr.value.map((n) => (n as { text: string }).text).join('');
-    const get = compileContent(c.children, false);
-    // `__proto__` would set the prototype of the shaped object; the generic walk keeps it a key.
-    if (key === '' || key === '__proto__' || keys.includes(key) || !get) return null;
+    if (key === '' || key === '__proto__' || keys.includes(key)) return null;
+    const content = c.children;
+    let expr: string;
+    if (content.length === 0) expr = 'null';
+    else if (content.every((n) => n.kind === 'text')) expr = JSON.stringify(content.map((n) => (n as { text: string }).text).join(''));
+    else if (content.length === 1 && content[0].kind === 'subst') {
+      const i = content[0].index;
+      const x = `x${keys.length}`;
+      reads.push(`const ${x} = conv(v[${i}], t[${i}]); if (${x} === F) return F;`);
+      expr = x;
+    } else return null;
     keys.push(key);
-    getters.push(get);
+    fields.push(`${JSON.stringify(key)}: ${expr}`);
   }
-  // Cloning a pre-shaped object gives every Event of this template one hidden class,
-  // instead of growing each data object key by key (V8 turns those into dictionaries).
-  const shape: Record<string, EventValue> = Object.fromEntries(keys.map((k) => [k, null]));
+  const build = new Function('v', 't', 'conv', 'F', `'use strict';\n${reads.join('\n')}\nreturn { ${fields.join(', ')} };`) as DataBuilder;
   return (e, v, t) => {
-    const data = e.data;
-    if (!isEmpty(data)) {
-      for (let i = 0; i < keys.length; i++) {
-        const x = getters[i](v, t);
-        if (x === FALLBACK) return false;
-        put(data, keys[i], x);
-      }
-      return true;
-    }
-    const fresh = { ...shape };
-    for (let i = 0; i < keys.length; i++) {
-      const x = getters[i](v, t);
-      if (x === FALLBACK) return false;
-      fresh[keys[i]] = x;
-    }
-    e.data = fresh;
+    const data = build(v, t, dataValue, FALLBACK);
+    if (data === FALLBACK) return false;
+    if (isEmpty(e.data)) e.data = data;
+    else for (const k of keys) put(e.data, k, data[k]);
     return true;
   };
 }
@@ -337,51 +357,57 @@ function compileTemplate(nodes: readonly SourceNode[]): Step[] | null {
   return compileSections(roots[0].children);
 }
 
-/**
- * Structural fingerprint of a template: element and attribute names, static text and
- * substitution indexes. Templates with the same fingerprint compile to the same plan,
- * so plans are shared across chunks and files (every chunk defines its templates again).
- */
-function fingerprint(nodes: readonly SourceNode[]): string {
-  let s = '';
-  const walk = (ns: readonly SourceNode[]): void => {
-    for (const n of ns) {
-      switch (n.kind) {
-        case 'element':
-          s += '<' + n.name.length + ':' + n.name;
-          for (const a of n.attributes) { s += ' ' + a.name.length + ':' + a.name + '='; walk(a.value); }
-          s += '>';
-          walk(n.children);
-          s += '/';
-          break;
-        case 'text': s += '"' + n.text.length + ':' + n.text; break;
-        case 'subst': s += '$' + n.index + (n.optional ? '?' : '') + ','; break;
-        default: s += '!' + n.kind + ','; // rare kinds stay distinct, so they never share a plan
+/** True when two node lists have the same structure, names, texts and substitution slots. */
+function sameShape(a: readonly SourceNode[], b: readonly SourceNode[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.kind !== y.kind) return false;
+    switch (x.kind) {
+      case 'element': {
+        const ye = y as typeof x;
+        if (x.name !== ye.name || x.attributes.length !== ye.attributes.length) return false;
+        for (let k = 0; k < x.attributes.length; k++) {
+          if (x.attributes[k].name !== ye.attributes[k].name || !sameShape(x.attributes[k].value, ye.attributes[k].value)) return false;
+        }
+        if (!sameShape(x.children, ye.children)) return false;
+        break;
       }
+      case 'text': if (x.text !== (y as typeof x).text) return false; break;
+      case 'subst': if (x.index !== (y as typeof x).index || x.optional !== (y as typeof x).optional) return false; break;
+      default: return false; // rare kinds never share a plan
     }
-  };
-  walk(nodes);
-  return s;
+  }
+  return true;
 }
 
-/** Plans by template object (first level) and by fingerprint (shared, bounded). */
+/**
+ * Plans by template object, then shared across chunks and files: every chunk defines its
+ * templates again, but a template with the same GUID and the same shape as one already
+ * compiled reuses its plan. The shape is compared in full, so a crafted file reusing a
+ * GUID for another shape only costs a recompilation.
+ */
 const plans = new WeakMap<object, Step[] | null>();
 const sectionPlans = new WeakMap<object, Step[] | null>();
-const sharedPlans = new Map<string, Step[] | null>();
+const sharedPlans = new Map<string, { nodes: readonly SourceNode[]; steps: Step[] | null }>();
 const MAX_SHARED_PLANS = 4096;
 
 function planFor(
-  cache: WeakMap<object, Step[] | null>, template: { readonly nodes: readonly SourceNode[] }, kind: 'E' | 'S',
+  cache: WeakMap<object, Step[] | null>, template: SourceTemplate, kind: 'E' | 'S',
   compile: (nodes: readonly SourceNode[]) => Step[] | null,
 ): Step[] | null {
   let steps = cache.get(template);
   if (steps !== undefined) return steps;
-  const key = kind + fingerprint(template.nodes);
-  steps = sharedPlans.get(key);
-  if (steps === undefined) {
+  const key = template.guid === undefined ? undefined : kind + template.guid;
+  const shared = key === undefined ? undefined : sharedPlans.get(key);
+  if (shared !== undefined && sameShape(shared.nodes, template.nodes)) steps = shared.steps;
+  else {
     steps = compile(template.nodes);
-    if (sharedPlans.size >= MAX_SHARED_PLANS) sharedPlans.clear();
-    sharedPlans.set(key, steps);
+    if (key !== undefined) {
+      if (sharedPlans.size >= MAX_SHARED_PLANS) sharedPlans.clear();
+      sharedPlans.set(key, { nodes: template.nodes, steps });
+    }
   }
   cache.set(template, steps);
   return steps;
