@@ -22,11 +22,13 @@ export interface ChunkContext {
   readonly end: number;
   readonly names: Map<number, string>;
   readonly templates: Map<number, XmlTemplate>;
+  /** While a template is decoded: where its name offsets are (see {@link TemplateCache}). */
+  trace: NameRef[] | null;
 }
 
 /** Creates the decoding state for the 64 KiB chunk at `base`. */
 export function chunkContext(buf: Uint8Array, base: number, end: number): ChunkContext {
-  return { buf, base, end, names: new Map(), templates: new Map() };
+  return { buf, base, end, names: new Map(), templates: new Map(), trace: null };
 }
 
 // Token values (the 0x40 bit is "has more data": attributes follow / more values follow).
@@ -72,6 +74,7 @@ function readName(ctx: ChunkContext, rel: number, pos: number): { name: string; 
       ctx.names.set(rel, name);
     }
   }
+  ctx.trace?.push({ field: pos - 4, inline, name });
   return { name, next: inline ? pos + length : pos };
 }
 
@@ -93,6 +96,66 @@ function hasDependencyId(ctx: ChunkContext, pos: number, end: number): boolean {
   return true;
 }
 
+/** A name offset inside a template definition: where the field is, and what it named. */
+interface NameRef {
+  /** Absolute position of the 4-byte offset field while decoding; relative to the data in the cache. */
+  field: number;
+  /** The name structure follows the field (defined here) rather than elsewhere in the chunk. */
+  readonly inline: boolean;
+  readonly name: string;
+}
+
+/** A decoded template and what is needed to recognise it in another chunk. */
+interface CachedTemplate {
+  readonly template: XmlTemplate;
+  /** The definition's BinXML bytes. */
+  readonly bytes: Uint8Array;
+  /** Name offset fields, sorted by position, relative to the data start. */
+  readonly refs: readonly NameRef[];
+}
+
+/**
+ * Templates across chunks. Every chunk defines its templates again (they are
+ * chunk-local), typically byte for byte the same except for the chunk offsets of names.
+ * A definition whose GUID and size match a cached one, whose bytes match outside the
+ * name-offset fields, whose inline names sit at the same relative place and whose
+ * back-referenced names read the same, decodes to the same tree: the cached template is
+ * reused and nothing is parsed. Anything else is decoded normally.
+ */
+const templateCache = new Map<string, CachedTemplate>();
+const MAX_CACHED_TEMPLATES = 2048;
+let templateCacheEnabled = true;
+
+/** Turns the cross-chunk template cache on or off (tests compare both); clears it. */
+export function useTemplateCache(enabled: boolean): void {
+  templateCacheEnabled = enabled;
+  templateCache.clear();
+}
+
+/** Checks a cached template against the definition data at `data` (absolute) in this chunk. */
+function matchesCached(ctx: ChunkContext, c: CachedTemplate, data: number): boolean {
+  const b = ctx.buf;
+  const bytes = c.bytes;
+  let i = 0;
+  for (const ref of c.refs) {
+    // Compare up to the offset field; an inline name's own next-pointer differs per chunk too.
+    for (; i < ref.field; i++) if (b[data + i] !== bytes[i]) return false;
+    const rel = u32(b, data + ref.field);
+    if (ref.inline) {
+      if (rel !== data + ref.field + 4 - ctx.base) return false;
+      i = ref.field + 8;
+    } else {
+      const known = ctx.names.get(rel);
+      if (known !== undefined ? known !== ref.name : readName(ctx, rel, -1).name !== ref.name) return false;
+      i = ref.field + 4;
+    }
+  }
+  for (; i < bytes.length; i++) if (b[data + i] !== bytes[i]) return false;
+  // Names defined inline here are now known at their offsets in this chunk.
+  for (const ref of c.refs) if (ref.inline) ctx.names.set(data + ref.field + 4 - ctx.base, ref.name);
+  return true;
+}
+
 /**
  * Decodes a template definition at chunk-relative `rel`: u32 next-offset, 16-byte GUID
  * (its first 4 bytes are the template id), u32 data size, then a BinXML fragment.
@@ -103,17 +166,40 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
   const size = u32(ctx.buf, at + 20);
   if (at + 24 + size > ctx.end) throw new EvtxFormatError(`template at 0x${rel.toString(16)} of ${size} bytes runs past chunk end`, rel);
   let template = ctx.templates.get(rel);
-  if (template === undefined) {
-    // Register before decoding so a self-referencing (corrupt) template cannot recurse.
-    const nodes: XmlNode[] = [];
-    template = { offset: rel, guid: guidToString(ctx.buf, at + 4), nodes };
-    ctx.templates.set(rel, template);
+  if (template !== undefined) return { template, length: 24 + size };
+  const guid = guidToString(ctx.buf, at + 4);
+  const key = guid + ':' + size;
+  const cached = templateCache.get(key);
+  if (cached !== undefined && ctx.trace === null && templateCacheEnabled) {
     try {
-      nodes.push(...decodeNodes(ctx, at + 24, at + 24 + size, 0, true).nodes);
+      if (matchesCached(ctx, cached, at + 24)) {
+        ctx.templates.set(rel, cached.template);
+        return { template: cached.template, length: 24 + size };
+      }
     } catch (e) {
-      ctx.templates.delete(rel);
-      throw e;
+      if (!(e instanceof EvtxFormatError)) throw e; // an unreadable back-reference: decode normally
     }
+  }
+  // Register before decoding so a self-referencing (corrupt) template cannot recurse.
+  const nodes: XmlNode[] = [];
+  template = { offset: rel, guid, nodes };
+  ctx.templates.set(rel, template);
+  const outerTrace = ctx.trace;
+  const trace: NameRef[] = [];
+  ctx.trace = trace;
+  try {
+    nodes.push(...decodeNodes(ctx, at + 24, at + 24 + size, 0, true).nodes);
+  } catch (e) {
+    ctx.templates.delete(rel);
+    throw e;
+  } finally {
+    ctx.trace = outerTrace;
+  }
+  if (outerTrace === null) {
+    for (const ref of trace) ref.field -= at + 24;
+    trace.sort((x, y) => x.field - y.field);
+    if (templateCache.size >= MAX_CACHED_TEMPLATES) templateCache.clear();
+    templateCache.set(key, { template, bytes: Uint8Array.prototype.slice.call(ctx.buf, at + 24, at + 24 + size), refs: trace });
   }
   return { template, length: 24 + size };
 }

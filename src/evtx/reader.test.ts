@@ -77,3 +77,27 @@ test('a file that is not EVTX yields an error, not an exception', () => {
   assert.match(decoded[1].issues[0].reason, /chunk signature ElfChnk missing/);
   assert.equal(decoded[1].issues[0].offset, 4096);
 });
+
+test('templates reused across chunks and files decode exactly as when parsed in each chunk', async () => {
+  const { useTemplateCache } = await import('./binxml.js');
+  const { recordToEvtxJson } = await import('./render-json.js');
+  const files = listFiles(join(corpusRoot, 'evtx'), /\.evtx$/i);
+  const render = (): string[] => {
+    const out: string[] = [];
+    for (const f of files) for (const c of decodeEvtx(readFileSync(f))) {
+      for (const i of c.issues) out.push(`${f}: ${i.reason}`);
+      for (const r of c.records) out.push(recordToEvtxJson(r.nodes));
+    }
+    return out;
+  };
+  useTemplateCache(false);
+  const parsedEveryTime = render();
+  useTemplateCache(true);
+  const cold = render();
+  const warm = render();
+  assert.equal(cold.length, parsedEveryTime.length);
+  for (let i = 0; i < cold.length; i++) {
+    assert.equal(cold[i], parsedEveryTime[i], `line ${i}`);
+    assert.equal(warm[i], parsedEveryTime[i], `line ${i} (warm cache)`);
+  }
+});

@@ -115,9 +115,12 @@ export interface XmlTemplateInstance {
   readonly types: readonly number[];
 }
 
-/** A template definition, decoded once per chunk. */
+/**
+ * A template definition. Decoded once, then shared by every record that instantiates it
+ * — across chunks and files when the definition is the same (see binxml.ts).
+ */
 export interface XmlTemplate {
-  /** Chunk-relative offset of the definition; the key records use to refer to it. */
+  /** Chunk-relative offset of the definition where it was first decoded. */
   readonly offset: number;
   /** The definition's GUID (uppercase, no braces). */
   readonly guid: string;
