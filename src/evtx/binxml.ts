@@ -363,14 +363,33 @@ function decodeTemplateInstance(
   const types: number[] = new Array(count);
   const values: XmlValue[] = new Array(count);
   let data = pos + count * 4;
+  // Strings are most of a record's values. Decoding the whole value area as UTF-16 with
+  // one native call and slicing each string out of it costs far less than one native
+  // call per string. Strings at an odd distance from the area's start (after a UInt8,
+  // say) slice a second decoding that starts one byte later.
+  const area = data;
+  let areaEnd = data;
+  for (let i = 0; i < count; i++) areaEnd += u16(b, pos + i * 4);
+  areaEnd = Math.min(areaEnd, end);
+  let evenText: string | null = null;
+  let oddText: string | null = null;
   for (let i = 0; i < count; i++) {
     const size = u16(b, pos + i * 4);
     const type = b[pos + i * 4 + 2];
     types[i] = type;
     if (data + size > end) throw new EvtxFormatError(`value ${i} (type 0x${type.toString(16)}, ${size} bytes) runs past end of record`, data - ctx.base);
-    values[i] = type === ValueType.BinXml
-      ? { kind: 'fragment', nodes: decodeNodes(ctx, data, data + size, depth + 1).nodes } satisfies XmlFragment
-      : decodeValue(b, data, size, type);
+    if (type === ValueType.String) {
+      let chars = size >> 1;
+      while (chars > 0 && b[data + chars * 2 - 2] === 0 && b[data + chars * 2 - 1] === 0) chars--; // trailing NULs
+      const odd = (data - area) & 1;
+      const text = odd === 0 ? (evenText ??= utf16(b, area, (areaEnd - area) >> 1)) : (oddText ??= utf16(b, area + 1, (areaEnd - area - 1) >> 1));
+      const from = (data - area - odd) >> 1;
+      values[i] = text.slice(from, from + chars);
+    } else if (type === ValueType.BinXml) {
+      values[i] = { kind: 'fragment', nodes: decodeNodes(ctx, data, data + size, depth + 1).nodes } satisfies XmlFragment;
+    } else {
+      values[i] = decodeValue(b, data, size, type);
+    }
     data += size;
   }
   const instance = { kind: 'instance' as const, template, values, types, end: data };
