@@ -54,12 +54,26 @@ export function i64(b: Uint8Array, o: number): number | bigint {
 
 const HEX = '0123456789abcdef';
 
+/**
+ * A small direct-mapped cache of formatted 64-bit hex values: Keywords and logon ids
+ * repeat record after record, and number-to-hex formatting is not cheap.
+ */
+const HEX64_SLOTS = 64;
+const hexHi = new Float64Array(HEX64_SLOTS).fill(-1);
+const hexLo = new Float64Array(HEX64_SLOTS);
+const hexText: string[] = new Array(HEX64_SLOTS).fill('');
+
 /** Formats 64-bit little-endian bytes as `0x…` lowercase hex without leading zeros. */
 export function hex64(b: Uint8Array, o: number): string {
   const hi = u32(b, o + 4);
   const lo = u32(b, o);
-  if (hi === 0) return '0x' + lo.toString(16);
-  return '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
+  const slot = ((hi >>> 16) ^ hi ^ lo ^ (lo >>> 11)) & (HEX64_SLOTS - 1);
+  if (hexHi[slot] === hi && hexLo[slot] === lo) return hexText[slot];
+  const text = hi === 0 ? '0x' + lo.toString(16) : '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
+  hexHi[slot] = hi;
+  hexLo[slot] = lo;
+  hexText[slot] = text;
+  return text;
 }
 
 /** Formats bytes as uppercase hex, as Windows renders `Binary` values. */
