@@ -110,23 +110,36 @@ let syncBlock: Buffer | null = null;
 export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onChunk: (c: DecodedChunk) => void): void {
   const fd = openSync(path, 'r');
   try {
-    const head = Buffer.alloc(FILE_HEADER_SIZE);
-    const headBytes = readSync(fd, head, 0, FILE_HEADER_SIZE, 0);
-    if (!options.skipHeader) onChunk(headerChunk(parseFileHeader(head.subarray(0, headBytes)), fstatSync(fd).size));
-    syncBlock ??= Buffer.allocUnsafe(CHUNKS_PER_BLOCK * CHUNK_SIZE);
+    // The file header and the first chunks come in one read (most evidence files are a
+    // few chunks long, so per-file system calls matter).
+    syncBlock ??= Buffer.allocUnsafe(FILE_HEADER_SIZE + CHUNKS_PER_BLOCK * CHUNK_SIZE);
     const block = syncBlock;
     const first = options.firstChunk ?? 0;
     const end = options.chunkCount === undefined ? Infinity : first + options.chunkCount;
+    let headerDone = options.skipHeader === true;
     for (let i = first; i < end; i += CHUNKS_PER_BLOCK) {
       const n = Math.min(CHUNKS_PER_BLOCK, end - i);
-      const fileOffset = FILE_HEADER_SIZE + i * CHUNK_SIZE;
-      const bytesRead = readSync(fd, block, 0, n * CHUNK_SIZE, fileOffset);
-      if (bytesRead === 0) break;
-      const view = block.subarray(0, bytesRead);
-      for (let k = 0; k < n && k * CHUNK_SIZE < bytesRead; k++) {
-        onChunk(decodeChunk(view, k * CHUNK_SIZE, i + k, fileOffset + k * CHUNK_SIZE, options));
+      const withHeader = i === 0 && !headerDone;
+      const start = withHeader ? 0 : FILE_HEADER_SIZE + i * CHUNK_SIZE;
+      const skip = withHeader ? FILE_HEADER_SIZE : 0;
+      const bytesRead = readSync(fd, block, 0, skip + n * CHUNK_SIZE, start);
+      if (withHeader) {
+        const size = bytesRead < skip + n * CHUNK_SIZE ? bytesRead : fstatSync(fd).size;
+        onChunk(headerChunk(parseFileHeader(block.subarray(0, Math.min(bytesRead, FILE_HEADER_SIZE))), size));
+        headerDone = true;
       }
-      if (bytesRead < n * CHUNK_SIZE) break;
+      if (bytesRead <= skip) break;
+      const view = block.subarray(0, bytesRead);
+      for (let k = 0; k < n && skip + k * CHUNK_SIZE < bytesRead; k++) {
+        onChunk(decodeChunk(view, skip + k * CHUNK_SIZE, i + k, FILE_HEADER_SIZE + (i + k) * CHUNK_SIZE, options));
+      }
+      if (bytesRead < skip + n * CHUNK_SIZE) break;
+    }
+    if (!headerDone) {
+      // A header was asked for but the range did not start at chunk 0 (or was empty).
+      const head = Buffer.alloc(FILE_HEADER_SIZE);
+      const headBytes = readSync(fd, head, 0, FILE_HEADER_SIZE, 0);
+      onChunk(headerChunk(parseFileHeader(head.subarray(0, headBytes)), fstatSync(fd).size));
     }
   } finally {
     closeSync(fd);
