@@ -132,25 +132,28 @@ export function useTemplateCache(enabled: boolean): void {
   templateCache.clear();
 }
 
-/** Checks a cached template against the definition data at `data` (absolute) in this chunk. */
+/**
+ * Checks a cached template against the definition data at `data` (absolute) in this
+ * chunk. The chunk-dependent fields (name offsets, inline names' next-pointers) are
+ * checked one by one and copied into the cached bytes, so that everything else is
+ * compared with one native memcmp.
+ */
 function matchesCached(ctx: ChunkContext, c: CachedTemplate, data: number): boolean {
   const b = ctx.buf;
   const bytes = c.bytes;
-  let i = 0;
   for (const ref of c.refs) {
-    // Compare up to the offset field; an inline name's own next-pointer differs per chunk too.
-    for (; i < ref.field; i++) if (b[data + i] !== bytes[i]) return false;
-    const rel = u32(b, data + ref.field);
+    const at = data + ref.field;
+    const rel = u32(b, at);
     if (ref.inline) {
-      if (rel !== data + ref.field + 4 - ctx.base) return false;
-      i = ref.field + 8;
+      if (rel !== at + 4 - ctx.base) return false;
+      for (let k = 0; k < 8; k++) bytes[ref.field + k] = b[at + k]; // the offset and the name's next-pointer
     } else {
       const known = ctx.names.get(rel);
       if (known !== undefined ? known !== ref.name : readName(ctx, rel, -1).name !== ref.name) return false;
-      i = ref.field + 4;
+      for (let k = 0; k < 4; k++) bytes[ref.field + k] = b[at + k];
     }
   }
-  for (; i < bytes.length; i++) if (b[data + i] !== bytes[i]) return false;
+  if ((b as Buffer).compare(bytes, 0, bytes.length, data, data + bytes.length) !== 0) return false;
   // Names defined inline here are now known at their offsets in this chunk.
   for (const ref of c.refs) if (ref.inline) ctx.names.set(data + ref.field + 4 - ctx.base, ref.name);
   return true;

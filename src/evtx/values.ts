@@ -17,10 +17,9 @@ const FIXED_SIZE: Record<number, number> = {
 
 const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-/** Cache of the `YYYY-MM-DDT` prefix of the last day seen: records come in time order. */
-let cachedDay = NaN;
-let cachedDayPrefix = '';
-const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+/** The `YYYY-MM-DDTHH:MM:SS.` prefix of the last second seen: records come in time order. */
+let cachedSecond = NaN;
+let cachedSecondPrefix = '';
 
 /**
  * Formats a FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with the full
@@ -37,21 +36,15 @@ export function fileTimeToIso(b: Uint8Array, o: number): string {
   const q2 = Math.floor(rest / 10000);
   const ticks = rest - q2 * 10000; // 100 ns units below the millisecond
   const ms = q1 * 65536 + q2 - FILETIME_UNIX_EPOCH_MS;
-  const day = Math.floor(ms / 86400000);
-  if (day !== cachedDay) {
-    const d = new Date(day * 86400000);
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000);
     if (Number.isNaN(d.getTime())) return `FILETIME(0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`;
-    cachedDay = day;
-    cachedDayPrefix = d.toISOString().slice(0, -13); // "YYYY-MM-DDT" (or "+YYYYYY-MM-DDT")
+    cachedSecond = second;
+    cachedSecondPrefix = d.toISOString().slice(0, -4); // "YYYY-MM-DDTHH:MM:SS." (or "+YYYYYY-…")
   }
-  let rem = ms - day * 86400000;
-  const hh = Math.floor(rem / 3600000);
-  rem -= hh * 3600000;
-  const mm = Math.floor(rem / 60000);
-  rem -= mm * 60000;
-  const ss = Math.floor(rem / 1000);
-  const frac = (rem - ss * 1000) * 10000 + ticks; // 0 … 9,999,999
-  return cachedDayPrefix + TWO_DIGITS[hh] + ':' + TWO_DIGITS[mm] + ':' + TWO_DIGITS[ss] + '.' + String(frac).padStart(7, '0') + 'Z';
+  const frac = (ms - second * 1000) * 10000 + ticks; // 0 … 9,999,999
+  return cachedSecondPrefix + (frac >= 1000000 ? String(frac) : String(frac).padStart(7, '0')) + 'Z';
 }
 
 /** Formats a SYSTEMTIME (8 little-endian u16 fields) as ISO 8601 with milliseconds. */
