@@ -7,7 +7,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { decodeChunk, type ChunkDecodeOptions, type DecodedChunk } from './chunk.js';
+import { CHUNK_HEADER_SIZE, decodeChunk, type ChunkDecodeOptions, type DecodedChunk } from './chunk.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, parseFileHeader, type EvtxFileHeader } from './file-header.js';
 
 /** Chunks read per block: 64 × 64 KiB = 4 MiB per read call. */
@@ -102,44 +102,65 @@ export async function* readEvtxFile(path: string, options: EvtxFileReadOptions =
  * no references into it (all strings are copied out).
  */
 let syncBlock: Buffer | null = null;
+const ZERO_HEADER = new Uint8Array(CHUNK_HEADER_SIZE);
 
 /**
  * Synchronous counterpart of {@link readEvtxFile} for worker threads and benchmarks:
  * calls `onChunk` for each decoded chunk of the requested range.
+ *
+ * Chunks past the count in the file header are usually pre-allocated and never written
+ * (often sparse). They are still examined — a dirty file's header lags its chunks — but
+ * by their 512-byte header first: a chunk whose header is all zero holds no records
+ * (python-evtx and Windows bound records by the header's free-space offset), so the
+ * rest of it is not read.
  */
 export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onChunk: (c: DecodedChunk) => void): void {
   const fd = openSync(path, 'r');
   try {
-    // The file header and the first chunks come in one read (most evidence files are a
-    // few chunks long, so per-file system calls matter).
     syncBlock ??= Buffer.allocUnsafe(FILE_HEADER_SIZE + CHUNKS_PER_BLOCK * CHUNK_SIZE);
     const block = syncBlock;
     const first = options.firstChunk ?? 0;
     const end = options.chunkCount === undefined ? Infinity : first + options.chunkCount;
-    let headerDone = options.skipHeader === true;
-    for (let i = first; i < end; i += CHUNKS_PER_BLOCK) {
-      const n = Math.min(CHUNKS_PER_BLOCK, end - i);
-      const withHeader = i === 0 && !headerDone;
-      const start = withHeader ? 0 : FILE_HEADER_SIZE + i * CHUNK_SIZE;
-      const skip = withHeader ? FILE_HEADER_SIZE : 0;
-      const bytesRead = readSync(fd, block, 0, skip + n * CHUNK_SIZE, start);
-      if (withHeader) {
-        const size = bytesRead < skip + n * CHUNK_SIZE ? bytesRead : fstatSync(fd).size;
-        onChunk(headerChunk(parseFileHeader(block.subarray(0, Math.min(bytesRead, FILE_HEADER_SIZE))), size));
-        headerDone = true;
+    let i = first;
+    let declared = Infinity; // chunks the header counts; unknown unless it is read here
+    let atEof = false;
+    const decodeBlock = (view: Buffer, skip: number, from: number, n: number): void => {
+      for (let k = 0; k < n && skip + k * CHUNK_SIZE < view.length; k++) {
+        onChunk(decodeChunk(view, skip + k * CHUNK_SIZE, from + k, FILE_HEADER_SIZE + (from + k) * CHUNK_SIZE, options));
       }
-      if (bytesRead <= skip) break;
-      const view = block.subarray(0, bytesRead);
-      for (let k = 0; k < n && skip + k * CHUNK_SIZE < bytesRead; k++) {
-        onChunk(decodeChunk(view, skip + k * CHUNK_SIZE, i + k, FILE_HEADER_SIZE + (i + k) * CHUNK_SIZE, options));
+    };
+    if (!options.skipHeader) {
+      // The header and the first chunk come in one read: most evidence files are small.
+      const withChunk = first === 0 && end > 0;
+      const want = FILE_HEADER_SIZE + (withChunk ? CHUNK_SIZE : 0);
+      const bytesRead = readSync(fd, block, 0, want, 0);
+      const header = parseFileHeader(block.subarray(0, Math.min(bytesRead, FILE_HEADER_SIZE)));
+      onChunk(headerChunk(header, bytesRead < want ? bytesRead : fstatSync(fd).size));
+      if (header.valid) declared = header.chunkCount;
+      if (withChunk) {
+        if (bytesRead > FILE_HEADER_SIZE) decodeBlock(block.subarray(0, bytesRead), FILE_HEADER_SIZE, 0, 1);
+        i = 1;
+        atEof = bytesRead < want;
       }
-      if (bytesRead < skip + n * CHUNK_SIZE) break;
     }
-    if (!headerDone) {
-      // A header was asked for but the range did not start at chunk 0 (or was empty).
-      const head = Buffer.alloc(FILE_HEADER_SIZE);
-      const headBytes = readSync(fd, head, 0, FILE_HEADER_SIZE, 0);
-      onChunk(headerChunk(parseFileHeader(head.subarray(0, headBytes)), fstatSync(fd).size));
+    while (i < end && !atEof) {
+      if (i >= declared) {
+        const at = FILE_HEADER_SIZE + i * CHUNK_SIZE;
+        const probed = readSync(fd, block, 0, CHUNK_HEADER_SIZE, at);
+        if (probed === 0) break;
+        if (probed === CHUNK_HEADER_SIZE && Buffer.compare(block.subarray(0, CHUNK_HEADER_SIZE), ZERO_HEADER) === 0) { i++; continue; }
+        const bytesRead = readSync(fd, block, 0, CHUNK_SIZE, at);
+        decodeBlock(block.subarray(0, bytesRead), 0, i, 1);
+        if (bytesRead < CHUNK_SIZE) break;
+        i++;
+        continue;
+      }
+      const n = Math.min(CHUNKS_PER_BLOCK, end - i, declared - i);
+      const bytesRead = readSync(fd, block, 0, n * CHUNK_SIZE, FILE_HEADER_SIZE + i * CHUNK_SIZE);
+      if (bytesRead === 0) break;
+      decodeBlock(block.subarray(0, bytesRead), 0, i, n);
+      if (bytesRead < n * CHUNK_SIZE) break;
+      i += n;
     }
   } finally {
     closeSync(fd);
