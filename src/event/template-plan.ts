@@ -1,0 +1,233 @@
+/**
+ * Compiled templates. EVTX records are instances of a few templates; the generic walk
+ * (xml-walk.ts) would redo the same tree search for every record. A template is compiled
+ * once into steps that read values straight from the instance's value array, and plans
+ * are shared by every chunk and file that defines the same template.
+ */
+import { emptyEvent, type Event, type EventValue } from './event.js';
+import {
+  forEachNode, NO_SCOPE, put, readSection, SYSTEM_ATTRIBUTES, SYSTEM_CONTENT, toEventValue,
+  type Element, type SourceNode, type SourceTemplate, type SourceValue,
+} from './xml-walk.js';
+
+/** Returned by a compiled getter when the values do not fit the plan (nested BinXML). */
+const FALLBACK = Symbol('fallback');
+type Getter = (values: readonly SourceValue[], types: readonly number[]) => EventValue | typeof FALLBACK;
+type Step = (e: Event, values: readonly SourceValue[], types: readonly number[]) => boolean;
+
+/** Compiles the content of a node list: constant text or one substitution; else null. */
+function compileContent(nodes: readonly SourceNode[], inAttribute: boolean): Getter | null {
+  if (nodes.length === 0) return () => null;
+  if (nodes.every((n) => n.kind === 'text')) {
+    const text = nodes.map((n) => (n as { text: string }).text).join('');
+    return () => text;
+  }
+  if (nodes.length !== 1 || nodes[0].kind !== 'subst') return null;
+  const i = nodes[0].index;
+  return (values, types) => {
+    const v = values[i];
+    if (v === undefined || v === null) return null;
+    if (typeof v === 'object' && !Array.isArray(v)) return FALLBACK;
+    return toEventValue(v, types[i] ?? 0, inAttribute);
+  };
+}
+
+function compileSystem(el: Element, steps: Step[]): boolean {
+  for (const c of el.children) {
+    if (c.kind === 'text') continue;
+    if (c.kind !== 'element') return false;
+    const content = SYSTEM_CONTENT[c.name];
+    if (content) {
+      const get = compileContent(c.children, false);
+      if (!get) return false;
+      steps.push((e, v, t) => { const x = get(v, t); if (x === FALLBACK) return false; content(e, x); return true; });
+    }
+    const attrs = SYSTEM_ATTRIBUTES[c.name];
+    if (!attrs) continue;
+    for (const a of c.attributes) {
+      const set = attrs[a.name];
+      if (!set) continue;
+      const get = compileContent(a.value, true);
+      if (!get) return false;
+      steps.push((e, v, t) => { const x = get(v, t); if (x === FALLBACK) return false; set(e, x); return true; });
+    }
+  }
+  return true;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+/** A substitution value as an EventData value, or FALLBACK for nested BinXML. */
+function dataValue(v: SourceValue | undefined, type: number): EventValue | typeof FALLBACK {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'object' && !Array.isArray(v)) return FALLBACK;
+  return toEventValue(v, type, false);
+}
+
+type DataBuilder = (values: readonly SourceValue[], types: readonly number[], conv: typeof dataValue, fallback: typeof FALLBACK) => Record<string, EventValue> | typeof FALLBACK;
+
+/**
+ * Compiles EventData made of `<Data Name="constant">` elements with distinct names into
+ * a function that builds the data object as one object literal. V8 then gives every
+ * Event of the template one hidden class and plain named stores, several times cheaper
+ * than adding keys through a loop (megamorphic keyed stores). Plans are shared across
+ * chunks, so each distinct template is compiled once per process.
+ *
+ * Safety: the generated code contains only numbers and names embedded with
+ * JSON.stringify (a valid JS string literal for any text); `__proto__`, which an object
+ * literal would take as the prototype, sends the template to the generic walk.
+ */
+function compileEventData(el: Element): Step | null {
+  const keys: string[] = [];
+  const fields: string[] = [];
+  const reads: string[] = [];
+  for (const c of el.children) {
+    if (c.kind === 'text') continue;
+    if (c.kind !== 'element' || c.name !== 'Data') return null;
+    const nameAttr = c.attributes.find((a) => a.name === 'Name');
+    if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
+    const key = nameAttr.value.map((n) => (n as { text: string }).text).join('');
+    if (key === '' || key === '__proto__' || keys.includes(key)) return null;
+    const content = c.children;
+    let expr: string;
+    if (content.length === 0) expr = 'null';
+    else if (content.every((n) => n.kind === 'text')) expr = JSON.stringify(content.map((n) => (n as { text: string }).text).join(''));
+    else if (content.length === 1 && content[0].kind === 'subst') {
+      const i = content[0].index;
+      const x = `x${keys.length}`;
+      reads.push(`const ${x} = conv(v[${i}], t[${i}]); if (${x} === F) return F;`);
+      expr = x;
+    } else return null;
+    keys.push(key);
+    fields.push(`${JSON.stringify(key)}: ${expr}`);
+  }
+  const build = new Function('v', 't', 'conv', 'F', `'use strict';\n${reads.join('\n')}\nreturn { ${fields.join(', ')} };`) as DataBuilder;
+  return (e, v, t) => {
+    const data = build(v, t, dataValue, FALLBACK);
+    if (data === FALLBACK) return false;
+    if (isEmpty(e.data)) e.data = data;
+    else for (const k of keys) put(e.data, k, data[k]);
+    return true;
+  };
+}
+
+const DATA_SECTIONS = new Set(['EventData', 'UserData', 'ProcessingErrorData', 'DebugData', 'BinaryEventData']);
+
+/**
+ * Compiles the children of `<Event>` — or the roots of a nested BinXML value, which in
+ * EVTX usually carries EventData/UserData as its own template instance. Null when the
+ * shape needs the generic walk.
+ */
+function compileSections(children: readonly SourceNode[]): Step[] | null {
+  const steps: Step[] = [];
+  let dataSections = 0;
+  for (const c of children) {
+    if (c.kind === 'text') continue;
+    if (c.kind === 'subst') {
+      const i = c.index;
+      steps.push((e, v) => {
+        const x = v[i];
+        if (x === null || x === undefined) return true;
+        if (typeof x !== 'object' || Array.isArray(x)) return false;
+        return x.nodes.every((n) => n.kind === 'text' || (n.kind === 'instance' && runSections(n, e)) || (n.kind === 'element' && (readSection(n, NO_SCOPE, e), true)));
+      });
+      continue;
+    }
+    if (c.kind !== 'element') return null;
+    if (c.name === 'System') {
+      if (!compileSystem(c, steps)) return null;
+    } else if (DATA_SECTIONS.has(c.name)) {
+      const fast = c.name === 'EventData' && dataSections === 0 ? compileEventData(c) : null;
+      // Anything else (unnamed Data, UserData, repeated sections) reads through the generic walk.
+      steps.push(fast ?? ((e, v, t) => { readSection(c, { values: v, types: t }, e); return true; }));
+      dataSections++;
+    }
+  }
+  return steps;
+}
+
+/** Compiles a template whose root is one `<Event>`; null when its shape needs the generic walk. */
+function compileTemplate(nodes: readonly SourceNode[]): Step[] | null {
+  const roots = nodes.filter((n) => n.kind !== 'text');
+  if (roots.length !== 1 || roots[0].kind !== 'element') return null;
+  return compileSections(roots[0].children);
+}
+
+/** True when two node lists have the same structure, names, texts and substitution slots. */
+function sameShape(a: readonly SourceNode[], b: readonly SourceNode[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.kind !== y.kind) return false;
+    switch (x.kind) {
+      case 'element': {
+        const ye = y as typeof x;
+        if (x.name !== ye.name || x.attributes.length !== ye.attributes.length) return false;
+        for (let k = 0; k < x.attributes.length; k++) {
+          if (x.attributes[k].name !== ye.attributes[k].name || !sameShape(x.attributes[k].value, ye.attributes[k].value)) return false;
+        }
+        if (!sameShape(x.children, ye.children)) return false;
+        break;
+      }
+      case 'text': if (x.text !== (y as typeof x).text) return false; break;
+      case 'subst': if (x.index !== (y as typeof x).index || x.optional !== (y as typeof x).optional) return false; break;
+      default: return false; // rare kinds never share a plan
+    }
+  }
+  return true;
+}
+
+/**
+ * Plans by template object, then shared across chunks and files: every chunk defines its
+ * templates again, but a template with the same GUID and the same shape as one already
+ * compiled reuses its plan. The shape is compared in full, so a crafted file reusing a
+ * GUID for another shape only costs a recompilation.
+ */
+const plans = new WeakMap<object, Step[] | null>();
+const sectionPlans = new WeakMap<object, Step[] | null>();
+const sharedPlans = new Map<string, { nodes: readonly SourceNode[]; steps: Step[] | null }>();
+const MAX_SHARED_PLANS = 4096;
+
+function planFor(
+  cache: WeakMap<object, Step[] | null>, template: SourceTemplate, kind: 'E' | 'S',
+  compile: (nodes: readonly SourceNode[]) => Step[] | null,
+): Step[] | null {
+  let steps = cache.get(template);
+  if (steps !== undefined) return steps;
+  const key = template.guid === undefined ? undefined : kind + template.guid;
+  const shared = key === undefined ? undefined : sharedPlans.get(key);
+  if (shared !== undefined && sameShape(shared.nodes, template.nodes)) steps = shared.steps;
+  else {
+    steps = compile(template.nodes);
+    if (key !== undefined) {
+      if (sharedPlans.size >= MAX_SHARED_PLANS) sharedPlans.clear();
+      sharedPlans.set(key, { nodes: template.nodes, steps });
+    }
+  }
+  cache.set(template, steps);
+  return steps;
+}
+
+/** Runs the section plan of a nested template instance (EventData in a BinXML value). */
+function runSections(instance: Extract<SourceNode, { kind: 'instance' }>, e: Event): boolean {
+  const steps = planFor(sectionPlans, instance.template, 'S', compileSections);
+  if (steps === null) {
+    forEachNode(instance.template.nodes, instance, (n, s) => { if (n.kind === 'element') readSection(n, s, e); });
+    return true;
+  }
+  for (const step of steps) if (!step(e, instance.values, instance.types)) return false;
+  return true;
+}
+
+/** Runs a template's compiled plan; null when the record must take the generic walk. */
+export function fromTemplate(instance: Extract<SourceNode, { kind: 'instance' }>): Event | null {
+  const steps = planFor(plans, instance.template, 'E', compileTemplate);
+  if (steps === null) return null;
+  const e = emptyEvent();
+  for (const step of steps) if (!step(e, instance.values, instance.types)) return null;
+  return e;
+}
