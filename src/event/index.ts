@@ -3,3 +3,4 @@ export { emptyEvent, type Event, type EventValue } from './event.js';
 export { eventFromXml, type SourceNode, type SourceValue } from './from-xml.js';
 export { eventToXml, type EventXmlNode } from './to-xml.js';
 export { SYSMON_PROVIDER, SYSMON_TITLES, renderSysmonMessage, parseSysmonMessage, type ParsedSysmonMessage } from './sysmon-message.js';
+export { renderSecurityMessage } from './security-message.js';
