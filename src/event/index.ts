@@ -4,3 +4,4 @@ export { eventFromXml, type SourceNode, type SourceValue } from './from-xml.js';
 export { eventToXml, type EventXmlNode } from './to-xml.js';
 export { SYSMON_PROVIDER, SYSMON_TITLES, renderSysmonMessage, parseSysmonMessage, type ParsedSysmonMessage } from './sysmon-message.js';
 export { renderSecurityMessage } from './security-message.js';
+export { classifyIp, learnVolume, ntPathToDrivePath, processId, splitHashes, type FileHashes, type IpClass } from './normalize.js';
