@@ -20,16 +20,26 @@ export const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
 
 const lines = (...l: string[]): string => l.join('\r\n');
 
-/** The subject block most events open with; 4658 and 4662 write `Subject :`. */
-const subject = (heading = 'Subject:'): string[] => [
+/** An account block: `Subject:` (Subject* fields), `New Logon:` (Target* fields) and the like. */
+const account = (heading: string, prefix: 'Subject' | 'Target'): string[] => [
   heading,
-  '\tSecurity ID:\t\t{SubjectUserSid}',
-  '\tAccount Name:\t\t{SubjectUserName}',
-  '\tAccount Domain:\t\t{SubjectDomainName}',
-  '\tLogon ID:\t\t{SubjectLogonId}',
+  `\tSecurity ID:\t\t{${prefix}UserSid}`,
+  `\tAccount Name:\t\t{${prefix}UserName}`,
+  `\tAccount Domain:\t\t{${prefix}DomainName}`,
+  `\tLogon ID:\t\t{${prefix}LogonId}`,
 ];
 
-const LOGON_FOOTER_SUBJECT = 'The subject fields indicate the account on the local system which requested the logon. This is most commonly a service such as the Server service, or a local process such as Winlogon.exe or Services.exe.';
+/** The subject block most events open with; 4658 and 4662 write `Subject :`. */
+const subject = (heading = 'Subject:'): string[] => account(heading, 'Subject');
+
+/** The explanatory paragraphs 4624 and 4627 share after their fields. */
+const LOGON_NOTES = [
+  'The subject fields indicate the account on the local system which requested the logon. This is most commonly a service such as the Server service, or a local process such as Winlogon.exe or Services.exe.',
+  '',
+  'The logon type field indicates the kind of logon that occurred. The most common types are 2 (interactive) and 3 (network).',
+  '',
+  'The New Logon fields indicate the account for whom the new logon was created, i.e. the account that was logged on.',
+];
 const WFP_APPLICATION = ['Application Information:', '\tProcess ID:\t\t{ProcessID}', '\tApplication Name:\t{Application}'];
 const WFP_FILTER = ['Filter Information:', '\tFilter Run-Time ID:\t{FilterRTID}', '\tLayer Name:\t\t{LayerName}', '\tLayer Run-Time ID:\t{LayerRTID}'];
 const WFP_CONNECTION = [
@@ -117,11 +127,7 @@ const TEMPLATES: Readonly<Record<number, string>> = {
     '',
     'Impersonation Level:\t\t{ImpersonationLevel}',
     '',
-    'New Logon:',
-    '\tSecurity ID:\t\t{TargetUserSid}',
-    '\tAccount Name:\t\t{TargetUserName}',
-    '\tAccount Domain:\t\t{TargetDomainName}',
-    '\tLogon ID:\t\t{TargetLogonId}',
+    ...account('New Logon:', 'Target'),
     '\tLinked Logon ID:\t\t{TargetLinkedLogonId}',
     '\tNetwork Account Name:\t{TargetOutboundUserName}',
     '\tNetwork Account Domain:\t{TargetOutboundDomainName}',
@@ -133,11 +139,7 @@ const TEMPLATES: Readonly<Record<number, string>> = {
     '',
     'This event is generated when a logon session is created. It is generated on the computer that was accessed.',
     '',
-    LOGON_FOOTER_SUBJECT,
-    '',
-    'The logon type field indicates the kind of logon that occurred. The most common types are 2 (interactive) and 3 (network).',
-    '',
-    'The New Logon fields indicate the account for whom the new logon was created, i.e. the account that was logged on.',
+    ...LOGON_NOTES,
     '',
     'The network fields indicate where a remote logon request originated. Workstation name is not always available and may be left blank in some cases.',
     '',
@@ -189,22 +191,14 @@ const TEMPLATES: Readonly<Record<number, string>> = {
     'Group membership information.', '', ...subject(), '',
     'Logon Type:\t\t\t{LogonType}',
     '',
-    'New Logon:',
-    '\tSecurity ID:\t\t{TargetUserSid}',
-    '\tAccount Name:\t\t{TargetUserName}',
-    '\tAccount Domain:\t\t{TargetDomainName}',
-    '\tLogon ID:\t\t{TargetLogonId}',
+    ...account('New Logon:', 'Target'),
     '',
     'Event in sequence:\t\t{EventIdx} of {EventCountTotal}',
     '',
     // GroupMembership starts with its own CRLF and tabs, one `%{SID}` per line.
     'Group Membership:\t\t\t{GroupMembership}',
     '',
-    LOGON_FOOTER_SUBJECT,
-    '',
-    'The logon type field indicates the kind of logon that occurred. The most common types are 2 (interactive) and 3 (network).',
-    '',
-    'The New Logon fields indicate the account for whom the new logon was created, i.e. the account that was logged on.',
+    ...LOGON_NOTES,
     '',
     'This event is generated when the Audit Group Membership subcategory is configured.  The Logon ID field can be used to correlate this event with the corresponding user logon event as well as to any other security audit events generated during this logon session.',
   ),
