@@ -68,3 +68,12 @@ export function emptyEvent(): Event {
     data: {}, line: '',
   };
 }
+
+/**
+ * Sets `data[key]`, also for the key `__proto__` (a plain assignment would change the
+ * object's prototype instead): field names come from untrusted input.
+ */
+export function setField(data: Record<string, EventValue>, key: string, value: EventValue): void {
+  if (key === '__proto__') Object.defineProperty(data, key, { value, enumerable: true, writable: true, configurable: true });
+  else data[key] = value;
+}

@@ -6,9 +6,10 @@
  * text XML parsers pass plain elements. Records that are template instances go through
  * a compiled plan (template-plan.ts); anything else through the generic walk (xml-walk.ts).
  */
-import type { Event } from './event.js';
+import type { Event, EventValue } from './event.js';
+import { eventFields, typedData } from './field-catalog.js';
 import { fromTemplate } from './template-plan.js';
-import { eventFromXmlWalk, type SourceNode } from './xml-walk.js';
+import { eventFromXmlWalk, type SourceNode, type SourceTemplate } from './xml-walk.js';
 
 export { eventFromXmlWalk, type SourceNode, type SourceTemplate, type SourceValue } from './xml-walk.js';
 
@@ -23,7 +24,48 @@ export { eventFromXmlWalk, type SourceNode, type SourceTemplate, type SourceValu
 export function eventFromXml(nodes: readonly SourceNode[]): Event | null {
   if (nodes.length === 1 && nodes[0].kind === 'instance') {
     const fast = fromTemplate(nodes[0]);
-    if (fast !== null) return fast;
+    if (fast !== null) return conform(fast, nodes[0].template, nodes[0].types);
   }
-  return eventFromXmlWalk(nodes);
+  const e = eventFromXmlWalk(nodes);
+  if (e !== null) e.data = typedData(e.provider, e.event_id, e.version, e.data, false);
+  return e;
+}
+
+/**
+ * Per template: the event ID and substitution types of an instance whose event showed every
+ * catalog field with its catalog type. Types are per record in BinXML, hence kept too.
+ */
+const conforming = new WeakMap<SourceTemplate, { readonly eventId: number; readonly types: readonly number[] }>();
+
+function sameTypes(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Gives the event's data the field catalog's types. Logs written by converters store some
+ * numbers as strings (4624's LogonType `"3"` in a few corpus files); normalizing here makes
+ * an Event's types the same whatever wrote the log and whatever format carried it. A
+ * template whose events already conform is remembered, so Windows' own logs pay one lookup.
+ */
+function conform(e: Event, template: SourceTemplate, types: readonly number[]): Event {
+  const known = conforming.get(template);
+  if (known !== undefined && known.eventId === e.event_id && sameTypes(known.types, types)) return e;
+  const fields = eventFields(e.provider, e.event_id, e.version);
+  if (fields === null) return e;
+  let conclusive = true;
+  let conforms = true;
+  for (const f of fields) {
+    if (!Object.prototype.hasOwnProperty.call(e.data, f.name) || f.type === 'any') continue;
+    const v: EventValue = e.data[f.name];
+    if (v === null) { conclusive = false; continue; }
+    if ((Array.isArray(v) ? 'array' : typeof v) !== f.type) { conforms = false; break; }
+  }
+  if (conforms) {
+    if (conclusive) conforming.set(template, { eventId: e.event_id, types });
+    return e;
+  }
+  e.data = typedData(e.provider, e.event_id, e.version, e.data, false);
+  return e;
 }

@@ -658,3 +658,66 @@ export function renderSecurityMessage(eventId: number, data: Readonly<Record<str
   const inserts = Object.keys(data).map((k) => insertText(k, data[k]));
   return template.replace(/\{([A-Za-z0-9]+)\}/g, (_m, name: string) => expandTokens(insertText(name, field(data, name)), inserts));
 }
+
+/** A Security message parsed back into its event ID and fields. */
+export interface ParsedSecurityMessage {
+  readonly eventId: number;
+  /** Fields in template order, as text; `%%` parameter texts turned back into their tokens. */
+  readonly data: Record<string, string>;
+}
+
+interface CompiledTemplate { readonly id: number; readonly pattern: RegExp; readonly fields: readonly string[] }
+
+let byFirstLine: Map<string, CompiledTemplate[]> | null = null;
+const TOKEN_BY_TEXT = new Map(Object.entries(PARAMETERS).map(([n, t]) => [t, `%%${n}`]));
+
+/** Each template as an anchored pattern, grouped by its (literal) first line; built on first use. */
+function compiledTemplates(): Map<string, CompiledTemplate[]> {
+  if (byFirstLine !== null) return byFirstLine;
+  byFirstLine = new Map();
+  for (const [id, template] of Object.entries(TEMPLATES)) {
+    const fields: string[] = [];
+    const parts = template.split(/\{([A-Za-z0-9]+)\}/);
+    let source = '^';
+    for (let i = 0; i < parts.length; i++) {
+      if (i % 2 === 0) source += parts[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      else { fields.push(parts[i]); source += '([\\s\\S]*?)'; }
+    }
+    const first = template.slice(0, template.indexOf('\r\n') === -1 ? undefined : template.indexOf('\r\n'));
+    const list = byFirstLine.get(first) ?? [];
+    list.push({ id: Number(id), pattern: new RegExp(source + '\\s*$'), fields });
+    byFirstLine.set(first, list);
+  }
+  return byFirstLine;
+}
+
+/**
+ * Parses a Security message (as Windows renders it, e.g. a Logpresso `line` or an NXLog
+ * `Message`) back into fields by matching it against the templates. Line ends may be CRLF
+ * or LF. Returns null when no template matches.
+ *
+ * Values come back as the message shows them, except that a whole value equal to a `%%`
+ * parameter text becomes the token the event holds (`Outbound` → `%%14593`) and hex
+ * numbers take the lower case of the event XML (`0xC61D9` → `0xc61d9`).
+ *
+ * @example
+ * parseSecurityMessage('A process has exited.\r\n\r\nSubject:\r\n…')?.eventId // 4689
+ */
+export function parseSecurityMessage(message: string): ParsedSecurityMessage | null {
+  const text = message.includes('\r\n') ? message : message.replace(/\n/g, '\r\n');
+  const nl = text.indexOf('\r\n');
+  const candidates = compiledTemplates().get(nl === -1 ? text : text.slice(0, nl));
+  if (candidates === undefined) return null;
+  for (const t of candidates) {
+    const m = t.pattern.exec(text);
+    if (m === null) continue;
+    const data: Record<string, string> = {};
+    t.fields.forEach((name, i) => {
+      if (Object.prototype.hasOwnProperty.call(data, name)) return; // a field shown twice (4688's ParentProcessName)
+      const v = m[i + 1];
+      data[name] = TOKEN_BY_TEXT.get(v) ?? (/^0x[0-9A-F]+$/.test(v) ? v.toLowerCase() : v);
+    });
+    return { eventId: t.id, data };
+  }
+  return null;
+}

@@ -1,0 +1,142 @@
+/**
+ * Field catalogs: for a provider, event ID and version, the EventData fields in the order
+ * Windows writes them and the type each has in the binary log. Text formats lose both
+ * (XML has no types; NXLog and Winlogbeat reorder keys and write numbers as strings or the
+ * reverse), so decoders pass their data through {@link typedData} to get the Event that
+ * the EVTX reader would have produced.
+ *
+ * Sources: field-catalog.generated.ts (every provider/ID/version in the EVTX corpus, by
+ * scripts/field-catalog.ts) and, below, the events that the rendering issue requires but
+ * the corpus lacks, written from the Sysmon schema (`sysmon -s`, schema 4.90) and
+ * Microsoft's Security auditing documentation.
+ */
+import { setField, type EventValue } from './event.js';
+import { FIELD_CATALOG } from './field-catalog.generated.js';
+
+/** A field's type in the binary log; `any` when the catalog never saw a value. */
+export type FieldType = 'number' | 'string' | 'boolean' | 'array' | 'any';
+
+/** One field of a catalog entry. */
+export interface FieldSpec {
+  readonly name: string;
+  readonly type: FieldType;
+}
+
+const SYSMON = 'Microsoft-Windows-Sysmon';
+const SECURITY = 'Microsoft-Windows-Security-Auditing';
+const WFP = 'ProcessID:n Application:s Direction:s SourceAddress:s SourcePort:s DestAddress:s DestPort:s Protocol:n FilterRTID:n LayerName:s LayerRTID:n RemoteUserID:s RemoteMachineID:s';
+const SYSMON_FILE = 'RuleName:s UtcTime:s ProcessGuid:s ProcessId:n User:s Image:s TargetFilename:s Hashes:s';
+
+/** Documented events the corpus lacks (same encoding as the generated catalog; latest version). */
+const DOCUMENTED: Readonly<Record<string, string>> = {
+  [`${SYSMON}|9|2`]: 'RuleName:s UtcTime:s ProcessGuid:s ProcessId:n Image:s Device:s User:s',
+  [`${SYSMON}|14|2`]: 'RuleName:s EventType:s UtcTime:s ProcessGuid:s ProcessId:n Image:s TargetObject:s NewName:s User:s',
+  [`${SYSMON}|24|5`]: 'RuleName:s UtcTime:s ProcessGuid:s ProcessId:n Image:s Session:n ClientInfo:s Hashes:s Archived:s User:s',
+  [`${SYSMON}|25|5`]: 'RuleName:s UtcTime:s ProcessGuid:s ProcessId:n Image:s Type:s User:s',
+  [`${SYSMON}|26|5`]: `${SYSMON_FILE} IsExecutable:b`,
+  [`${SYSMON}|28|5`]: `${SYSMON_FILE} IsExecutable:b`,
+  [`${SYSMON}|29|5`]: SYSMON_FILE,
+  [`${SYSMON}|255|3`]: 'UtcTime:s ID:s Description:s',
+  [`${SECURITY}|4634|0`]: 'TargetUserSid:s TargetUserName:s TargetDomainName:s TargetLogonId:s LogonType:n',
+  [`${SECURITY}|4689|0`]: 'SubjectUserSid:s SubjectUserName:s SubjectDomainName:s SubjectLogonId:s Status:s ProcessId:s ProcessName:s',
+  [`${SECURITY}|5157|1`]: WFP,
+};
+
+const TYPES: Readonly<Record<string, FieldType>> = { n: 'number', s: 'string', b: 'boolean', a: 'array', '?': 'any' };
+
+/** Catalog entries by `provider|id`, each version's fields, parsed once on first use. */
+let byEvent: Map<string, Map<number, readonly FieldSpec[]>> | null = null;
+
+function catalog(): Map<string, Map<number, readonly FieldSpec[]>> {
+  if (byEvent !== null) return byEvent;
+  byEvent = new Map();
+  for (const source of [FIELD_CATALOG, DOCUMENTED]) {
+    for (const [key, spec] of Object.entries(source)) {
+      const cut = key.lastIndexOf('|');
+      const event = key.slice(0, cut);
+      const fields = spec.split(' ').map((f) => {
+        const colon = f.lastIndexOf(':');
+        return { name: f.slice(0, colon), type: TYPES[f.slice(colon + 1)] ?? 'any' };
+      });
+      let versions = byEvent.get(event);
+      if (versions === undefined) { versions = new Map(); byEvent.set(event, versions); }
+      if (!versions.has(Number(key.slice(cut + 1)))) versions.set(Number(key.slice(cut + 1)), fields);
+    }
+  }
+  return byEvent;
+}
+
+/**
+ * The catalog's fields for an event: the given version's, else the latest version's
+ * (sources like NXLog's flat JSON may not carry the version). Null when unknown.
+ *
+ * @example
+ * eventFields('Microsoft-Windows-Sysmon', 3, 5)?.find((f) => f.name === 'DestinationPort')?.type // 'number'
+ */
+export function eventFields(provider: string, eventId: number, version: number | null): readonly FieldSpec[] | null {
+  const versions = catalog().get(`${provider}|${eventId}`);
+  if (versions === undefined) return null;
+  if (version !== null) { const exact = versions.get(version); if (exact) return exact; }
+  return versions.get(Math.max(...versions.keys())) ?? null;
+}
+
+const DECIMAL = /^-?(0|[1-9][0-9]{0,15})$/;
+
+/** A value converted to the field's binary-log type where that is lossless; else unchanged. */
+export function coerceValue(v: EventValue, type: FieldType): EventValue {
+  if (v === null || type === 'any' || type === 'array' || Array.isArray(v)) return v;
+  switch (type) {
+    case 'number':
+      if (typeof v === 'string') {
+        if (v === '') return null;
+        if (DECIMAL.test(v)) { const n = Number(v); if (Number.isSafeInteger(n)) return n; }
+      }
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      return v;
+    case 'boolean':
+      if (typeof v === 'string') {
+        const t = v.toLowerCase();
+        if (t === 'true') return true;
+        if (t === 'false') return false;
+        if (v === '') return null;
+      }
+      return v;
+    case 'string':
+      return typeof v === 'string' ? v : String(v);
+  }
+}
+
+/**
+ * EventData with the catalog's types applied and, when `reorder` is set, in the catalog's
+ * order (fields the catalog does not know follow in their source order). Unknown events
+ * come back unchanged.
+ *
+ * @example
+ * typedData('Microsoft-Windows-Sysmon', 3, null, { DestinationPort: '443', Initiated: 'true' }, false)
+ * // { DestinationPort: 443, Initiated: true }
+ */
+export function typedData(provider: string, eventId: number, version: number | null, data: Record<string, EventValue>, reorder: boolean): Record<string, EventValue> {
+  const fields = eventFields(provider, eventId, version);
+  if (fields === null) return data;
+  const out: Record<string, EventValue> = {};
+  if (reorder) {
+    for (const f of fields) if (Object.prototype.hasOwnProperty.call(data, f.name)) setField(out, f.name, coerceValue(data[f.name], f.type));
+    for (const k of Object.keys(data)) if (!Object.prototype.hasOwnProperty.call(out, k)) setField(out, k, data[k]);
+    return out;
+  }
+  const types = typesOf(fields);
+  for (const k of Object.keys(data)) {
+    const t = types.get(k);
+    setField(out, k, t === undefined ? data[k] : coerceValue(data[k], t));
+  }
+  return out;
+}
+
+const typeMaps = new WeakMap<readonly FieldSpec[], Map<string, FieldType>>();
+
+/** Field name → type for an entry, built once per entry. */
+function typesOf(fields: readonly FieldSpec[]): Map<string, FieldType> {
+  let m = typeMaps.get(fields);
+  if (m === undefined) { m = new Map(fields.map((f) => [f.name, f.type])); typeMaps.set(fields, m); }
+  return m;
+}
