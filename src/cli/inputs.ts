@@ -5,6 +5,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Files a folder is searched for: every format `formats/` reads (content decides the format). */
+export const INPUT_FILE_PATTERN = /\.(evtx|xml|json|jsonl|ndjson|gz|txt|log)$/i;
+
 /** Files to read, and the inputs that could not be used. */
 export interface ExpandedInputs {
   readonly files: string[];

@@ -13,8 +13,11 @@
 import { setField, type EventValue } from './event.js';
 import { FIELD_CATALOG } from './field-catalog.generated.js';
 
-/** A field's type in the binary log; `any` when the catalog never saw a value. */
-export type FieldType = 'number' | 'string' | 'boolean' | 'array' | 'any';
+/**
+ * A field's type in the binary log; `any` when the catalog never saw a value. `guid` is a
+ * GUID-typed value, a string `{lowercase}` in the Event.
+ */
+export type FieldType = 'number' | 'string' | 'guid' | 'boolean' | 'array' | 'any';
 
 /** One field of a catalog entry. */
 export interface FieldSpec {
@@ -42,7 +45,7 @@ const DOCUMENTED: Readonly<Record<string, string>> = {
   [`${SECURITY}|5157|1`]: WFP,
 };
 
-const TYPES: Readonly<Record<string, FieldType>> = { n: 'number', s: 'string', b: 'boolean', a: 'array', '?': 'any' };
+const TYPES: Readonly<Record<string, FieldType>> = { n: 'number', s: 'string', g: 'guid', b: 'boolean', a: 'array', '?': 'any' };
 
 /** Catalog entries by `provider|id`, each version's fields, parsed once on first use. */
 let byEvent: Map<string, Map<number, readonly FieldSpec[]>> | null = null;
@@ -81,6 +84,8 @@ export function eventFields(provider: string, eventId: number, version: number |
 }
 
 const DECIMAL = /^-?(0|[1-9][0-9]{0,15})$/;
+/** Real32/Real64 values as Windows' XML prints them (and as JS prints numbers). */
+const REAL = /^-?(0|[1-9][0-9]*)\.[0-9]+(e[-+]?[0-9]+)?$/i;
 
 /** A value converted to the field's binary-log type where that is lossless; else unchanged. */
 export function coerceValue(v: EventValue, type: FieldType): EventValue {
@@ -90,6 +95,7 @@ export function coerceValue(v: EventValue, type: FieldType): EventValue {
       if (typeof v === 'string') {
         if (v === '') return null;
         if (DECIMAL.test(v)) { const n = Number(v); if (Number.isSafeInteger(n)) return n; }
+        if (REAL.test(v)) { const n = Number(v); if (Number.isFinite(n)) return n; }
       }
       if (typeof v === 'boolean') return v ? 1 : 0;
       return v;
@@ -102,6 +108,7 @@ export function coerceValue(v: EventValue, type: FieldType): EventValue {
       }
       return v;
     case 'string':
+    case 'guid':
       return typeof v === 'string' ? v : String(v);
   }
 }

@@ -9,7 +9,7 @@
  * the seventh time digit are gone.
  */
 import { emptyEvent, setField, type Event, type EventValue } from '../event/index.js';
-import { typedData } from '../event/field-catalog.js';
+import { eventFields, typedData } from '../event/field-catalog.js';
 import { RecordError } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -30,10 +30,9 @@ function systemGuid(v: unknown): string | null {
   return BARE_GUID.test(s) ? `{${s.toUpperCase()}}` : s;
 }
 
-/** An EventData value in the Event's form. */
+/** An EventData value in the Event's form (GUID braces are restored later, by field type). */
 function dataValue(v: unknown): EventValue {
-  if (v === null || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (typeof v === 'string') return BARE_GUID.test(v) ? `{${v.toLowerCase()}}` : v;
+  if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
   if (Array.isArray(v)) return v.map(dataValue);
   if (isObj(v) && '#text' in v) return dataValue(v['#text']);
   return isObj(v) ? JSON.stringify(v) : null;
@@ -97,6 +96,22 @@ export function eventFromEvtxJson(o: Obj): Event {
     if (k === 'EventData' || k === 'ProcessingErrorData' || k === 'DebugData' || k === 'BinaryEventData') readEventData(section, data);
     else if (k === 'UserData') readUserData(section, data);
   }
-  e.data = typedData(e.provider, e.event_id, e.version, data, false);
+  e.data = typedData(e.provider, e.event_id, e.version, restoreGuids(e, data), false);
   return e;
+}
+
+/**
+ * evtx_dump prints GUID-typed values bare and uppercase; the Event holds them as Windows'
+ * XML does, `{lowercase}`. A bare GUID in a field the catalog types as a plain string
+ * (PowerShell's ScriptBlockId) was written bare and stays so; unknown fields get braces.
+ */
+function restoreGuids(e: Event, data: Record<string, EventValue>): Record<string, EventValue> {
+  const types = new Map((eventFields(e.provider, e.event_id, e.version) ?? []).map((f) => [f.name, f.type]));
+  const brace = (v: EventValue): EventValue =>
+    typeof v === 'string' && BARE_GUID.test(v) ? `{${v.toLowerCase()}}` : Array.isArray(v) ? v.map(brace) : v;
+  for (const k of Object.keys(data)) {
+    const t = types.get(k);
+    if (t === undefined || t === 'guid' || t === 'any') data[k] = brace(data[k]);
+  }
+  return data;
 }
