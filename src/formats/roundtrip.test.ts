@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { decodeEvtx, recordToEvtxJson, recordToXml } from '../evtx/index.js';
 import { eventFromXml, renderLine, type Event, type EventValue } from '../event/index.js';
-import { eventFromEcs, eventToEcs } from './ecs.js';
+import { eventFromEcs } from './ecs.js';
 import { eventFromEvtxJson } from './evtx-json.js';
 import { eventFromHaetaeJson } from './haetae-json.js';
 import { eventFromXmlElement } from './windows-xml.js';
