@@ -679,13 +679,23 @@ function compiledTemplates(): Map<string, CompiledTemplate[]> {
     const fields: string[] = [];
     const parts = template.split(/\{([A-Za-z0-9]+)\}/);
     let source = '^';
+    const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     for (let i = 0; i < parts.length; i++) {
-      if (i % 2 === 0) source += parts[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      else { fields.push(parts[i]); source += '([\\s\\S]*?)'; }
+      if (i % 2 === 1) {
+        fields.push(parts[i]);
+        // A value that ends the message takes everything to the end (5140's access list
+        // ends in tabs); others stop at the next literal.
+        source += i === parts.length - 2 && parts[i + 1] === '' ? '([\\s\\S]*?)(?:\\r\\n)*' : '([\\s\\S]*?)';
+      } else if (i === parts.length - 1) {
+        // Trailing whitespace of the template (5145 ends in CRLF, 4702 in a tab line) may
+        // have been trimmed from the message.
+        const body = parts[i].replace(/\s+$/, '');
+        source += escape(body) + (body.length < parts[i].length ? `(?:${escape(parts[i].slice(body.length))})?(?:\\r\\n)*` : '');
+      } else source += escape(parts[i]);
     }
     const first = template.slice(0, template.indexOf('\r\n') === -1 ? undefined : template.indexOf('\r\n'));
     const list = byFirstLine.get(first) ?? [];
-    list.push({ id: Number(id), pattern: new RegExp(source + '\\s*$'), fields });
+    list.push({ id: Number(id), pattern: new RegExp(source + '$'), fields });
     byFirstLine.set(first, list);
   }
   return byFirstLine;

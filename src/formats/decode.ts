@@ -10,6 +10,7 @@ import { eventFromEcs } from './ecs.js';
 import { eventFromEvtxJson } from './evtx-json.js';
 import { eventFromHaetaeJson, isHaetaeEvent } from './haetae-json.js';
 import { JsonRecordReader } from './json-records.js';
+import { restoreSecurityLineEnds } from './line-ends.js';
 import { eventFromNxlog, LocalTimeFixer } from './nxlog.js';
 import { eventFromMessage, isMessageTitle } from './rendered-text.js';
 import { DEFAULT_MAX_LINE_BYTES, readLines, readTextChunks, sniff, type ReadMeter, type Sniffed, type SourceLine } from './source.js';
@@ -126,7 +127,7 @@ async function* decodeJson(file: string, format: InputFormat | 'json', batches: 
       try {
         const shape = format === 'json' ? jsonShape(r.value) : format;
         switch (shape) {
-          case 'nxlog': { const n = eventFromNxlog(r.value); events.push(...times.accept(n.event, n.localTime, n.utcTime)); break; }
+          case 'nxlog': { const n = eventFromNxlog(r.value); restoreSecurityLineEnds(n.event); events.push(...times.accept(n.event, n.localTime, n.utcTime)); break; }
           case 'evtx-json': events.push(eventFromEvtxJson(r.value)); break;
           case 'ecs': events.push(eventFromEcs(r.value)); break;
           case 'haetae': events.push(eventFromHaetaeJson(r.value)); break;
