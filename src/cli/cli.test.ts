@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EvtxWriter } from '../evtx/index.js';
-import { eventToXml, type Event } from '../event/index.js';
+import { eventToXml, renderLine, type Event } from '../event/index.js';
 import { demoEvents } from '../demo/index.js';
 import { corpusRoot, requireShared } from '../testing/corpus.js';
 
@@ -35,7 +35,7 @@ test('every command answers --help', () => {
   }
   const bad = haetae('dump', '--format', 'yaml', 'x.evtx');
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--format must be one of jsonl, xml, evtx-json; got 'yaml'/);
+  assert.match(bad.stderr, /--format must be one of jsonl, xml, evtx-json, ecs, csv; got 'yaml'/);
   assert.equal(haetae('frobnicate').code, 2);
 });
 
@@ -43,7 +43,7 @@ test('dump prints Events, Windows XML and evtx_dump JSON, in order with any thre
   const { path, events } = fixture('dump.evtx', 500);
   const one = haetae('dump', '-t', '1', path);
   assert.equal(one.code, 0, one.stderr);
-  assert.deepEqual(one.stdout.trim().split('\n').map((l) => JSON.parse(l)), events);
+  assert.deepEqual(one.stdout.trim().split('\n').map((l) => JSON.parse(l)), events.map((e) => ({ ...e, line: renderLine(e) })));
   const two = haetae('dump', '-t', '2', path);
   assert.equal(two.stdout, one.stdout);
   const xml = haetae('dump', '-f', 'xml', path).stdout.trim().split('\n');
@@ -80,4 +80,25 @@ test('dump walks folders; export writes an EVTX that dumps to the same events', 
   assert.equal(exp.code, 0, exp.stderr);
   assert.equal(haetae('dump', out).stdout, direct.stdout);
   assert.equal(haetae('export', '-f', 'evtx', folder).code, 2, 'evtx export without -o is a usage error');
+});
+
+test('dump and export convert between every format: NXLog → XML → CSV/ECS, EVTX via export', () => {
+  const nxlog = join(requireShared(join(corpusRoot, 'json')), 'psh_lsass_memory_dump_comsvcs.json.gz');
+  const xml = join(dir, 'psh.xml');
+  const toXml = haetae('dump', nxlog, '-f', 'xml', '-o', xml);
+  assert.equal(toXml.code, 0, toXml.stderr);
+  const original = haetae('dump', nxlog).stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
+  const back = haetae('dump', xml).stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
+  assert.equal(back.length, 184);
+  assert.deepEqual(back.map((e) => [e.event_id, e.line]), original.map((e) => [e.event_id, e.line]));
+  const csv = haetae('dump', xml, '-f', 'csv').stdout.split('\r\n')[0].split('\n')[0];
+  assert.equal(csv, '_time,host,channel,provider,event_id,record_id,level,task,opcode,keywords,process_id,thread_id,user_sid,data,line');
+  const ecs = JSON.parse(haetae('dump', xml, '-f', 'ecs').stdout.split('\n')[0]) as { winlog: { event_id: string } };
+  assert.equal(ecs.winlog.event_id, String(original[0].event_id));
+  const evtx = join(dir, 'psh.evtx');
+  assert.equal(haetae('export', '-f', 'evtx', '-o', evtx, xml).code, 0);
+  assert.equal(haetae('dump', evtx).stdout.trim().split('\n').length, 184);
+  const bad = haetae('dump', xml, '--input-format', 'yaml');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /input-format/);
 });

@@ -104,8 +104,8 @@ export function demoEvents(options: DemoOptions): Event[] {
       }));
       out.push(base(SYSMON, host, 3, now, rid++, {
         RuleName: '-', UtcTime: utc, ProcessGuid: w3wpGuid, ProcessId: w3wpPid, Image: 'C:\\Windows\\System32\\inetsrv\\w3wp.exe', User: 'IIS APPPOOL\\DefaultAppPool',
-        Protocol: 'tcp', Initiated: 'true', SourceIsIpv6: 'false', SourceIp: '10.0.1.15', SourceHostname: '-', SourcePort: 49800 + (i % 1000), SourcePortName: '-',
-        DestinationIsIpv6: 'false', DestinationIp: '203.0.113.66', DestinationHostname: '-', DestinationPort: 443, DestinationPortName: 'https',
+        Protocol: 'tcp', Initiated: true, SourceIsIpv6: false, SourceIp: '10.0.1.15', SourceHostname: '-', SourcePort: 49800 + (i % 1000), SourcePortName: '-',
+        DestinationIsIpv6: false, DestinationIp: '203.0.113.66', DestinationHostname: '-', DestinationPort: 443, DestinationPortName: 'https',
       }));
       out.push(base(SECURITY, host, 5156, now, rid++, {
         ProcessID: w3wpPid, Application: '\\device\\harddiskvolume2\\windows\\system32\\inetsrv\\w3wp.exe', Direction: '%%14593', SourceAddress: '10.0.1.15',

@@ -3,23 +3,28 @@
  * events from any source can be opened in Event Viewer or any EVTX tool, and so that
  * Haetae makes its own test fixtures.
  */
-import { EvtxWriter, EvtxWriteError, readEvtxFile } from '../../evtx/index.js';
-import { eventFromXml, eventToXml } from '../../event/index.js';
+import { EvtxWriter, EvtxWriteError } from '../../evtx/index.js';
+import { eventToXml } from '../../event/index.js';
+import { decodeFile, INPUT_FORMATS } from '../../formats/index.js';
+import { csvHeader, formatEvent, OUTPUT_FORMATS } from '../../formats/write.js';
 import { flag, oneOf, parseCommandLine, str, UsageError } from '../args.js';
-import { expandInputs } from '../inputs.js';
-import { formatIssue } from '../issues.js';
+import { expandInputs, INPUT_FILE_PATTERN } from '../inputs.js';
+import { formatInputIssue } from '../issues.js';
 import { openOutput } from '../output.js';
 
 export const usage = `Usage: haetae export --format <fmt> -o <file> <files|folders...>
 
-Convert events to another format. Inputs: EVTX files (folders are searched for *.evtx).
+Convert events to another format. Inputs: any format haetae dump reads (EVTX, Windows
+XML, evtx_dump JSON, NXLog JSON, Winlogbeat ECS JSON, Haetae JSON lines, rendered
+messages), recognised by content; folders are searched for event files.
 
 Options:
-  -f, --format <fmt>   evtx   a valid EVTX file (templates, string tables, CRCs)
-                       jsonl  Haetae Event JSON lines
-  -o, --output <file>  output file (required for evtx; jsonl defaults to stdout)
-  -q, --quiet          do not list skipped records on stderr
-  -h, --help           show this help
+  -f, --format <fmt>       evtx       a valid EVTX file (templates, string tables, CRCs)
+                           jsonl, xml, evtx-json, ecs, csv   as in haetae dump
+  -i, --input-format <f>   skip detection: read every input as this format
+  -o, --output <file>      output file (required for evtx; text formats default to stdout)
+  -q, --quiet              do not list skipped records on stderr
+  -h, --help               show this help
 
 Every input event becomes one record; events that cannot be encoded (for example a
 record larger than a 64 KiB chunk) are skipped and reported.`;
@@ -28,40 +33,47 @@ record larger than a 64 KiB chunk) are skipped and reported.`;
 export async function run(argv: string[]): Promise<number> {
   const cl = parseCommandLine(argv, {
     format: { type: 'string', short: 'f' },
+    'input-format': { type: 'string', short: 'i' },
     output: { type: 'string', short: 'o' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   });
   if (flag(cl, 'help')) { process.stdout.write(usage + '\n'); return 0; }
-  const format = oneOf(str(cl, 'format'), 'format', ['evtx', 'jsonl'] as const, 'evtx');
+  const format = oneOf(str(cl, 'format'), 'format', ['evtx', ...OUTPUT_FORMATS] as const, 'evtx');
+  const inputFormat = str(cl, 'input-format') === undefined ? undefined : oneOf(str(cl, 'input-format'), 'input-format', INPUT_FORMATS, 'evtx');
   const output = str(cl, 'output');
   if (format === 'evtx' && (output === undefined || output === '-')) throw new UsageError('--format evtx needs -o FILE (EVTX is binary and is written with seeks)');
-  if (cl.positionals.length === 0) throw new UsageError('no input: give EVTX files or folders');
-  const { files, problems } = expandInputs(cl.positionals, /\.evtx$/i);
+  if (cl.positionals.length === 0) throw new UsageError('no input: give event files or folders');
+  const { files, problems } = expandInputs(cl.positionals, INPUT_FILE_PATTERN);
   for (const p of problems) process.stderr.write(`haetae export: ${p}\n`);
 
   const writer = format === 'evtx' ? new EvtxWriter(output!) : null;
-  const text = format === 'jsonl' ? openOutput(output) : null;
+  const text = format !== 'evtx' ? openOutput(output) : null;
   let written = 0;
   let skipped = 0;
   try {
+    if (text && format === 'csv') await text.write(csvHeader() + '\n');
     for (const file of files) {
-      for await (const chunk of readEvtxFile(file)) {
-        for (const i of chunk.issues) {
+      for await (const batch of decodeFile(file, { format: inputFormat })) {
+        for (const i of batch.issues) {
           if (i.severity === 'error') skipped++;
-          if (!flag(cl, 'quiet')) process.stderr.write(formatIssue(file, i) + '\n');
+          if (!flag(cl, 'quiet')) process.stderr.write(formatInputIssue(i) + '\n');
         }
-        for (const r of chunk.records) {
-          const e = eventFromXml(r.nodes);
-          if (e === null) continue;
-          if (text) { await text.write(JSON.stringify(e) + '\n'); written++; continue; }
+        if (text && format !== 'evtx') {
+          let s = '';
+          for (const e of batch.events) s += formatEvent(e, format) + '\n';
+          await text.write(s);
+          written += batch.events.length;
+          continue;
+        }
+        for (const e of batch.events) {
           try {
             writer!.writeRecord(eventToXml(e), e._time);
             written++;
           } catch (err) {
             if (!(err instanceof EvtxWriteError)) throw err;
             skipped++;
-            if (!flag(cl, 'quiet')) process.stderr.write(`${file}: record ${r.recordId}: not exported: ${err.message}\n`);
+            if (!flag(cl, 'quiet')) process.stderr.write(`${file}: record ${e.record_id ?? '?'}: not exported: ${err.message}\n`);
           }
         }
       }
