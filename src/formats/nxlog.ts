@@ -9,7 +9,7 @@
  * Times are made UTC by {@link LocalTimeFixer}.
  */
 import { emptyEvent, setField, type Event, type EventValue } from '../event/index.js';
-import { typedData } from '../event/field-catalog.js';
+import { coerceValue, eventFields, typesOf, type FieldSpec } from '../event/field-catalog.js';
 import { RecordError } from './types.js';
 
 /**
@@ -48,6 +48,30 @@ const TEXT_VALUE = (v: unknown): EventValue => {
   return JSON.stringify(v);
 };
 
+/** True when `k` is NXLog's or Logstash's own key, not an EventData field. */
+const isMetadata = (k: string, v: unknown): boolean => METADATA.has(k) || (k === 'EventType' && NXLOG_EVENT_TYPES.has(String(v)));
+
+/**
+ * The EventData of an NXLog object: the fields the catalog knows for the event first, in
+ * its order and with its types, then the others in their source order (what
+ * `typedData(…, reorder)` makes of the fields in source order, in one pass).
+ */
+function eventData(o: Record<string, unknown>, fields: readonly FieldSpec[] | null): Record<string, EventValue> {
+  const data: Record<string, EventValue> = {};
+  if (fields === null) {
+    for (const k in o) if (!isMetadata(k, o[k])) setField(data, k, TEXT_VALUE(o[k]));
+    return data;
+  }
+  for (const f of fields) {
+    if (!Object.prototype.hasOwnProperty.call(o, f.name)) continue;
+    const v = o[f.name];
+    if (!isMetadata(f.name, v)) setField(data, f.name, coerceValue(TEXT_VALUE(v), f.type));
+  }
+  const known = typesOf(fields);
+  for (const k in o) if (!known.has(k) && !isMetadata(k, o[k])) setField(data, k, TEXT_VALUE(o[k]));
+  return data;
+}
+
 /**
  * Maps one NXLog object to an Event. Its `_time` is left as the raw local stamp in
  * `localTime` for the {@link LocalTimeFixer}; `line` is Windows' `Message` when present.
@@ -73,12 +97,7 @@ export function eventFromNxlog(o: Record<string, unknown>): { event: Event; loca
   e.activity_id = str(o.ActivityID);
   e.related_activity_id = str(o.RelatedActivityID);
   e.qualifiers = num(o.Qualifiers);
-  const data: Record<string, EventValue> = {};
-  for (const k in o) {
-    if (METADATA.has(k) || (k === 'EventType' && NXLOG_EVENT_TYPES.has(String(o[k])))) continue;
-    setField(data, k, TEXT_VALUE(o[k]));
-  }
-  e.data = typedData(e.provider, e.event_id, e.version, data, true);
+  e.data = eventData(o, eventFields(e.provider, e.event_id, e.version));
   if (typeof o.Message === 'string') e.line = o.Message;
   const local = str(o.EventTime ?? o.TimeCreated);
   const utc = local === null ? str(o['@timestamp']) : null;
@@ -86,12 +105,55 @@ export function eventFromNxlog(o: Record<string, unknown>): { event: Event; loca
   return { event: e, localTime: local, utcTime: utc ?? sysmonUtc };
 }
 
-/** `YYYY-MM-DD[T ]HH:MM:SS[.fff…][Z]` → [epoch ms as if UTC, fraction digits as written]. */
-function parseStamp(s: string): [number, string] | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z?$/.exec(s);
-  if (m === null) return null;
-  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  return Number.isNaN(ms) ? null : [ms, m[7] ?? ''];
+/**
+ * The minutes (`YYYY-MM-DD?HH:MM`) of the last two stamps parsed, with their epoch ms:
+ * stamps come in time order, so most share one. Two, because NXLog's local stamps and
+ * Sysmon's UtcTime alternate in a minute of their own each.
+ */
+const minuteKeys = ['', ''];
+const minuteMs = [0, 0];
+let minuteNext = 0;
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const digits2 = (s: string, i: number): number => (s.charCodeAt(i) - 0x30) * 10 + s.charCodeAt(i + 1) - 0x30;
+
+/** True when `s` has the shape `DDDD-DD-DD?DD:DD:DD` from its start (`?`: `T` or space). */
+function stampShape(s: string): boolean {
+  if (s.length < 19) return false;
+  for (let i = 0; i < 19; i++) {
+    const c = s.charCodeAt(i);
+    const ok = i === 4 || i === 7 ? c === 0x2d : i === 10 ? c === 0x54 || c === 0x20 : i === 13 || i === 16 ? c === 0x3a : isDigit(c);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * `YYYY-MM-DD[T ]HH:MM:SS[.fff…][Z]` → [epoch ms as if UTC, fraction digits as written].
+ * Date.UTC runs once per minute of stamps; seconds are added to the minute's ms (Date.UTC
+ * carries over out-of-range fields linearly, so that is the same number).
+ */
+export function parseStamp(s: string): [number, string] | null {
+  if (!stampShape(s)) return null;
+  let fraction = '';
+  let end = s.length;
+  if (s.charCodeAt(end - 1) === 0x5a) end--; // Z
+  if (end > 19) {
+    if (s.charCodeAt(19) !== 0x2e || end === 20) return null;
+    for (let i = 20; i < end; i++) if (!isDigit(s.charCodeAt(i))) return null;
+    fraction = s.slice(20, end);
+  }
+  let minute: number;
+  if (minuteKeys[0] !== '' && s.startsWith(minuteKeys[0])) minute = minuteMs[0];
+  else if (minuteKeys[1] !== '' && s.startsWith(minuteKeys[1])) minute = minuteMs[1];
+  else {
+    minute = Date.UTC(+s.slice(0, 4), digits2(s, 5) - 1, digits2(s, 8), digits2(s, 11), digits2(s, 14), 0);
+    if (Number.isNaN(minute)) return null;
+    minuteKeys[minuteNext] = s.slice(0, 16);
+    minuteMs[minuteNext] = minute;
+    minuteNext ^= 1;
+  }
+  return [minute + digits2(s, 17) * 1000, fraction];
 }
 
 const QUARTER_HOUR = 15 * 60 * 1000;
@@ -116,32 +178,33 @@ export class LocalTimeFixer {
   /**
    * Sets `event._time` (now or later) and returns the events whose time is final, in order.
    * `local`: the exporter's stamp; `utc`: a known UTC time of the same moment, if any.
+   * `out`: the array to append them to and return (default: a new one).
    */
-  accept(event: Event, local: string | null, utc: string | null): Event[] {
+  accept(event: Event, local: string | null, utc: string | null, out: Event[] = []): Event[] {
     const stamp = local === null ? null : parseStamp(local);
     if (stamp === null) {
       const u = utc === null ? null : parseStamp(utc);
       event._time = u === null ? (utc ?? local ?? '') : iso(u[0], u[1]);
-      return [event];
+      out.push(event);
+      return out;
     }
     const known = utc === null ? null : parseStamp(utc);
-    let released: Event[] = [];
     if (known !== null) {
       const offset = Math.round((known[0] - stamp[0]) / QUARTER_HOUR) * QUARTER_HOUR;
       this.offsets.set(event.host, offset);
-      released = this.release(event.host, offset);
+      this.release(event.host, offset, out);
     }
     const offset = this.offsets.get(event.host);
     if (offset !== undefined) {
       event._time = iso(stamp[0] + offset, stamp[1]);
-      released.push(event);
-      return released;
+      out.push(event);
+      return out;
     }
     let list = this.waiting.get(event.host);
     if (list === undefined) { list = []; this.waiting.set(event.host, list); }
     list.push({ event, stamp });
-    if (++this.waitingCount > this.maxWaiting) return [...released, ...this.flush()];
-    return released;
+    if (++this.waitingCount > this.maxWaiting) for (const e of this.flush()) out.push(e);
+    return out;
   }
 
   /** Releases every waiting event, taking its stamp as UTC (no offset could be learned). */
@@ -156,17 +219,31 @@ export class LocalTimeFixer {
     return out;
   }
 
-  private release(host: string, offset: number): Event[] {
+  private release(host: string, offset: number, out: Event[]): void {
     const list = this.waiting.get(host);
-    if (list === undefined) return [];
+    if (list === undefined) return;
     this.waiting.delete(host);
     this.waitingCount -= list.length;
-    return list.map((w) => { w.event._time = iso(w.stamp[0] + offset, w.stamp[1]); return w.event; });
+    for (const w of list) { w.event._time = iso(w.stamp[0] + offset, w.stamp[1]); out.push(w.event); }
   }
 }
 
+/** The last minute {@link iso} formatted: its epoch ms and `YYYY-MM-DDTHH:MM:`. */
+let isoMinuteMs = NaN;
+let isoMinutePrefix = '';
+
 /** ISO 8601 UTC keeping the source's fraction digits (none, 3 for NXLog's milliseconds, …). */
-function iso(ms: number, fraction: string): string {
-  const base = new Date(ms).toISOString().slice(0, 19);
+export function iso(ms: number, fraction: string): string {
+  const minute = Math.floor(ms / 60_000) * 60_000;
+  let base: string;
+  if (minute === isoMinuteMs && ms % 1000 === 0) base = isoMinutePrefix + pad2((ms - minute) / 1000);
+  else {
+    const full = new Date(ms).toISOString();
+    base = full.slice(0, 19);
+    // Only four-digit years have the fixed layout; others (±YYYYYY) are formatted each time.
+    if (full.length === 24 && ms % 1000 === 0) { isoMinuteMs = minute; isoMinutePrefix = full.slice(0, 17); }
+  }
   return fraction === '' ? base + 'Z' : `${base}.${fraction}Z`;
 }
+
+const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
