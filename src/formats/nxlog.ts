@@ -106,27 +106,22 @@ export function eventFromNxlog(o: Record<string, unknown>): { event: Event; loca
 }
 
 /**
- * The minutes (`YYYY-MM-DD?HH:MM`) of the last two stamps parsed, with their epoch ms:
- * stamps come in time order, so most share one. Two, because NXLog's local stamps and
+ * The minutes (as the number YYYYMMDDHHMM) of the last two stamps parsed, with their epoch
+ * ms: stamps come in time order, so most share one. Two, because NXLog's local stamps and
  * Sysmon's UtcTime alternate in a minute of their own each.
  */
-const minuteKeys = ['', ''];
+const minuteKeys = [-1, -1];
 const minuteMs = [0, 0];
 let minuteNext = 0;
 
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-const digits2 = (s: string, i: number): number => (s.charCodeAt(i) - 0x30) * 10 + s.charCodeAt(i + 1) - 0x30;
-
-/** True when `s` has the shape `DDDD-DD-DD?DD:DD:DD` from its start (`?`: `T` or space). */
-function stampShape(s: string): boolean {
-  if (s.length < 19) return false;
-  for (let i = 0; i < 19; i++) {
-    const c = s.charCodeAt(i);
-    const ok = i === 4 || i === 7 ? c === 0x2d : i === 10 ? c === 0x54 || c === 0x20 : i === 13 || i === 16 ? c === 0x3a : isDigit(c);
-    if (!ok) return false;
-  }
-  return true;
+/** The value of the decimal digit at `s[i]`, or -1000 (so that any sum with it is negative). */
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 0x30;
+  return d >= 0 && d <= 9 ? d : -1000;
 }
+
+/** The two digits at `s[i]`, `s[i + 1]` as a number, negative when one is not a digit. */
+const digits2 = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
 
 /**
  * `YYYY-MM-DD[T ]HH:MM:SS[.fff…][Z]` → [epoch ms as if UTC, fraction digits as written].
@@ -134,26 +129,36 @@ function stampShape(s: string): boolean {
  * carries over out-of-range fields linearly, so that is the same number).
  */
 export function parseStamp(s: string): [number, string] | null {
-  if (!stampShape(s)) return null;
+  if (s.length < 19) return null;
+  const sep = s.charCodeAt(10);
+  if (s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d || (sep !== 0x54 && sep !== 0x20) || s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a) return null;
+  const year = digits2(s, 0) * 100 + digits2(s, 2);
+  const month = digits2(s, 5);
+  const day = digits2(s, 8);
+  const hour = digits2(s, 11);
+  const min = digits2(s, 14);
+  const sec = digits2(s, 17);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || min < 0 || sec < 0) return null;
   let fraction = '';
   let end = s.length;
   if (s.charCodeAt(end - 1) === 0x5a) end--; // Z
   if (end > 19) {
     if (s.charCodeAt(19) !== 0x2e || end === 20) return null;
-    for (let i = 20; i < end; i++) if (!isDigit(s.charCodeAt(i))) return null;
+    for (let i = 20; i < end; i++) if (digit(s, i) < 0) return null;
     fraction = s.slice(20, end);
   }
+  const key = (((year * 100 + month) * 100 + day) * 100 + hour) * 100 + min;
   let minute: number;
-  if (minuteKeys[0] !== '' && s.startsWith(minuteKeys[0])) minute = minuteMs[0];
-  else if (minuteKeys[1] !== '' && s.startsWith(minuteKeys[1])) minute = minuteMs[1];
+  if (key === minuteKeys[0]) minute = minuteMs[0];
+  else if (key === minuteKeys[1]) minute = minuteMs[1];
   else {
-    minute = Date.UTC(+s.slice(0, 4), digits2(s, 5) - 1, digits2(s, 8), digits2(s, 11), digits2(s, 14), 0);
+    minute = Date.UTC(year, month - 1, day, hour, min, 0);
     if (Number.isNaN(minute)) return null;
-    minuteKeys[minuteNext] = s.slice(0, 16);
+    minuteKeys[minuteNext] = key;
     minuteMs[minuteNext] = minute;
     minuteNext ^= 1;
   }
-  return [minute + digits2(s, 17) * 1000, fraction];
+  return [minute + sec * 1000, fraction];
 }
 
 const QUARTER_HOUR = 15 * 60 * 1000;
