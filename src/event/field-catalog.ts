@@ -153,7 +153,7 @@ export function typedData(provider: string, eventId: number, version: number | n
 const typeMaps = new WeakMap<readonly FieldSpec[], Map<string, FieldType>>();
 
 /** Field name → type for an entry, built once per entry (a Map, so it also answers "is this a catalog field?"). */
-export function typesOf(fields: readonly FieldSpec[]): Map<string, FieldType> {
+function typesOf(fields: readonly FieldSpec[]): Map<string, FieldType> {
   let m = typeMaps.get(fields);
   if (m === undefined) { m = new Map(fields.map((f) => [f.name, f.type])); typeMaps.set(fields, m); }
   return m;

@@ -9,7 +9,7 @@
  * Times are made UTC by {@link LocalTimeFixer}.
  */
 import { emptyEvent, setField, type Event, type EventValue } from '../event/index.js';
-import { coerceValue, eventFields, typesOf, type FieldSpec } from '../event/field-catalog.js';
+import { coerceValue, eventFields, type FieldSpec } from '../event/field-catalog.js';
 import { RecordError } from './types.js';
 
 /**
@@ -48,27 +48,54 @@ const TEXT_VALUE = (v: unknown): EventValue => {
   return JSON.stringify(v);
 };
 
-/** True when `k` is NXLog's or Logstash's own key, not an EventData field. */
-const isMetadata = (k: string, v: unknown): boolean => METADATA.has(k) || (k === 'EventType' && NXLOG_EVENT_TYPES.has(String(v)));
+/**
+ * How to pick an event's EventData out of an NXLog object, per catalog entry: the catalog
+ * fields that may be data (not NXLog's own keys), and the keys the pass over the object in
+ * source order skips (NXLog's keys and the catalog's, which the first pass took).
+ */
+interface DataPlan {
+  readonly fields: readonly (FieldSpec & { readonly inherited: boolean })[];
+  readonly skip: ReadonlySet<string>;
+}
+
+const NO_CATALOG: DataPlan = { fields: [], skip: METADATA };
+const plans = new WeakMap<readonly FieldSpec[], DataPlan>();
+
+function planOf(fields: readonly FieldSpec[] | null): DataPlan {
+  if (fields === null) return NO_CATALOG;
+  let plan = plans.get(fields);
+  if (plan === undefined) {
+    plan = {
+      // `inherited`: a name that plain objects inherit (`constructor`…) needs an own-property check.
+      fields: fields.filter((f) => !METADATA.has(f.name)).map((f) => ({ ...f, inherited: f.name in Object.prototype })),
+      skip: new Set([...METADATA, ...fields.map((f) => f.name)]),
+    };
+    plans.set(fields, plan);
+  }
+  return plan;
+}
 
 /**
  * The EventData of an NXLog object: the fields the catalog knows for the event first, in
  * its order and with its types, then the others in their source order (what
- * `typedData(…, reorder)` makes of the fields in source order, in one pass).
+ * `typedData(…, reorder)` makes of the fields in source order, in one pass). `EventType`
+ * is data unless it holds one of NXLog's own event types.
  */
 function eventData(o: Record<string, unknown>, fields: readonly FieldSpec[] | null): Record<string, EventValue> {
   const data: Record<string, EventValue> = {};
-  if (fields === null) {
-    for (const k in o) if (!isMetadata(k, o[k])) setField(data, k, TEXT_VALUE(o[k]));
-    return data;
-  }
-  for (const f of fields) {
-    if (!Object.prototype.hasOwnProperty.call(o, f.name)) continue;
+  const plan = planOf(fields);
+  for (const f of plan.fields) {
     const v = o[f.name];
-    if (!isMetadata(f.name, v)) setField(data, f.name, coerceValue(TEXT_VALUE(v), f.type));
+    if (v === undefined || (f.inherited && !Object.prototype.hasOwnProperty.call(o, f.name))) continue;
+    if (f.name === 'EventType' && NXLOG_EVENT_TYPES.has(String(v))) continue;
+    setField(data, f.name, coerceValue(TEXT_VALUE(v), f.type));
   }
-  const known = typesOf(fields);
-  for (const k in o) if (!known.has(k) && !isMetadata(k, o[k])) setField(data, k, TEXT_VALUE(o[k]));
+  for (const k in o) {
+    if (plan.skip.has(k)) continue;
+    const v = o[k];
+    if (k === 'EventType' && NXLOG_EVENT_TYPES.has(String(v))) continue;
+    setField(data, k, TEXT_VALUE(v));
+  }
   return data;
 }
 
