@@ -56,6 +56,9 @@ interface Options {
   readonly label: string | null;
 }
 
+/** Names of the inputs, in the order they are measured. */
+const INPUTS = ['nxlog-gzip', 'nxlog-plain', 'xml', 'evtx-json', 'ecs', 'haetae', 'text', 'evtx'] as const;
+
 const USAGE = 'usage: node --expose-gc dist/bench/formats.js [--quick] [--seconds S] [--only NAME,…] [--evtx-corpus DIR] [--json-corpus DIR] [--keep] [--label TEXT]';
 
 function parseOptions(argv: readonly string[]): Options {
@@ -79,6 +82,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (a === '--label') label = argv[++i] ?? fail(USAGE);
     else fail(`unknown argument ${a}\n${USAGE}`);
   }
+  for (const name of only ?? []) if (!(INPUTS as readonly string[]).includes(name)) fail(`--only: unknown input ${name} (inputs: ${INPUTS.join(', ')})`);
   return { quick, minSeconds: seconds ?? (quick ? 2 : 10), evtxDir, jsonDir, keep, only, label };
 }
 
@@ -114,9 +118,6 @@ interface InputSet {
   /** Events the writer put in the files (null: not generated here). */
   readonly events: number | null;
 }
-
-/** Names of the inputs, in the order they are measured. */
-const INPUTS = ['nxlog-gzip', 'nxlog-plain', 'xml', 'evtx-json', 'ecs', 'haetae', 'text', 'evtx'] as const;
 
 /** What the generator child wrote: events per generated input. */
 type Generated = Record<'xml' | 'evtx-json' | 'ecs' | 'haetae' | 'text', { files: number; events: number }>;
