@@ -92,3 +92,9 @@ test('EventData: catalog fields first in catalog order and typed, then the rest 
   }
   assert.ok(n > 1000);
 });
+
+test('numbers written as text: decimal, hex, anything else null', () => {
+  const level = (v: unknown): number | null => eventFromNxlog({ EventID: 1, Level: v }).event.level;
+  assert.deepEqual(['4', '-3', '007', '-', '', '0x1F', '4.5', ' 4', '4 ', '٤', 4, Number.NaN, null].map(level), [4, -3, 7, null, null, 31, null, null, null, null, 4, null, null]);
+  assert.throws(() => eventFromNxlog({ EventID: '-' }), /numeric EventID/);
+});

@@ -27,9 +27,17 @@ const METADATA = new Set([
 /** NXLog's `EventType` values; any other `EventType` is EventData (Sysmon 12–14 have one). */
 const NXLOG_EVENT_TYPES = new Set(['INFO', 'WARNING', 'ERROR', 'AUDIT_SUCCESS', 'AUDIT_FAILURE', 'VERBOSE', 'CRITICAL']);
 
+/** True when `s` matches /^-?\d+$/ (tested without a regex: NXLog writes most numbers as text). */
+function isInteger(s: string): boolean {
+  const from = s.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (s.length === from) return false;
+  for (let i = from; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 0x30 || c > 0x39) return false; }
+  return true;
+}
+
 const num = (v: unknown): number | null => {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  if (typeof v === 'string' && isInteger(v)) return Number(v);
   if (typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v)) return parseInt(v, 16);
   return null;
 };
