@@ -47,25 +47,42 @@ const DOCUMENTED: Readonly<Record<string, string>> = {
 
 const TYPES: Readonly<Record<string, FieldType>> = { n: 'number', s: 'string', g: 'guid', b: 'boolean', a: 'array', '?': 'any' };
 
-/** Catalog entries by `provider|id`, each version's fields, parsed once on first use. */
-let byEvent: Map<string, Map<number, readonly FieldSpec[]>> | null = null;
+/** One event's catalog entry: each version's fields, and the latest version's. */
+interface CatalogEntry {
+  readonly versions: Map<number, readonly FieldSpec[]>;
+  latest: readonly FieldSpec[] | null;
+}
 
-function catalog(): Map<string, Map<number, readonly FieldSpec[]>> {
+/**
+ * Catalog entries by provider, then event ID, parsed once on first use. Nested maps rather
+ * than a `provider|id` key: decoders look an entry up for every event, and building the
+ * key string cost more than the lookup.
+ */
+let byEvent: Map<string, Map<number, CatalogEntry>> | null = null;
+
+function catalog(): Map<string, Map<number, CatalogEntry>> {
   if (byEvent !== null) return byEvent;
   byEvent = new Map();
   for (const source of [FIELD_CATALOG, DOCUMENTED]) {
     for (const [key, spec] of Object.entries(source)) {
       const cut = key.lastIndexOf('|');
       const event = key.slice(0, cut);
+      const idCut = event.lastIndexOf('|');
+      const provider = event.slice(0, idCut);
+      const id = Number(event.slice(idCut + 1));
+      const version = Number(key.slice(cut + 1));
       const fields = spec.split(' ').map((f) => {
         const colon = f.lastIndexOf(':');
         return { name: f.slice(0, colon), type: TYPES[f.slice(colon + 1)] ?? 'any' };
       });
-      let versions = byEvent.get(event);
-      if (versions === undefined) { versions = new Map(); byEvent.set(event, versions); }
-      if (!versions.has(Number(key.slice(cut + 1)))) versions.set(Number(key.slice(cut + 1)), fields);
+      let ids = byEvent.get(provider);
+      if (ids === undefined) { ids = new Map(); byEvent.set(provider, ids); }
+      let entry = ids.get(id);
+      if (entry === undefined) { entry = { versions: new Map(), latest: null }; ids.set(id, entry); }
+      if (!entry.versions.has(version)) entry.versions.set(version, fields);
     }
   }
+  for (const ids of byEvent.values()) for (const entry of ids.values()) entry.latest = entry.versions.get(Math.max(...entry.versions.keys())) ?? null;
   return byEvent;
 }
 
@@ -77,10 +94,10 @@ function catalog(): Map<string, Map<number, readonly FieldSpec[]>> {
  * eventFields('Microsoft-Windows-Sysmon', 3, 5)?.find((f) => f.name === 'DestinationPort')?.type // 'number'
  */
 export function eventFields(provider: string, eventId: number, version: number | null): readonly FieldSpec[] | null {
-  const versions = catalog().get(`${provider}|${eventId}`);
-  if (versions === undefined) return null;
-  if (version !== null) { const exact = versions.get(version); if (exact) return exact; }
-  return versions.get(Math.max(...versions.keys())) ?? null;
+  const entry = catalog().get(provider)?.get(eventId);
+  if (entry === undefined) return null;
+  if (version !== null) { const exact = entry.versions.get(version); if (exact) return exact; }
+  return entry.latest;
 }
 
 const DECIMAL = /^-?(0|[1-9][0-9]{0,15})$/;
@@ -128,7 +145,8 @@ export function typedData(provider: string, eventId: number, version: number | n
   const out: Record<string, EventValue> = {};
   if (reorder) {
     for (const f of fields) if (Object.prototype.hasOwnProperty.call(data, f.name)) setField(out, f.name, coerceValue(data[f.name], f.type));
-    for (const k of Object.keys(data)) if (!Object.prototype.hasOwnProperty.call(out, k)) setField(out, k, data[k]);
+    const known = typesOf(fields);
+    for (const k of Object.keys(data)) if (!known.has(k)) setField(out, k, data[k]);
     return out;
   }
   const types = typesOf(fields);
@@ -141,7 +159,7 @@ export function typedData(provider: string, eventId: number, version: number | n
 
 const typeMaps = new WeakMap<readonly FieldSpec[], Map<string, FieldType>>();
 
-/** Field name → type for an entry, built once per entry. */
+/** Field name → type for an entry, built once per entry (a Map, so it also answers "is this a catalog field?"). */
 function typesOf(fields: readonly FieldSpec[]): Map<string, FieldType> {
   let m = typeMaps.get(fields);
   if (m === undefined) { m = new Map(fields.map((f) => [f.name, f.type])); typeMaps.set(fields, m); }

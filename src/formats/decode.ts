@@ -127,7 +127,7 @@ async function* decodeJson(file: string, format: InputFormat | 'json', batches: 
       try {
         const shape = format === 'json' ? jsonShape(r.value) : format;
         switch (shape) {
-          case 'nxlog': { const n = eventFromNxlog(r.value); restoreSecurityLineEnds(n.event); events.push(...times.accept(n.event, n.localTime, n.utcTime)); break; }
+          case 'nxlog': { const n = eventFromNxlog(r.value); restoreSecurityLineEnds(n.event); times.accept(n.event, n.localTime, n.utcTime, events); break; }
           case 'evtx-json': events.push(eventFromEvtxJson(r.value)); break;
           case 'ecs': events.push(eventFromEcs(r.value)); break;
           case 'haetae': events.push(eventFromHaetaeJson(r.value)); break;
@@ -142,7 +142,7 @@ async function* decodeJson(file: string, format: InputFormat | 'json', batches: 
   };
   for await (const lines of batches) yield convert(reader.read(lines));
   const last = convert(reader.finish());
-  last.events.push(...times.flush());
+  for (const e of times.flush()) last.events.push(e);
   for (const host of times.assumedUtc) {
     last.issues.push({ severity: 'warning', file, reason: `host ${JSON.stringify(host)}: its time stamps are the exporter's local time and no Sysmon UtcTime told the offset; taken as UTC` });
   }

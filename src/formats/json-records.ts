@@ -45,7 +45,10 @@ export class JsonRecordReader {
     for (const l of lines) {
       if (l.kind === 'bad') { out.push({ kind: 'bad', line: l.line, reason: l.reason }); continue; }
       if (this.depth > 0) { this.continueRecord(l.text, out); continue; }
-      const t = l.text.trim();
+      // Fast path, a JSON line as written (`{…}`, no surrounding space): parsed as it is.
+      const text = l.text;
+      if (text.length > 1 && text.charCodeAt(0) === 0x7b && text.charCodeAt(text.length - 1) === 0x7d) { this.parse(text, l.line, out); continue; }
+      const t = text.trim();
       if (t === '' || t === ',' || t === ']' || /^Record \d+$/.test(t)) continue;
       if (t === '{' || t === '[') { this.startRecord(t, l.line); continue; }
       this.parse(t.endsWith(',') && !t.endsWith('",') ? t.slice(0, -1) : t, l.line, out);
@@ -92,10 +95,12 @@ export class JsonRecordReader {
       out.push({ kind: 'bad', line, reason: `invalid JSON: ${(e as Error).message}` });
       return;
     }
-    const values = Array.isArray(v) ? v : [v];
-    for (const x of values) {
-      if (isObject(x)) out.push({ kind: 'object', line, value: x });
-      else out.push({ kind: 'bad', line, reason: `expected a JSON object, found ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}` });
-    }
+    if (Array.isArray(v)) for (const x of v) this.push(x, line, out);
+    else this.push(v, line, out);
+  }
+
+  private push(x: unknown, line: number, out: JsonRecord[]): void {
+    if (isObject(x)) out.push({ kind: 'object', line, value: x });
+    else out.push({ kind: 'bad', line, reason: `expected a JSON object, found ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}` });
   }
 }

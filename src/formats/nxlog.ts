@@ -9,7 +9,7 @@
  * Times are made UTC by {@link LocalTimeFixer}.
  */
 import { emptyEvent, setField, type Event, type EventValue } from '../event/index.js';
-import { typedData } from '../event/field-catalog.js';
+import { coerceValue, eventFields, type FieldSpec } from '../event/field-catalog.js';
 import { RecordError } from './types.js';
 
 /**
@@ -27,9 +27,17 @@ const METADATA = new Set([
 /** NXLog's `EventType` values; any other `EventType` is EventData (Sysmon 12–14 have one). */
 const NXLOG_EVENT_TYPES = new Set(['INFO', 'WARNING', 'ERROR', 'AUDIT_SUCCESS', 'AUDIT_FAILURE', 'VERBOSE', 'CRITICAL']);
 
+/** True when `s` matches /^-?\d+$/ (tested without a regex: NXLog writes most numbers as text). */
+function isInteger(s: string): boolean {
+  const from = s.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (s.length === from) return false;
+  for (let i = from; i < s.length; i++) { const c = s.charCodeAt(i); if (c < 0x30 || c > 0x39) return false; }
+  return true;
+}
+
 const num = (v: unknown): number | null => {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  if (typeof v === 'string' && isInteger(v)) return Number(v);
   if (typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v)) return parseInt(v, 16);
   return null;
 };
@@ -47,6 +55,57 @@ const TEXT_VALUE = (v: unknown): EventValue => {
   if (Array.isArray(v)) return v.map(TEXT_VALUE);
   return JSON.stringify(v);
 };
+
+/**
+ * How to pick an event's EventData out of an NXLog object, per catalog entry: the catalog
+ * fields that may be data (not NXLog's own keys), and the keys the pass over the object in
+ * source order skips (NXLog's keys and the catalog's, which the first pass took).
+ */
+interface DataPlan {
+  readonly fields: readonly (FieldSpec & { readonly inherited: boolean })[];
+  readonly skip: ReadonlySet<string>;
+}
+
+const NO_CATALOG: DataPlan = { fields: [], skip: METADATA };
+const plans = new WeakMap<readonly FieldSpec[], DataPlan>();
+
+function planOf(fields: readonly FieldSpec[] | null): DataPlan {
+  if (fields === null) return NO_CATALOG;
+  let plan = plans.get(fields);
+  if (plan === undefined) {
+    plan = {
+      // `inherited`: a name that plain objects inherit (`constructor`…) needs an own-property check.
+      fields: fields.filter((f) => !METADATA.has(f.name)).map((f) => ({ ...f, inherited: f.name in Object.prototype })),
+      skip: new Set([...METADATA, ...fields.map((f) => f.name)]),
+    };
+    plans.set(fields, plan);
+  }
+  return plan;
+}
+
+/**
+ * The EventData of an NXLog object: the fields the catalog knows for the event first, in
+ * its order and with its types, then the others in their source order (what
+ * `typedData(…, reorder)` makes of the fields in source order, in one pass). `EventType`
+ * is data unless it holds one of NXLog's own event types.
+ */
+function eventData(o: Record<string, unknown>, fields: readonly FieldSpec[] | null): Record<string, EventValue> {
+  const data: Record<string, EventValue> = {};
+  const plan = planOf(fields);
+  for (const f of plan.fields) {
+    const v = o[f.name];
+    if (v === undefined || (f.inherited && !Object.prototype.hasOwnProperty.call(o, f.name))) continue;
+    if (f.name === 'EventType' && NXLOG_EVENT_TYPES.has(String(v))) continue;
+    setField(data, f.name, coerceValue(TEXT_VALUE(v), f.type));
+  }
+  for (const k in o) {
+    if (plan.skip.has(k)) continue;
+    const v = o[k];
+    if (k === 'EventType' && NXLOG_EVENT_TYPES.has(String(v))) continue;
+    setField(data, k, TEXT_VALUE(v));
+  }
+  return data;
+}
 
 /**
  * Maps one NXLog object to an Event. Its `_time` is left as the raw local stamp in
@@ -73,12 +132,7 @@ export function eventFromNxlog(o: Record<string, unknown>): { event: Event; loca
   e.activity_id = str(o.ActivityID);
   e.related_activity_id = str(o.RelatedActivityID);
   e.qualifiers = num(o.Qualifiers);
-  const data: Record<string, EventValue> = {};
-  for (const k in o) {
-    if (METADATA.has(k) || (k === 'EventType' && NXLOG_EVENT_TYPES.has(String(o[k])))) continue;
-    setField(data, k, TEXT_VALUE(o[k]));
-  }
-  e.data = typedData(e.provider, e.event_id, e.version, data, true);
+  e.data = eventData(o, eventFields(e.provider, e.event_id, e.version));
   if (typeof o.Message === 'string') e.line = o.Message;
   const local = str(o.EventTime ?? o.TimeCreated);
   const utc = local === null ? str(o['@timestamp']) : null;
@@ -86,12 +140,60 @@ export function eventFromNxlog(o: Record<string, unknown>): { event: Event; loca
   return { event: e, localTime: local, utcTime: utc ?? sysmonUtc };
 }
 
-/** `YYYY-MM-DD[T ]HH:MM:SS[.fff…][Z]` → [epoch ms as if UTC, fraction digits as written]. */
-function parseStamp(s: string): [number, string] | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z?$/.exec(s);
-  if (m === null) return null;
-  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  return Number.isNaN(ms) ? null : [ms, m[7] ?? ''];
+/**
+ * The minutes (as the number YYYYMMDDHHMM) of the last two stamps parsed, with their epoch
+ * ms: stamps come in time order, so most share one. Two, because NXLog's local stamps and
+ * Sysmon's UtcTime alternate in a minute of their own each.
+ */
+const minuteKeys = [-1, -1];
+const minuteMs = [0, 0];
+let minuteNext = 0;
+
+/** The value of the decimal digit at `s[i]`, or -1000 (so that any sum with it is negative). */
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 0x30;
+  return d >= 0 && d <= 9 ? d : -1000;
+}
+
+/** The two digits at `s[i]`, `s[i + 1]` as a number, negative when one is not a digit. */
+const digits2 = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
+
+/**
+ * `YYYY-MM-DD[T ]HH:MM:SS[.fff…][Z]` → [epoch ms as if UTC, fraction digits as written].
+ * Date.UTC runs once per minute of stamps; seconds are added to the minute's ms (Date.UTC
+ * carries over out-of-range fields linearly, so that is the same number).
+ */
+export function parseStamp(s: string): [number, string] | null {
+  if (s.length < 19) return null;
+  const sep = s.charCodeAt(10);
+  if (s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d || (sep !== 0x54 && sep !== 0x20) || s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a) return null;
+  const year = digits2(s, 0) * 100 + digits2(s, 2);
+  const month = digits2(s, 5);
+  const day = digits2(s, 8);
+  const hour = digits2(s, 11);
+  const min = digits2(s, 14);
+  const sec = digits2(s, 17);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || min < 0 || sec < 0) return null;
+  let fraction = '';
+  let end = s.length;
+  if (s.charCodeAt(end - 1) === 0x5a) end--; // Z
+  if (end > 19) {
+    if (s.charCodeAt(19) !== 0x2e || end === 20) return null;
+    for (let i = 20; i < end; i++) if (digit(s, i) < 0) return null;
+    fraction = s.slice(20, end);
+  }
+  const key = (((year * 100 + month) * 100 + day) * 100 + hour) * 100 + min;
+  let minute: number;
+  if (key === minuteKeys[0]) minute = minuteMs[0];
+  else if (key === minuteKeys[1]) minute = minuteMs[1];
+  else {
+    minute = Date.UTC(year, month - 1, day, hour, min, 0);
+    if (Number.isNaN(minute)) return null;
+    minuteKeys[minuteNext] = key;
+    minuteMs[minuteNext] = minute;
+    minuteNext ^= 1;
+  }
+  return [minute + sec * 1000, fraction];
 }
 
 const QUARTER_HOUR = 15 * 60 * 1000;
@@ -116,32 +218,33 @@ export class LocalTimeFixer {
   /**
    * Sets `event._time` (now or later) and returns the events whose time is final, in order.
    * `local`: the exporter's stamp; `utc`: a known UTC time of the same moment, if any.
+   * `out`: the array to append them to and return (default: a new one).
    */
-  accept(event: Event, local: string | null, utc: string | null): Event[] {
+  accept(event: Event, local: string | null, utc: string | null, out: Event[] = []): Event[] {
     const stamp = local === null ? null : parseStamp(local);
     if (stamp === null) {
       const u = utc === null ? null : parseStamp(utc);
       event._time = u === null ? (utc ?? local ?? '') : iso(u[0], u[1]);
-      return [event];
+      out.push(event);
+      return out;
     }
     const known = utc === null ? null : parseStamp(utc);
-    let released: Event[] = [];
     if (known !== null) {
       const offset = Math.round((known[0] - stamp[0]) / QUARTER_HOUR) * QUARTER_HOUR;
       this.offsets.set(event.host, offset);
-      released = this.release(event.host, offset);
+      this.release(event.host, offset, out);
     }
     const offset = this.offsets.get(event.host);
     if (offset !== undefined) {
       event._time = iso(stamp[0] + offset, stamp[1]);
-      released.push(event);
-      return released;
+      out.push(event);
+      return out;
     }
     let list = this.waiting.get(event.host);
     if (list === undefined) { list = []; this.waiting.set(event.host, list); }
     list.push({ event, stamp });
-    if (++this.waitingCount > this.maxWaiting) return [...released, ...this.flush()];
-    return released;
+    if (++this.waitingCount > this.maxWaiting) for (const e of this.flush()) out.push(e);
+    return out;
   }
 
   /** Releases every waiting event, taking its stamp as UTC (no offset could be learned). */
@@ -156,17 +259,31 @@ export class LocalTimeFixer {
     return out;
   }
 
-  private release(host: string, offset: number): Event[] {
+  private release(host: string, offset: number, out: Event[]): void {
     const list = this.waiting.get(host);
-    if (list === undefined) return [];
+    if (list === undefined) return;
     this.waiting.delete(host);
     this.waitingCount -= list.length;
-    return list.map((w) => { w.event._time = iso(w.stamp[0] + offset, w.stamp[1]); return w.event; });
+    for (const w of list) { w.event._time = iso(w.stamp[0] + offset, w.stamp[1]); out.push(w.event); }
   }
 }
 
+/** The last minute {@link iso} formatted: its epoch ms and `YYYY-MM-DDTHH:MM:`. */
+let isoMinuteMs = NaN;
+let isoMinutePrefix = '';
+
 /** ISO 8601 UTC keeping the source's fraction digits (none, 3 for NXLog's milliseconds, …). */
-function iso(ms: number, fraction: string): string {
-  const base = new Date(ms).toISOString().slice(0, 19);
+export function iso(ms: number, fraction: string): string {
+  const minute = Math.floor(ms / 60_000) * 60_000;
+  let base: string;
+  if (minute === isoMinuteMs && ms % 1000 === 0) base = isoMinutePrefix + pad2((ms - minute) / 1000);
+  else {
+    const full = new Date(ms).toISOString();
+    base = full.slice(0, 19);
+    // Only four-digit years have the fixed layout; others (±YYYYYY) are formatted each time.
+    if (full.length === 24 && ms % 1000 === 0) { isoMinuteMs = minute; isoMinutePrefix = full.slice(0, 17); }
+  }
   return fraction === '' ? base + 'Z' : `${base}.${fraction}Z`;
 }
+
+const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));

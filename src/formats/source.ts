@@ -5,7 +5,7 @@
  * Viewer), and lines are cut with a length bound so that a 1 GB line costs no memory.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -34,7 +34,9 @@ export function openBytes(path: string, gzip: boolean, meter?: ReadMeter): Reada
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   if (meter) meter.bytesRead = () => raw.bytesRead;
   if (!gzip) return raw;
-  const gunzip = createGunzip();
+  // Output chunks as large as the file reads (zlib's default is 16 KiB): fewer batches, and fewer lines
+  // cut across two chunks (which are copied to be joined).
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
   raw.on('error', (e) => gunzip.destroy(e));
   return raw.pipe(gunzip);
 }
@@ -133,19 +135,33 @@ export async function* readLines(path: string, s: Sniffed, maxLineBytes = DEFAUL
     parts = [];
     pending = 0;
     if (b.length > 0 && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
-    if (!isUtf8(b)) return { kind: 'bad', line: n, reason: 'not valid UTF-8 (is the file in another encoding?)' };
+    if (!isUtf8(b)) return { kind: 'bad', line: n, reason: NOT_UTF8 };
     return { kind: 'line', line: n, text: b.toString('utf8') };
   };
   for await (let chunk of openBytes(path, s.gzip, meter) as AsyncIterable<Buffer>) {
     if (!bomChecked) { bomChecked = true; if (startsWith(chunk, [0xef, 0xbb, 0xbf])) chunk = chunk.subarray(3); }
     let start = 0;
     const batch: SourceLine[] = [];
-    for (let nl = chunk.indexOf(0x0a, start); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
-      const piece = chunk.subarray(start, nl);
+    let nl = chunk.indexOf(0x0a);
+    if (nl !== -1) {
+      // The first line may continue bytes carried over from the previous block.
+      const piece = chunk.subarray(0, nl);
       if (!tooLong && pending + piece.length > maxLineBytes) tooLong = true;
       batch.push(finish(tooLong ? null : piece));
       parts = []; pending = 0;
       start = nl + 1;
+      // The lines wholly inside this block are checked together: pieces of valid UTF-8 cut
+      // at LF bytes are valid, so only the lines of a failing block are checked one by one.
+      const last = chunk.lastIndexOf(0x0a);
+      const region = chunk.subarray(start, last);
+      const valid = isUtf8(region);
+      const ascii = valid && isAscii(region);
+      for (nl = chunk.indexOf(0x0a, start); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+        const n = lineNo++;
+        if (nl - start > maxLineBytes) batch.push({ kind: 'bad', line: n, reason: `line longer than ${maxLineBytes} bytes` });
+        else batch.push(lineAt(chunk, start, chunk[nl - 1] === 0x0d && nl > start ? nl - 1 : nl, n, valid, ascii));
+        start = nl + 1;
+      }
     }
     if (start < chunk.length && !tooLong) {
       const piece = chunk.subarray(start);
@@ -154,6 +170,21 @@ export async function* readLines(path: string, s: Sniffed, maxLineBytes = DEFAUL
     if (batch.length > 0) yield batch;
   }
   if (pending > 0 || tooLong) yield [finish(null)];
+}
+
+const NOT_UTF8 = 'not valid UTF-8 (is the file in another encoding?)';
+
+/**
+ * The line `b[start, end)` (its line end removed). `valid`/`ascii`: the whole block is
+ * known to be valid UTF-8 / ASCII, so the line need not be checked again.
+ */
+function lineAt(b: Buffer, start: number, end: number, line: number, valid: boolean, ascii: boolean): SourceLine {
+  if (ascii) return { kind: 'line', line, text: b.toString('latin1', start, end) };
+  const piece = b.subarray(start, end);
+  if (!valid && !isUtf8(piece)) return { kind: 'bad', line, reason: NOT_UTF8 };
+  // ASCII lines of a block that has other characters too: latin1 decoding is the faster.
+  if (isAscii(piece)) return { kind: 'line', line, text: b.toString('latin1', start, end) };
+  return { kind: 'line', line, text: b.toString('utf8', start, end) };
 }
 
 /** Line splitting for decoded text (UTF-16 inputs); lengths counted in bytes of UTF-16. */
