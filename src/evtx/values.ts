@@ -17,7 +17,20 @@ const FIXED_SIZE: Record<number, number> = {
 
 const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-/** The `YYYY-MM-DDTHH:MM:SS.` prefix of the last second seen: records come in time order. */
+/** Zero-padded decimal strings, so that formatting a time is table lookups, not number printing. */
+const DIGITS2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const DIGITS3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** The last four fractional digits with the closing `Z`: one concatenation fewer per call. */
+const DIGITS4Z = Array.from({ length: 10000 }, (_, i) => String(i).padStart(4, '0') + 'Z');
+
+/**
+ * The `YYYY-MM-DDT` prefix of the last day seen, and the `YYYY-MM-DDTHH:MM:SS.` prefix of
+ * the last second seen. Records come roughly in time order, so the second usually
+ * repeats and the day nearly always does; only a new day needs `Date` (whose
+ * `toISOString` costs more than the rest of the formatting together).
+ */
+let cachedDay = NaN;
+let cachedDayPrefix = '';
 let cachedSecond = NaN;
 let cachedSecondPrefix = '';
 
@@ -25,6 +38,7 @@ let cachedSecondPrefix = '';
  * Formats a FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with the full
  * 7-digit precision Windows writes in event XML (`2019-03-19T23:34:25.2456500Z`).
  * Exact: the 64-bit tick count is divided in two 32-bit halves so no precision is lost.
+ * Years past 9999 come out as `Date#toISOString` writes them (`+060056-…`).
  */
 export function fileTimeToIso(b: Uint8Array, o: number): string {
   const lo = u32(b, o);
@@ -38,13 +52,22 @@ export function fileTimeToIso(b: Uint8Array, o: number): string {
   const ms = q1 * 65536 + q2 - FILETIME_UNIX_EPOCH_MS;
   const second = Math.floor(ms / 1000);
   if (second !== cachedSecond) {
-    const d = new Date(second * 1000);
-    if (Number.isNaN(d.getTime())) return `FILETIME(0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`;
+    const day = Math.floor(second / 86400);
+    if (day !== cachedDay) {
+      const d = new Date(day * 86400000);
+      if (Number.isNaN(d.getTime())) return `FILETIME(0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`;
+      cachedDay = day;
+      cachedDayPrefix = d.toISOString().slice(0, -13); // drop "HH:MM:SS.sssZ": "YYYY-MM-DDT" (or "+YYYYYY-…")
+    }
+    const s = second - day * 86400;
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s - h * 3600) / 60);
     cachedSecond = second;
-    cachedSecondPrefix = d.toISOString().slice(0, -4); // "YYYY-MM-DDTHH:MM:SS." (or "+YYYYYY-…")
+    cachedSecondPrefix = cachedDayPrefix + DIGITS2[h] + ':' + DIGITS2[m] + ':' + DIGITS2[s - h * 3600 - m * 60] + '.';
   }
   const frac = (ms - second * 1000) * 10000 + ticks; // 0 … 9,999,999
-  return cachedSecondPrefix + (frac >= 1000000 ? String(frac) : String(frac).padStart(7, '0')) + 'Z';
+  const high = Math.floor(frac / 10000);
+  return cachedSecondPrefix + DIGITS3[high] + DIGITS4Z[frac - high * 10000];
 }
 
 /** Formats a SYSTEMTIME (8 little-endian u16 fields) as ISO 8601 with milliseconds. */
