@@ -366,13 +366,22 @@ function decodeTemplateInstance(
   const types: number[] = new Array(count);
   const values: XmlValue[] = new Array(count);
   let data = pos + count * 4;
-  // Strings are most of a record's values. Decoding the whole value area as UTF-16 with
-  // one native call and slicing each string out of it costs far less than one native
-  // call per string. Strings at an odd distance from the area's start (after a UInt8,
-  // say) slice a second decoding that starts one byte later.
-  const area = data;
+  // Strings are most of a record's values. Decoding the span of the value area that holds
+  // them as UTF-16 with one native call and slicing each string out of it costs far less
+  // than one native call per string. Strings at an odd distance from the span's start
+  // (after a UInt8, say) slice a second decoding that starts one byte later. The span
+  // stops at the last string: a nested BinXML value (EventData, usually last) decodes
+  // its own strings.
+  let area = -1;
   let areaEnd = data;
-  for (let i = 0; i < count; i++) areaEnd += u16(b, pos + i * 4);
+  for (let i = 0, at = data; i < count; i++) {
+    const size = u16(b, pos + i * 4);
+    if (b[pos + i * 4 + 2] === ValueType.String) {
+      if (area < 0) area = at;
+      areaEnd = at + size;
+    }
+    at += size;
+  }
   areaEnd = Math.min(areaEnd, end);
   let evenText: string | null = null;
   let oddText: string | null = null;
@@ -389,7 +398,7 @@ function decodeTemplateInstance(
       const from = (data - area - odd) >> 1;
       values[i] = text.slice(from, from + chars);
     } else if (type === ValueType.BinXml) {
-      values[i] = { kind: 'fragment', nodes: decodeNodes(ctx, data, data + size, depth + 1).nodes } satisfies XmlFragment;
+      values[i] = { kind: 'fragment', nodes: decodeFragment(ctx, data, data + size, depth + 1) } satisfies XmlFragment;
     } else {
       values[i] = decodeValue(b, data, size, type);
     }
@@ -401,15 +410,22 @@ function decodeTemplateInstance(
 }
 
 /**
- * Decodes a record's BinXML. Nearly every record is a fragment header, one template
- * instance and an end-of-stream token; that shape is decoded directly, anything else
- * goes through the general token loop.
+ * Decodes a BinXML fragment: a record's, or a nested BinXML value's (which in EVTX
+ * usually carries EventData as a template instance of its own). Nearly every fragment
+ * is a fragment header, one template instance and an end-of-stream token; that shape is
+ * decoded directly, without the general token loop and its per-call closures. Anything
+ * else goes through {@link decodeNodes}, which gives the same nodes for that shape.
  */
-export function decodeRecordNodes(ctx: ChunkContext, start: number, end: number): XmlNode[] {
+function decodeFragment(ctx: ChunkContext, start: number, end: number, depth: number): XmlNode[] {
   const b = ctx.buf;
-  if (start + 5 <= end && b[start] === 0x0f && b[start + 4] === TOK_TEMPLATE_INSTANCE) {
-    const instance = decodeTemplateInstance(ctx, start + 4, end, 0, null);
+  if (depth <= 8 && start + 5 <= end && b[start] === TOK_FRAGMENT_HEADER && b[start + 4] === TOK_TEMPLATE_INSTANCE) {
+    const instance = decodeTemplateInstance(ctx, start + 4, end, depth, null);
     if (instance.end < end && b[instance.end] === TOK_EOF) return [instance];
   }
-  return decodeNodes(ctx, start, end, 0).nodes;
+  return decodeNodes(ctx, start, end, depth).nodes;
+}
+
+/** Decodes a record's BinXML: normally one template instance whose root is `<Event>`. */
+export function decodeRecordNodes(ctx: ChunkContext, start: number, end: number): XmlNode[] {
+  return decodeFragment(ctx, start, end, 0);
 }
