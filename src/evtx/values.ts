@@ -5,6 +5,7 @@
  */
 import { EvtxFormatError, hex64, hexBytes, i32, i64, u16, u32, u64, utf16Trimmed } from './bytes.js';
 import { ValueType as T, type XmlValue } from './xml-tree.js';
+import { ByteTextCache } from './byte-text-cache.js';
 
 const FILETIME_UNIX_EPOCH_MS = 11644473600000;
 
@@ -79,8 +80,20 @@ export function systemTimeToIso(b: Uint8Array, o: number): string {
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
+const guidCache = new ByteTextCache(256, 16);
+const sidCache = new ByteTextCache(256, 32); // up to 6 sub-authorities: domain accounts have 5
+
 /** Formats a GUID as uppercase `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (no braces). */
 export function guidToString(b: Uint8Array, o: number): string {
+  let text = guidCache.get(b, o, 16);
+  if (text === undefined) {
+    text = formatGuid(b, o);
+    guidCache.set(b, o, 16, text);
+  }
+  return text;
+}
+
+function formatGuid(b: Uint8Array, o: number): string {
   const x = HEX_BYTE;
   // Data1 (u32), Data2 and Data3 (u16) are little-endian; Data4 is 8 bytes in order.
   return x[b[o + 3]] + x[b[o + 2]] + x[b[o + 1]] + x[b[o]] + '-' + x[b[o + 5]] + x[b[o + 4]] + '-' + x[b[o + 7]] + x[b[o + 6]] + '-' +
@@ -93,10 +106,13 @@ export function sidToString(b: Uint8Array, o: number, size: number): { sid: stri
   const count = b[o + 1];
   const length = 8 + count * 4;
   if (length > size) throw new EvtxFormatError(`SID claims ${count} sub-authorities but has ${size} bytes`, o);
+  const cached = sidCache.get(b, o, length);
+  if (cached !== undefined) return { sid: cached, length };
   let authority = 0;
   for (let i = 2; i < 8; i++) authority = authority * 256 + b[o + i];
   let s = `S-${b[o]}-${authority >= 2 ** 32 ? '0x' + authority.toString(16).toUpperCase().padStart(12, '0') : authority}`;
   for (let i = 0; i < count; i++) s += '-' + u32(b, o + 8 + i * 4);
+  sidCache.set(b, o, length, s);
   return { sid: s, length };
 }
 
