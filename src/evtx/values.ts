@@ -26,9 +26,8 @@ const DIGITS4Z = Array.from({ length: 10000 }, (_, i) => String(i).padStart(4, '
 
 /**
  * The `YYYY-MM-DDT` prefix of the last day seen, and the `YYYY-MM-DDTHH:MM:SS.` prefix of
- * the last second seen. Records come roughly in time order, so the second usually
- * repeats and the day nearly always does; only a new day needs `Date` (whose
- * `toISOString` costs more than the rest of the formatting together).
+ * the last second seen. Records come roughly in time order, so the second often
+ * repeats and the day usually does.
  */
 let cachedDay = NaN;
 let cachedDayPrefix = '';
@@ -36,10 +35,30 @@ let cachedSecond = NaN;
 let cachedSecondPrefix = '';
 
 /**
+ * `YYYY-MM-DDT` for a day counted from 1970-01-01 (negative before), in the proleptic
+ * Gregorian calendar as `Date#toISOString` writes it, years past 9999 as `+YYYYYY`.
+ * Computed (Howard Hinnant's `civil_from_days`) rather than through `Date`, whose
+ * `toISOString` costs about a microsecond: a folder of logs changes day every few records.
+ */
+function dayPrefix(day: number): string {
+  const z = day + 719468; // days since 0000-03-01
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097; // day of the 400-year era, 0 … 146096
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)); // from March 1st
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const y = year >= 0 && year <= 9999 ? String(year).padStart(4, '0') : (year < 0 ? '-' : '+') + String(Math.abs(year)).padStart(6, '0');
+  return y + '-' + DIGITS2[month] + '-' + DIGITS2[doy - Math.floor((153 * mp + 2) / 5) + 1] + 'T';
+}
+
+/**
  * Formats a FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with the full
  * 7-digit precision Windows writes in event XML (`2019-03-19T23:34:25.2456500Z`).
  * Exact: the 64-bit tick count is divided in two 32-bit halves so no precision is lost.
- * Years past 9999 come out as `Date#toISOString` writes them (`+060056-…`).
+ * Years past 9999 come out as `Date#toISOString` writes them (`+060056-…`); every
+ * FILETIME (at most year 60056) is a valid date.
  */
 export function fileTimeToIso(b: Uint8Array, o: number): string {
   const lo = u32(b, o);
@@ -55,10 +74,8 @@ export function fileTimeToIso(b: Uint8Array, o: number): string {
   if (second !== cachedSecond) {
     const day = Math.floor(second / 86400);
     if (day !== cachedDay) {
-      const d = new Date(day * 86400000);
-      if (Number.isNaN(d.getTime())) return `FILETIME(0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`;
       cachedDay = day;
-      cachedDayPrefix = d.toISOString().slice(0, -13); // drop "HH:MM:SS.sssZ": "YYYY-MM-DDT" (or "+YYYYYY-…")
+      cachedDayPrefix = dayPrefix(day);
     }
     const s = second - day * 86400;
     const h = Math.floor(s / 3600);
