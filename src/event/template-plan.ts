@@ -14,6 +14,14 @@ import {
 const FALLBACK = Symbol('fallback');
 type Step = (e: Event, values: readonly SourceValue[], types: readonly number[]) => boolean;
 
+/**
+ * Generated-code condition: the value in variable `x`, of the type in expression `t`, is
+ * not already its Event value. Numbers and strings (but GUIDs, which get braces) are
+ * most values and pass as they are, without a call to {@link toEventValue}.
+ */
+const NEEDS_CONVERSION = (x: string, t: string): string => `typeof ${x} !== 'number' && (typeof ${x} !== 'string' || ((${t}) & 0x7f) === ${GUID_TYPE})`;
+const GUID_TYPE = 0x0f;
+
 /** A substitution value as a System field value, or FALLBACK for nested BinXML. */
 function systemValue(v: SourceValue | undefined, type: number | undefined, inAttribute: boolean): EventValue | typeof FALLBACK {
   if (v === undefined || v === null) return null;
@@ -46,7 +54,7 @@ function compileSystem(el: Element, steps: Step[]): boolean {
       lines.push(`S[${k}](e, C[${k}]);`);
     } else if (nodes.length === 1 && nodes[0].kind === 'subst') {
       const i = nodes[0].index;
-      lines.push(`x = value(v[${i}], t[${i}], ${inAttribute}); if (x === F) return false; S[${k}](e, x);`);
+      lines.push(`x = v[${i}]; if (${NEEDS_CONVERSION('x', `t[${i}]`)}) { x = value(x, t[${i}], ${inAttribute}); if (x === F) return false; } S[${k}](e, x);`);
     } else return false;
     return true;
   };
@@ -111,7 +119,7 @@ function compileEventData(el: Element): Step | null {
     else if (content.length === 1 && content[0].kind === 'subst') {
       const i = content[0].index;
       const x = `x${keys.length}`;
-      reads.push(`const ${x} = conv(v[${i}], t[${i}]); if (${x} === F) return F;`);
+      reads.push(`let ${x} = v[${i}]; if (${NEEDS_CONVERSION(x, `t[${i}]`)}) { ${x} = conv(${x}, t[${i}]); if (${x} === F) return F; }`);
       expr = x;
     } else return null;
     keys.push(key);
