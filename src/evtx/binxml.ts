@@ -122,8 +122,11 @@ interface CachedTemplate {
  * back-referenced names read the same, decodes to the same tree: the cached template is
  * reused and nothing is parsed. Anything else is decoded normally.
  */
-const templateCache = new Map<string, CachedTemplate>();
+const templateCache = new Map<string, CachedTemplate[]>();
+/** GUIDs cached; the cache is emptied when full (crafted input can define any number). */
 const MAX_CACHED_TEMPLATES = 2048;
+/** Definitions kept per GUID, by size. */
+const MAX_SIZES_PER_GUID = 8;
 let templateCacheEnabled = true;
 
 /** Turns the cross-chunk template cache on or off (tests compare both); clears it. */
@@ -171,8 +174,12 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
   let template = ctx.templates.get(rel);
   if (template !== undefined) return { template, length: 24 + size };
   const guid = guidToString(ctx.buf, at + 4);
-  const key = guid + ':' + size;
-  const cached = templateCache.get(key);
+  // Keyed by the GUID, then the size: the GUID's text usually comes from the GUID cache
+  // as the same string object, whose hash V8 keeps, where a `guid:size` key would be a
+  // new string to hash for every definition of every chunk. One GUID often comes in two
+  // sizes (its names inline in one chunk, referenced in another).
+  const sameGuid = templateCache.get(guid);
+  const cached = sameGuid === undefined ? undefined : sameGuid.find((c) => c.bytes.length === size);
   if (cached !== undefined && ctx.trace === null && templateCacheEnabled) {
     try {
       if (matchesCached(ctx, cached, at + 24)) {
@@ -202,7 +209,15 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
     for (const ref of trace) ref.field -= at + 24;
     trace.sort((x, y) => x.field - y.field);
     if (templateCache.size >= MAX_CACHED_TEMPLATES) templateCache.clear();
-    templateCache.set(key, { template, bytes: Uint8Array.prototype.slice.call(ctx.buf, at + 24, at + 24 + size), refs: trace });
+    const entry: CachedTemplate = { template, bytes: Uint8Array.prototype.slice.call(ctx.buf, at + 24, at + 24 + size), refs: trace };
+    const list = templateCache.get(guid);
+    if (list === undefined) templateCache.set(guid, [entry]);
+    else {
+      const i = list.findIndex((c) => c.bytes.length === size);
+      if (i >= 0) list[i] = entry;
+      else if (list.length < MAX_SIZES_PER_GUID) list.push(entry);
+      else list[list.length - 1] = entry;
+    }
   }
   return { template, length: 24 + size };
 }
