@@ -90,29 +90,30 @@ function dataValue(v: SourceValue | undefined, type: number): EventValue | typeo
 
 type DataBuilder = (values: readonly SourceValue[], types: readonly number[], conv: typeof dataValue, fallback: typeof FALLBACK) => Record<string, EventValue> | typeof FALLBACK;
 
+/** One field of a compiled data object: its key and the content nodes giving its value. */
+interface DataField {
+  readonly key: string;
+  readonly content: readonly SourceNode[];
+}
+
 /**
- * Compiles EventData made of `<Data Name="constant">` elements with distinct names into
- * a function that builds the data object as one object literal. V8 then gives every
- * Event of the template one hidden class and plain named stores, several times cheaper
- * than adding keys through a loop (megamorphic keyed stores). Plans are shared across
- * chunks, so each distinct template is compiled once per process.
+ * Compiles data fields with distinct keys into a function that builds the data object
+ * as one object literal. V8 then gives every Event of the template one hidden class
+ * and plain named stores, several times cheaper than adding keys through a loop
+ * (megamorphic keyed stores). Plans are shared across chunks, so each distinct
+ * template is compiled once per process. Null when a field's content is not constant
+ * text or one substitution.
  *
  * Safety: the generated code contains only numbers and names embedded with
  * JSON.stringify (a valid JS string literal for any text); `__proto__`, which an object
  * literal would take as the prototype, sends the template to the generic walk.
  */
-function compileEventData(el: Element): Step | null {
+function compileDataObject(entries: readonly DataField[]): Step | null {
   const keys: string[] = [];
   const fields: string[] = [];
   const reads: string[] = [];
-  for (const c of el.children) {
-    if (c.kind === 'text') continue;
-    if (c.kind !== 'element' || c.name !== 'Data') return null;
-    const nameAttr = c.attributes.find((a) => a.name === 'Name');
-    if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
-    const key = nameAttr.value.map((n) => (n as { text: string }).text).join('');
+  for (const { key, content } of entries) {
     if (key === '' || key === '__proto__' || keys.includes(key)) return null;
-    const content = c.children;
     let expr: string;
     if (content.length === 0) expr = 'null';
     else if (content.every((n) => n.kind === 'text')) expr = JSON.stringify(content.map((n) => (n as { text: string }).text).join(''));
@@ -133,6 +134,40 @@ function compileEventData(el: Element): Step | null {
     else for (const k of keys) put(e.data, k, data[k]);
     return true;
   };
+}
+
+/** EventData made of `<Data Name="constant">` elements (see xml-walk.ts readEventData). */
+function compileEventData(el: Element): Step | null {
+  const entries: DataField[] = [];
+  for (const c of el.children) {
+    if (c.kind === 'text') continue;
+    if (c.kind !== 'element' || c.name !== 'Data') return null;
+    const nameAttr = c.attributes.find((a) => a.name === 'Name');
+    if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
+    entries.push({ key: nameAttr.value.map((n) => (n as { text: string }).text).join(''), content: c.children });
+  }
+  return compileDataObject(entries);
+}
+
+/**
+ * UserData: its leaf elements by name, at any depth (see xml-walk.ts readUserData). An
+ * element is a leaf when it has no child element; a substitution among elements could
+ * expand to elements (nested BinXML), so such templates take the generic walk. A leaf
+ * whose substitution turns out to be nested BinXML makes its record fall back too.
+ */
+function compileUserData(el: Element): Step | null {
+  const entries: DataField[] = [];
+  const collect = (parent: Element): boolean => {
+    for (const c of parent.children) {
+      if (c.kind === 'text') continue;
+      if (c.kind !== 'element') return false;
+      if (c.children.some((n) => n.kind === 'element')) {
+        if (!collect(c)) return false;
+      } else entries.push({ key: c.name, content: c.children });
+    }
+    return true;
+  };
+  return collect(el) ? compileDataObject(entries) : null;
 }
 
 const DATA_SECTIONS = new Set(['EventData', 'UserData', 'ProcessingErrorData', 'DebugData', 'BinaryEventData']);
@@ -166,7 +201,7 @@ function compileSections(children: readonly SourceNode[]): Step[] | null {
     if (c.name === 'System') {
       if (!compileSystem(c, steps)) return null;
     } else if (DATA_SECTIONS.has(c.name)) {
-      const fast = c.name === 'EventData' && dataSections === 0 ? compileEventData(c) : null;
+      const fast = dataSections > 0 ? null : c.name === 'EventData' ? compileEventData(c) : c.name === 'UserData' ? compileUserData(c) : null;
       // Anything else (unnamed Data, UserData, repeated sections) reads through the generic walk.
       steps.push(fast ?? ((e, v, t) => { readSection(c, { values: v, types: t }, e); return true; }));
       dataSections++;
