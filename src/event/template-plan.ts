@@ -7,51 +7,72 @@
 import { emptyEvent, type Event, type EventValue } from './event.js';
 import {
   forEachNode, NO_SCOPE, put, readSection, SYSTEM_ATTRIBUTES, SYSTEM_CONTENT, toEventValue,
-  type Element, type SourceNode, type SourceTemplate, type SourceValue,
+  type Element, type FieldSetter, type SourceNode, type SourceTemplate, type SourceValue,
 } from './xml-walk.js';
 
 /** Returned by a compiled getter when the values do not fit the plan (nested BinXML). */
 const FALLBACK = Symbol('fallback');
-type Getter = (values: readonly SourceValue[], types: readonly number[]) => EventValue | typeof FALLBACK;
 type Step = (e: Event, values: readonly SourceValue[], types: readonly number[]) => boolean;
 
-/** Compiles the content of a node list: constant text or one substitution; else null. */
-function compileContent(nodes: readonly SourceNode[], inAttribute: boolean): Getter | null {
-  if (nodes.length === 0) return () => null;
-  if (nodes.every((n) => n.kind === 'text')) {
-    const text = nodes.map((n) => (n as { text: string }).text).join('');
-    return () => text;
-  }
-  if (nodes.length !== 1 || nodes[0].kind !== 'subst') return null;
-  const i = nodes[0].index;
-  return (values, types) => {
-    const v = values[i];
-    if (v === undefined || v === null) return null;
-    if (typeof v === 'object' && !Array.isArray(v)) return FALLBACK;
-    return toEventValue(v, types[i] ?? 0, inAttribute);
-  };
+/**
+ * Generated-code condition: the value in variable `x`, of the type in expression `t`, is
+ * not already its Event value. Numbers and strings (but GUIDs, which get braces) are
+ * most values and pass as they are, without a call to {@link toEventValue}.
+ */
+const NEEDS_CONVERSION = (x: string, t: string): string => `typeof ${x} !== 'number' && (typeof ${x} !== 'string' || ((${t}) & 0x7f) === ${GUID_TYPE})`;
+const GUID_TYPE = 0x0f;
+
+/** A substitution value as a System field value, or FALLBACK for nested BinXML. */
+function systemValue(v: SourceValue | undefined, type: number | undefined, inAttribute: boolean): EventValue | typeof FALLBACK {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'object' && !Array.isArray(v)) return FALLBACK;
+  return toEventValue(v, type ?? 0, inAttribute);
 }
 
+type SystemBuilder = (e: Event, values: readonly SourceValue[], types: readonly number[]) => boolean;
+
+/**
+ * Compiles `<System>` into one generated function that reads each field's value (a
+ * constant, or one substitution) and calls the field's setter, in document order. One
+ * straight-line function instead of two closures per field: System is about 16 fields
+ * of every record. False when a field's content is neither (the generic walk reads it).
+ *
+ * Safety: the generated code contains only numbers and `true`/`false`; the setters and
+ * constant texts are passed in as arrays.
+ */
 function compileSystem(el: Element, steps: Step[]): boolean {
+  const setters: FieldSetter[] = [];
+  const constants: EventValue[] = [];
+  const lines: string[] = [];
+  const field = (set: FieldSetter, nodes: readonly SourceNode[], inAttribute: boolean): boolean => {
+    const k = setters.length;
+    setters.push(set);
+    constants.push(null);
+    if (nodes.length === 0) lines.push(`S[${k}](e, null);`);
+    else if (nodes.every((n) => n.kind === 'text')) {
+      constants[k] = nodes.map((n) => (n as { text: string }).text).join('');
+      lines.push(`S[${k}](e, C[${k}]);`);
+    } else if (nodes.length === 1 && nodes[0].kind === 'subst') {
+      const i = nodes[0].index;
+      lines.push(`x = v[${i}]; if (${NEEDS_CONVERSION('x', `t[${i}]`)}) { x = value(x, t[${i}], ${inAttribute}); if (x === F) return false; } S[${k}](e, x);`);
+    } else return false;
+    return true;
+  };
   for (const c of el.children) {
     if (c.kind === 'text') continue;
     if (c.kind !== 'element') return false;
     const content = SYSTEM_CONTENT[c.name];
-    if (content) {
-      const get = compileContent(c.children, false);
-      if (!get) return false;
-      steps.push((e, v, t) => { const x = get(v, t); if (x === FALLBACK) return false; content(e, x); return true; });
-    }
+    if (content && !field(content, c.children, false)) return false;
     const attrs = SYSTEM_ATTRIBUTES[c.name];
     if (!attrs) continue;
     for (const a of c.attributes) {
       const set = attrs[a.name];
-      if (!set) continue;
-      const get = compileContent(a.value, true);
-      if (!get) return false;
-      steps.push((e, v, t) => { const x = get(v, t); if (x === FALLBACK) return false; set(e, x); return true; });
+      if (set && !field(set, a.value, true)) return false;
     }
   }
+  if (lines.length === 0) return true;
+  const factory = new Function('S', 'C', 'value', 'F', `'use strict';\nreturn function system(e, v, t) {\nlet x;\n${lines.join('\n')}\nreturn true;\n};`);
+  steps.push((factory as (...a: unknown[]) => SystemBuilder)(setters, constants, systemValue, FALLBACK));
   return true;
 }
 
@@ -69,36 +90,37 @@ function dataValue(v: SourceValue | undefined, type: number): EventValue | typeo
 
 type DataBuilder = (values: readonly SourceValue[], types: readonly number[], conv: typeof dataValue, fallback: typeof FALLBACK) => Record<string, EventValue> | typeof FALLBACK;
 
+/** One field of a compiled data object: its key and the content nodes giving its value. */
+interface DataField {
+  readonly key: string;
+  readonly content: readonly SourceNode[];
+}
+
 /**
- * Compiles EventData made of `<Data Name="constant">` elements with distinct names into
- * a function that builds the data object as one object literal. V8 then gives every
- * Event of the template one hidden class and plain named stores, several times cheaper
- * than adding keys through a loop (megamorphic keyed stores). Plans are shared across
- * chunks, so each distinct template is compiled once per process.
+ * Compiles data fields with distinct keys into a function that builds the data object
+ * as one object literal. V8 then gives every Event of the template one hidden class
+ * and plain named stores, several times cheaper than adding keys through a loop
+ * (megamorphic keyed stores). Plans are shared across chunks, so each distinct
+ * template is compiled once per process. Null when a field's content is not constant
+ * text or one substitution.
  *
  * Safety: the generated code contains only numbers and names embedded with
  * JSON.stringify (a valid JS string literal for any text); `__proto__`, which an object
  * literal would take as the prototype, sends the template to the generic walk.
  */
-function compileEventData(el: Element): Step | null {
+function compileDataObject(entries: readonly DataField[]): Step | null {
   const keys: string[] = [];
   const fields: string[] = [];
   const reads: string[] = [];
-  for (const c of el.children) {
-    if (c.kind === 'text') continue;
-    if (c.kind !== 'element' || c.name !== 'Data') return null;
-    const nameAttr = c.attributes.find((a) => a.name === 'Name');
-    if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
-    const key = nameAttr.value.map((n) => (n as { text: string }).text).join('');
+  for (const { key, content } of entries) {
     if (key === '' || key === '__proto__' || keys.includes(key)) return null;
-    const content = c.children;
     let expr: string;
     if (content.length === 0) expr = 'null';
     else if (content.every((n) => n.kind === 'text')) expr = JSON.stringify(content.map((n) => (n as { text: string }).text).join(''));
     else if (content.length === 1 && content[0].kind === 'subst') {
       const i = content[0].index;
       const x = `x${keys.length}`;
-      reads.push(`const ${x} = conv(v[${i}], t[${i}]); if (${x} === F) return F;`);
+      reads.push(`let ${x} = v[${i}]; if (${NEEDS_CONVERSION(x, `t[${i}]`)}) { ${x} = conv(${x}, t[${i}]); if (${x} === F) return F; }`);
       expr = x;
     } else return null;
     keys.push(key);
@@ -112,6 +134,40 @@ function compileEventData(el: Element): Step | null {
     else for (const k of keys) put(e.data, k, data[k]);
     return true;
   };
+}
+
+/** EventData made of `<Data Name="constant">` elements (see xml-walk.ts readEventData). */
+function compileEventData(el: Element): Step | null {
+  const entries: DataField[] = [];
+  for (const c of el.children) {
+    if (c.kind === 'text') continue;
+    if (c.kind !== 'element' || c.name !== 'Data') return null;
+    const nameAttr = c.attributes.find((a) => a.name === 'Name');
+    if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
+    entries.push({ key: nameAttr.value.map((n) => (n as { text: string }).text).join(''), content: c.children });
+  }
+  return compileDataObject(entries);
+}
+
+/**
+ * UserData: its leaf elements by name, at any depth (see xml-walk.ts readUserData). An
+ * element is a leaf when it has no child element; a substitution among elements could
+ * expand to elements (nested BinXML), so such templates take the generic walk. A leaf
+ * whose substitution turns out to be nested BinXML makes its record fall back too.
+ */
+function compileUserData(el: Element): Step | null {
+  const entries: DataField[] = [];
+  const collect = (parent: Element): boolean => {
+    for (const c of parent.children) {
+      if (c.kind === 'text') continue;
+      if (c.kind !== 'element') return false;
+      if (c.children.some((n) => n.kind === 'element')) {
+        if (!collect(c)) return false;
+      } else entries.push({ key: c.name, content: c.children });
+    }
+    return true;
+  };
+  return collect(el) ? compileDataObject(entries) : null;
 }
 
 const DATA_SECTIONS = new Set(['EventData', 'UserData', 'ProcessingErrorData', 'DebugData', 'BinaryEventData']);
@@ -132,7 +188,12 @@ function compileSections(children: readonly SourceNode[]): Step[] | null {
         const x = v[i];
         if (x === null || x === undefined) return true;
         if (typeof x !== 'object' || Array.isArray(x)) return false;
-        return x.nodes.every((n) => n.kind === 'text' || (n.kind === 'instance' && runSections(n, e)) || (n.kind === 'element' && (readSection(n, NO_SCOPE, e), true)));
+        for (const n of x.nodes) {
+          if (n.kind === 'instance') { if (!runSections(n, e)) return false; }
+          else if (n.kind === 'element') readSection(n, NO_SCOPE, e);
+          else if (n.kind !== 'text') return false;
+        }
+        return true;
       });
       continue;
     }
@@ -140,7 +201,7 @@ function compileSections(children: readonly SourceNode[]): Step[] | null {
     if (c.name === 'System') {
       if (!compileSystem(c, steps)) return null;
     } else if (DATA_SECTIONS.has(c.name)) {
-      const fast = c.name === 'EventData' && dataSections === 0 ? compileEventData(c) : null;
+      const fast = dataSections > 0 ? null : c.name === 'EventData' ? compileEventData(c) : c.name === 'UserData' ? compileUserData(c) : null;
       // Anything else (unnamed Data, UserData, repeated sections) reads through the generic walk.
       steps.push(fast ?? ((e, v, t) => { readSection(c, { values: v, types: t }, e); return true; }));
       dataSections++;

@@ -152,7 +152,8 @@ function readUserData(el: Element, scope: Scope, data: Record<string, EventValue
   }
 }
 
-type FieldSetter = (e: Event, v: EventValue) => void;
+/** Sets an Event field from a System element's or attribute's content. */
+export type FieldSetter = (e: Event, v: EventValue) => void;
 
 /** System elements whose content is a field (event schema, System section). */
 export const SYSTEM_CONTENT: Record<string, FieldSetter> = {

@@ -122,8 +122,11 @@ interface CachedTemplate {
  * back-referenced names read the same, decodes to the same tree: the cached template is
  * reused and nothing is parsed. Anything else is decoded normally.
  */
-const templateCache = new Map<string, CachedTemplate>();
+const templateCache = new Map<string, CachedTemplate[]>();
+/** GUIDs cached; the cache is emptied when full (crafted input can define any number). */
 const MAX_CACHED_TEMPLATES = 2048;
+/** Definitions kept per GUID, by size. */
+const MAX_SIZES_PER_GUID = 8;
 let templateCacheEnabled = true;
 
 /** Turns the cross-chunk template cache on or off (tests compare both); clears it. */
@@ -171,8 +174,12 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
   let template = ctx.templates.get(rel);
   if (template !== undefined) return { template, length: 24 + size };
   const guid = guidToString(ctx.buf, at + 4);
-  const key = guid + ':' + size;
-  const cached = templateCache.get(key);
+  // Keyed by the GUID, then the size: the GUID's text usually comes from the GUID cache
+  // as the same string object, whose hash V8 keeps, where a `guid:size` key would be a
+  // new string to hash for every definition of every chunk. One GUID often comes in two
+  // sizes (its names inline in one chunk, referenced in another).
+  const sameGuid = templateCache.get(guid);
+  const cached = sameGuid === undefined ? undefined : sameGuid.find((c) => c.bytes.length === size);
   if (cached !== undefined && ctx.trace === null && templateCacheEnabled) {
     try {
       if (matchesCached(ctx, cached, at + 24)) {
@@ -202,7 +209,15 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
     for (const ref of trace) ref.field -= at + 24;
     trace.sort((x, y) => x.field - y.field);
     if (templateCache.size >= MAX_CACHED_TEMPLATES) templateCache.clear();
-    templateCache.set(key, { template, bytes: Uint8Array.prototype.slice.call(ctx.buf, at + 24, at + 24 + size), refs: trace });
+    const entry: CachedTemplate = { template, bytes: Uint8Array.prototype.slice.call(ctx.buf, at + 24, at + 24 + size), refs: trace };
+    const list = templateCache.get(guid);
+    if (list === undefined) templateCache.set(guid, [entry]);
+    else {
+      const i = list.findIndex((c) => c.bytes.length === size);
+      if (i >= 0) list[i] = entry;
+      else if (list.length < MAX_SIZES_PER_GUID) list.push(entry);
+      else list[list.length - 1] = entry;
+    }
   }
   return { template, length: 24 + size };
 }
@@ -366,13 +381,22 @@ function decodeTemplateInstance(
   const types: number[] = new Array(count);
   const values: XmlValue[] = new Array(count);
   let data = pos + count * 4;
-  // Strings are most of a record's values. Decoding the whole value area as UTF-16 with
-  // one native call and slicing each string out of it costs far less than one native
-  // call per string. Strings at an odd distance from the area's start (after a UInt8,
-  // say) slice a second decoding that starts one byte later.
-  const area = data;
+  // Strings are most of a record's values. Decoding the span of the value area that holds
+  // them as UTF-16 with one native call and slicing each string out of it costs far less
+  // than one native call per string. Strings at an odd distance from the span's start
+  // (after a UInt8, say) slice a second decoding that starts one byte later. The span
+  // stops at the last string: a nested BinXML value (EventData, usually last) decodes
+  // its own strings.
+  let area = -1;
   let areaEnd = data;
-  for (let i = 0; i < count; i++) areaEnd += u16(b, pos + i * 4);
+  for (let i = 0, at = data; i < count; i++) {
+    const size = u16(b, pos + i * 4);
+    if (b[pos + i * 4 + 2] === ValueType.String) {
+      if (area < 0) area = at;
+      areaEnd = at + size;
+    }
+    at += size;
+  }
   areaEnd = Math.min(areaEnd, end);
   let evenText: string | null = null;
   let oddText: string | null = null;
@@ -389,7 +413,7 @@ function decodeTemplateInstance(
       const from = (data - area - odd) >> 1;
       values[i] = text.slice(from, from + chars);
     } else if (type === ValueType.BinXml) {
-      values[i] = { kind: 'fragment', nodes: decodeNodes(ctx, data, data + size, depth + 1).nodes } satisfies XmlFragment;
+      values[i] = { kind: 'fragment', nodes: decodeFragment(ctx, data, data + size, depth + 1) } satisfies XmlFragment;
     } else {
       values[i] = decodeValue(b, data, size, type);
     }
@@ -401,15 +425,22 @@ function decodeTemplateInstance(
 }
 
 /**
- * Decodes a record's BinXML. Nearly every record is a fragment header, one template
- * instance and an end-of-stream token; that shape is decoded directly, anything else
- * goes through the general token loop.
+ * Decodes a BinXML fragment: a record's, or a nested BinXML value's (which in EVTX
+ * usually carries EventData as a template instance of its own). Nearly every fragment
+ * is a fragment header, one template instance and an end-of-stream token; that shape is
+ * decoded directly, without the general token loop and its per-call closures. Anything
+ * else goes through {@link decodeNodes}, which gives the same nodes for that shape.
  */
-export function decodeRecordNodes(ctx: ChunkContext, start: number, end: number): XmlNode[] {
+function decodeFragment(ctx: ChunkContext, start: number, end: number, depth: number): XmlNode[] {
   const b = ctx.buf;
-  if (start + 5 <= end && b[start] === 0x0f && b[start + 4] === TOK_TEMPLATE_INSTANCE) {
-    const instance = decodeTemplateInstance(ctx, start + 4, end, 0, null);
+  if (depth <= 8 && start + 5 <= end && b[start] === TOK_FRAGMENT_HEADER && b[start + 4] === TOK_TEMPLATE_INSTANCE) {
+    const instance = decodeTemplateInstance(ctx, start + 4, end, depth, null);
     if (instance.end < end && b[instance.end] === TOK_EOF) return [instance];
   }
-  return decodeNodes(ctx, start, end, 0).nodes;
+  return decodeNodes(ctx, start, end, depth).nodes;
+}
+
+/** Decodes a record's BinXML: normally one template instance whose root is `<Event>`. */
+export function decodeRecordNodes(ctx: ChunkContext, start: number, end: number): XmlNode[] {
+  return decodeFragment(ctx, start, end, 0);
 }

@@ -104,10 +104,35 @@ function isZeroed(b: Uint8Array, base: number, end: number): boolean {
  * for (const r of c.records) console.log(r.recordId);
  */
 export function decodeChunk(bytes: Uint8Array, base: number, index: number, fileOffset: number, options: ChunkDecodeOptions = {}): DecodedChunk {
+  return decodeChunkIn(bytes, base, index, fileOffset, options, Math.min(bytes.length, base + CHUNK_SIZE), false)!;
+}
+
+/**
+ * Decodes a whole (65,536-byte) chunk of which only the first `loaded` bytes are in
+ * `bytes`, `loaded` covering at least its records (the header's free space offset).
+ * Small logs use a fraction of their chunk, and copying the unused rest from the page
+ * cache costs more than decoding the records.
+ *
+ * Returns null, and the caller must load the whole chunk and call {@link decodeChunk},
+ * unless the chunk decodes without any issue. Every read of the decoder is bounded by
+ * the end it is given, so an issue-free decode of the prefix touched no byte past it
+ * and is exactly what the whole chunk gives; anything unusual (a record or name past
+ * the prefix, a bad checksum, no signature) is left to the full decode, which reports it.
+ */
+export function decodeChunkPrefix(bytes: Uint8Array, base: number, index: number, fileOffset: number, loaded: number, options: ChunkDecodeOptions = {}): DecodedChunk | null {
+  return decodeChunkIn(bytes, base, index, fileOffset, options, Math.min(bytes.length, base + loaded), true);
+}
+
+/**
+ * The chunk decoder. `end` is where the chunk's bytes in `bytes` stop: the chunk's end
+ * (or the file's, when truncated), or with `prefix` the end of the loaded part of a
+ * whole chunk; then null is returned as soon as an issue shows (see {@link decodeChunkPrefix}).
+ */
+function decodeChunkIn(bytes: Uint8Array, base: number, index: number, fileOffset: number, options: ChunkDecodeOptions, end: number, prefix: boolean): DecodedChunk | null {
   const buf = asBuffer(bytes);
   const issues: EvtxIssue[] = [];
   const records: EvtxRecord[] = [];
-  const end = Math.min(buf.length, base + CHUNK_SIZE);
+  if (prefix && (end - base < CHUNK_HEADER_SIZE || !hasSignature(buf, base, 'ElfChnk\0') || u32(buf, base + 48) > end - base)) return null;
   const at = (o: number): number => fileOffset + (o - base);
   const issue = (severity: EvtxIssue['severity'], o: number, reason: string, recordId?: number): void => {
     issues.push(recordId === undefined ? { severity, chunk: index, offset: at(o), reason } : { severity, chunk: index, offset: at(o), recordId, reason });
@@ -120,7 +145,7 @@ export function decodeChunk(bytes: Uint8Array, base: number, index: number, file
     if (!isZeroed(buf, base, end)) issue('error', base, 'chunk signature ElfChnk missing; chunk skipped');
     return { index, header: null, records, issues };
   }
-  if (end - base < CHUNK_SIZE) issue('warning', end, `truncated chunk: ${end - base} of ${CHUNK_SIZE} bytes present`);
+  if (end - base < CHUNK_SIZE && !prefix) issue('warning', end, `truncated chunk: ${end - base} of ${CHUNK_SIZE} bytes present`);
 
   const freeSpaceOffset = u32(buf, base + 48);
   const storedHeaderCrc = u32(buf, base + 124);
@@ -144,6 +169,7 @@ export function decodeChunk(bytes: Uint8Array, base: number, index: number, file
   };
   if (!headerChecksumOk) issue(options.strictChecksums ? 'error' : 'warning', base + 124, `chunk header CRC32 mismatch (stored 0x${storedHeaderCrc.toString(16)}, computed 0x${headerCrc.toString(16)})`);
   if (!dataChecksumOk) issue(options.strictChecksums ? 'error' : 'warning', base + 52, `chunk records CRC32 mismatch (stored 0x${storedDataCrc.toString(16)})`);
+  if (prefix && issues.length > 0) return null;
   if (options.strictChecksums && (!headerChecksumOk || !dataChecksumOk)) return { index, header, records, issues };
 
   const ctx = chunkContext(buf, base, end);
@@ -169,6 +195,7 @@ export function decodeChunk(bytes: Uint8Array, base: number, index: number, file
     }
     p += size;
   }
+  if (prefix && issues.length > 0) return null;
   return { index, header, records, issues };
 }
 

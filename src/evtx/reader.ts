@@ -7,7 +7,8 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { CHUNK_HEADER_SIZE, decodeChunk, type ChunkDecodeOptions, type DecodedChunk } from './chunk.js';
+import { CHUNK_HEADER_SIZE, decodeChunk, decodeChunkPrefix, type ChunkDecodeOptions, type DecodedChunk } from './chunk.js';
+import { u32 } from './bytes.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, parseFileHeader, type EvtxFileHeader } from './file-header.js';
 
 /** Chunks read per block: 64 × 64 KiB = 4 MiB per read call. */
@@ -105,6 +106,38 @@ let syncBlock: Buffer | null = null;
 const ZERO_HEADER = new Uint8Array(CHUNK_HEADER_SIZE);
 
 /**
+ * Bytes of the first chunk read together with the file header. Half of the corpus's
+ * logs end their records within 9 KiB of their first chunk and three quarters within
+ * 18 KiB; reading 16 KiB, then only up to the records' end, copies a fraction of the
+ * 64 KiB (measured: about half the read time of a folder of small logs).
+ */
+const FIRST_CHUNK_READ = 16384;
+
+/**
+ * Decodes chunk 0 of a file of `size` bytes, of which `loaded` bytes are already in
+ * `block` after the file header. A whole chunk is first decoded from its bytes up to
+ * its free space offset (see {@link decodeChunkPrefix}); when that is not conclusive,
+ * the rest is read and the chunk decoded as usual.
+ */
+function readFirstChunk(fd: number, block: Buffer, loaded: number, size: number, options: EvtxFileReadOptions): DecodedChunk {
+  const present = Math.min(CHUNK_SIZE, size - FILE_HEADER_SIZE);
+  let have = loaded;
+  const more = (upTo: number): void => {
+    if (upTo > have) have += readSync(fd, block, FILE_HEADER_SIZE + have, upTo - have, FILE_HEADER_SIZE + have);
+  };
+  if (have < present && present === CHUNK_SIZE && have >= CHUNK_HEADER_SIZE) {
+    const freeSpaceOffset = u32(block, FILE_HEADER_SIZE + 48);
+    if (freeSpaceOffset <= CHUNK_SIZE) {
+      more(freeSpaceOffset);
+      const chunk = decodeChunkPrefix(block, FILE_HEADER_SIZE, 0, FILE_HEADER_SIZE, have, options);
+      if (chunk !== null) return chunk;
+    }
+  }
+  more(present);
+  return decodeChunk(block.subarray(0, FILE_HEADER_SIZE + have), FILE_HEADER_SIZE, 0, FILE_HEADER_SIZE, options);
+}
+
+/**
  * Synchronous counterpart of {@link readEvtxFile} for worker threads and benchmarks:
  * calls `onChunk` for each decoded chunk of the requested range.
  *
@@ -130,17 +163,19 @@ export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onC
       }
     };
     if (!options.skipHeader) {
-      // The header and the first chunk come in one read: most evidence files are small.
+      // The header and the start of the first chunk come in one read: most evidence
+      // files are small, and most of their one chunk is unused.
       const withChunk = first === 0 && end > 0;
-      const want = FILE_HEADER_SIZE + (withChunk ? CHUNK_SIZE : 0);
+      const want = FILE_HEADER_SIZE + (withChunk ? FIRST_CHUNK_READ : 0);
       const bytesRead = readSync(fd, block, 0, want, 0);
       const header = parseFileHeader(block.subarray(0, Math.min(bytesRead, FILE_HEADER_SIZE)));
-      onChunk(headerChunk(header, bytesRead < want ? bytesRead : fstatSync(fd).size));
+      const size = bytesRead < want ? bytesRead : fstatSync(fd).size;
+      onChunk(headerChunk(header, size));
       if (header.valid) declared = header.chunkCount;
       if (withChunk) {
-        if (bytesRead > FILE_HEADER_SIZE) decodeBlock(block.subarray(0, bytesRead), FILE_HEADER_SIZE, 0, 1);
+        if (size > FILE_HEADER_SIZE) onChunk(readFirstChunk(fd, block, bytesRead - FILE_HEADER_SIZE, size, options));
         i = 1;
-        atEof = bytesRead < want;
+        atEof = size < FILE_HEADER_SIZE + CHUNK_SIZE;
       }
     }
     while (i < end && !atEof) {

@@ -3,8 +3,9 @@
  * Values come sized by the template instance's descriptor array, so every decoder here
  * takes `(bytes, start, size)` and must stay inside that window.
  */
-import { EvtxFormatError, hex64, hexBytes, i32, i64, u16, u32, u64, utf16Trimmed } from './bytes.js';
+import { EvtxFormatError, hex64, hexBytes, i32, i64, u16, u32, u64, utf16, utf16Trimmed } from './bytes.js';
 import { ValueType as T, type XmlValue } from './xml-tree.js';
+import { ByteTextCache } from './byte-text-cache.js';
 
 const FILETIME_UNIX_EPOCH_MS = 11644473600000;
 
@@ -17,14 +18,47 @@ const FIXED_SIZE: Record<number, number> = {
 
 const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-/** The `YYYY-MM-DDTHH:MM:SS.` prefix of the last second seen: records come in time order. */
+/** Zero-padded decimal strings, so that formatting a time is table lookups, not number printing. */
+const DIGITS2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const DIGITS3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** The last four fractional digits with the closing `Z`: one concatenation fewer per call. */
+const DIGITS4Z = Array.from({ length: 10000 }, (_, i) => String(i).padStart(4, '0') + 'Z');
+
+/**
+ * The `YYYY-MM-DDT` prefix of the last day seen, and the `YYYY-MM-DDTHH:MM:SS.` prefix of
+ * the last second seen. Records come roughly in time order, so the second often
+ * repeats and the day usually does.
+ */
+let cachedDay = NaN;
+let cachedDayPrefix = '';
 let cachedSecond = NaN;
 let cachedSecondPrefix = '';
+
+/**
+ * `YYYY-MM-DDT` for a day counted from 1970-01-01 (negative before), in the proleptic
+ * Gregorian calendar as `Date#toISOString` writes it, years past 9999 as `+YYYYYY`.
+ * Computed (Howard Hinnant's `civil_from_days`) rather than through `Date`, whose
+ * `toISOString` costs about a microsecond: a folder of logs changes day every few records.
+ */
+function dayPrefix(day: number): string {
+  const z = day + 719468; // days since 0000-03-01
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097; // day of the 400-year era, 0 … 146096
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)); // from March 1st
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const y = year >= 0 && year <= 9999 ? String(year).padStart(4, '0') : (year < 0 ? '-' : '+') + String(Math.abs(year)).padStart(6, '0');
+  return y + '-' + DIGITS2[month] + '-' + DIGITS2[doy - Math.floor((153 * mp + 2) / 5) + 1] + 'T';
+}
 
 /**
  * Formats a FILETIME (100 ns ticks since 1601-01-01 UTC) as ISO 8601 with the full
  * 7-digit precision Windows writes in event XML (`2019-03-19T23:34:25.2456500Z`).
  * Exact: the 64-bit tick count is divided in two 32-bit halves so no precision is lost.
+ * Years past 9999 come out as `Date#toISOString` writes them (`+060056-…`); every
+ * FILETIME (at most year 60056) is a valid date.
  */
 export function fileTimeToIso(b: Uint8Array, o: number): string {
   const lo = u32(b, o);
@@ -38,13 +72,20 @@ export function fileTimeToIso(b: Uint8Array, o: number): string {
   const ms = q1 * 65536 + q2 - FILETIME_UNIX_EPOCH_MS;
   const second = Math.floor(ms / 1000);
   if (second !== cachedSecond) {
-    const d = new Date(second * 1000);
-    if (Number.isNaN(d.getTime())) return `FILETIME(0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`;
+    const day = Math.floor(second / 86400);
+    if (day !== cachedDay) {
+      cachedDay = day;
+      cachedDayPrefix = dayPrefix(day);
+    }
+    const s = second - day * 86400;
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s - h * 3600) / 60);
     cachedSecond = second;
-    cachedSecondPrefix = d.toISOString().slice(0, -4); // "YYYY-MM-DDTHH:MM:SS." (or "+YYYYYY-…")
+    cachedSecondPrefix = cachedDayPrefix + DIGITS2[h] + ':' + DIGITS2[m] + ':' + DIGITS2[s - h * 3600 - m * 60] + '.';
   }
   const frac = (ms - second * 1000) * 10000 + ticks; // 0 … 9,999,999
-  return cachedSecondPrefix + (frac >= 1000000 ? String(frac) : String(frac).padStart(7, '0')) + 'Z';
+  const high = Math.floor(frac / 10000);
+  return cachedSecondPrefix + DIGITS3[high] + DIGITS4Z[frac - high * 10000];
 }
 
 /** Formats a SYSTEMTIME (8 little-endian u16 fields) as ISO 8601 with milliseconds. */
@@ -56,8 +97,20 @@ export function systemTimeToIso(b: Uint8Array, o: number): string {
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
+const guidCache = new ByteTextCache(256, 16);
+const sidCache = new ByteTextCache(256, 32); // up to 6 sub-authorities: domain accounts have 5
+
 /** Formats a GUID as uppercase `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (no braces). */
 export function guidToString(b: Uint8Array, o: number): string {
+  let text = guidCache.get(b, o, 16);
+  if (text === undefined) {
+    text = formatGuid(b, o);
+    guidCache.set(b, o, 16, text);
+  }
+  return text;
+}
+
+function formatGuid(b: Uint8Array, o: number): string {
   const x = HEX_BYTE;
   // Data1 (u32), Data2 and Data3 (u16) are little-endian; Data4 is 8 bytes in order.
   return x[b[o + 3]] + x[b[o + 2]] + x[b[o + 1]] + x[b[o]] + '-' + x[b[o + 5]] + x[b[o + 4]] + '-' + x[b[o + 7]] + x[b[o + 6]] + '-' +
@@ -70,10 +123,13 @@ export function sidToString(b: Uint8Array, o: number, size: number): { sid: stri
   const count = b[o + 1];
   const length = 8 + count * 4;
   if (length > size) throw new EvtxFormatError(`SID claims ${count} sub-authorities but has ${size} bytes`, o);
+  const cached = sidCache.get(b, o, length);
+  if (cached !== undefined) return { sid: cached, length };
   let authority = 0;
   for (let i = 2; i < 8; i++) authority = authority * 256 + b[o + i];
   let s = `S-${b[o]}-${authority >= 2 ** 32 ? '0x' + authority.toString(16).toUpperCase().padStart(12, '0') : authority}`;
   for (let i = 0; i < count; i++) s += '-' + u32(b, o + 8 + i * 4);
+  sidCache.set(b, o, length, s);
   return { sid: s, length };
 }
 
@@ -158,18 +214,14 @@ export function decodeValue(b: Uint8Array, o: number, size: number, type: number
   return scalar(b, o, type);
 }
 
-/** A string array is NUL-separated UTF-16; a final terminator does not add an element. */
+/**
+ * A string array is NUL-separated UTF-16; a final terminator does not add an element
+ * (empty elements between separators stay). Decoded with one native call and split,
+ * rather than one call per element.
+ */
 function stringArray(b: Uint8Array, o: number, size: number): string[] {
-  const out: string[] = [];
-  let start = o;
-  const end = o + (size & ~1);
-  for (let p = o; p < end; p += 2) {
-    if (b[p] === 0 && b[p + 1] === 0) {
-      out.push(utf16Trimmed(b, start, p - start));
-      start = p + 2;
-    }
-  }
-  if (start < end) out.push(utf16Trimmed(b, start, end - start));
+  const out = utf16(b, o, size >> 1).split('\0');
+  if (out[out.length - 1] === '') out.pop();
   return out;
 }
 
