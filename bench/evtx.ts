@@ -16,29 +16,16 @@
  * - @ts-evtx/core: `record.renderXml()` (low-level API) or `evtx(file).forEach` (its event objects);
  * - evtxexport: `evtxexport -f xml FILE`, records counted from its stdout.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { eventFromXml, eventToXml, type Event } from '../src/event/index.js';
 import { decodeFilesParallel, EvtxWriteError, EvtxWriter, readEvtxFileSync } from '../src/evtx/index.js';
-
-/**
- * The project root: the nearest directory above this script holding package.json. Found
- * rather than fixed at `../..` so that a private build (`tsc --outDir bench/out/dist`)
- * can run while others rebuild dist/ under a shared checkout.
- */
-const ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));
-
-function projectRoot(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, 'package.json'))) return d;
-    if (dirname(d) === d) return resolve(dir, '../..');
-  }
-}
+import { cpuSample, displayPath, fail, firstLine, foreignLoad, log, machineInfo, packageVersion, ROOT, round, runJsonChild, waitForQuiet } from './support.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 /** The renderer that builds Events in the workers and returns no text. */
@@ -101,16 +88,6 @@ function parseOptions(argv: readonly string[]): Options {
     outDir: join(ROOT, 'bench/out'),
     label,
   };
-}
-
-function fail(message: string): never {
-  process.stderr.write(message + '\n');
-  process.exit(2);
-}
-
-/** Progress for humans: stderr only, stdout is reserved for the JSON document. */
-function log(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
 }
 
 // ───────────────────────────── inputs ─────────────────────────────
@@ -343,24 +320,8 @@ async function runChild(spec: ChildSpec): Promise<void> {
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 
-/** Runs this script in a child process with `args` and parses the JSON line it prints last. */
-function runJsonChild<T>(args: readonly string[], what: string): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && last.startsWith('{')) resolvePromise(JSON.parse(last) as T);
-      else reject(new Error(`child for ${what} exited with ${signal ?? code}`));
-    });
-  });
-}
-
-/** Parent side: runs `spec` in a child process and returns its report. */
 function spawnChild(spec: ChildSpec): Promise<ChildReport> {
-  return runJsonChild<ChildReport>(['--child', JSON.stringify(spec)], spec.tool);
+  return runJsonChild<ChildReport>(SCRIPT, ['--child', JSON.stringify(spec)], spec.tool);
 }
 
 // ───────────────────────────── evtxexport ─────────────────────────────
@@ -558,7 +519,6 @@ interface Result {
   notes?: string;
 }
 
-const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 
 function resultRow(tool: string, input: Result['input'], threads: number, m: Measurement, extra: Partial<Result> = {}): Result {
   const row: Result = {
@@ -587,7 +547,7 @@ function logRow(r: Result): void {
  * Waits for the machine to be quiet first, and records how busy other processes kept it.
  */
 async function attempt(rows: Result[], tool: string, input: Result['input'], threads: number, run: () => Promise<Result>): Promise<Result | null> {
-  await waitForQuiet(QUIET_WAIT_SECONDS);
+  await waitForQuiet();
   log(`measuring ${tool} / ${input} / ${threads} thread(s)…`);
   try {
     const before = cpuSample();
@@ -606,84 +566,6 @@ async function attempt(rows: Result[], tool: string, input: Result['input'], thr
 
 function skip(rows: Result[], tool: string, input: Result['input'], threads: number, reason: string): void {
   rows.push({ tool, input, threads, skipped: reason });
-}
-
-function firstLine(cmd: string, args: string[]): string | null {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  return r.status === 0 ? (r.stdout.trim().split('\n')[0] ?? null) : null;
-}
-
-function machineInfo(threads: number): Record<string, unknown> {
-  const pkg = (p: string): string | null => {
-    try { return (JSON.parse(readFileSync(join(ROOT, p), 'utf8')) as { version: string }).version; } catch { return null; }
-  };
-  return {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cpus: cpus().length,
-    available_parallelism: availableParallelism(),
-    threads_used: threads,
-    memory_gib: round(totalmem() / 1024 ** 3, 1),
-    os: `${process.platform} ${release()} ${process.arch}`,
-    node: process.version,
-    haetae: `${pkg('package.json')} (${firstLine('git', ['-C', ROOT, 'describe', '--always', '--dirty']) ?? 'no git'})`,
-    ts_evtx_core: pkg('node_modules/@ts-evtx/core/package.json'),
-    evtxexport: firstLine('evtxexport', ['-V']),
-  };
-}
-
-// ───────────────────────────── machine load ─────────────────────────────
-
-/** Longest wait for other processes to leave the CPUs alone before a measurement. */
-const QUIET_WAIT_SECONDS = 30;
-/** Clock ticks per second of /proc/stat and /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const USER_HZ = 100;
-
-/** CPU counters, in clock ticks: the machine's busy and stolen time, and ours (this process and its reaped children). */
-interface CpuSample {
-  readonly at: number;
-  readonly busy: number;
-  readonly steal: number;
-  readonly ours: number;
-}
-
-/** Reads the counters (Linux procfs); null elsewhere. */
-function cpuSample(): CpuSample | null {
-  try {
-    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const self = readFileSync('/proc/self/stat', 'utf8');
-    // Fields after the parenthesised command name: utime, stime, cutime, cstime are the 12th to 15th.
-    const f = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
-    return { at: performance.now(), busy: user + nice + system + irq + softirq, steal, ours: f[11] + f[12] + f[13] + f[14] };
-  } catch {
-    return null;
-  }
-}
-
-/** Average cores used by processes other than ours, and stolen by the hypervisor, between two samples. */
-function foreignLoad(a: CpuSample | null, b: CpuSample | null): { other: number; steal: number } | null {
-  if (!a || !b || b.at <= a.at) return null;
-  const ticks = ((b.at - a.at) / 1000) * USER_HZ;
-  return { other: Math.max(0, (b.busy - a.busy - (b.ours - a.ours)) / ticks), steal: (b.steal - a.steal) / ticks };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
-
-/**
- * Waits (at most `maxSeconds`) for a one-second window in which other processes use
- * less than a fifth of a core: a shared machine's test runs would otherwise land in the
- * middle of a measurement.
- */
-async function waitForQuiet(maxSeconds: number): Promise<void> {
-  const start = performance.now();
-  let warned = false;
-  while (performance.now() - start < maxSeconds * 1000) {
-    const a = cpuSample();
-    await sleep(1000);
-    const load = foreignLoad(a, cpuSample());
-    if (!load || load.other < 0.2) return;
-    if (!warned) { log(`waiting for other processes to go quiet (${load.other.toFixed(2)} cores busy)…`); warned = true; }
-  }
-  log(`machine still busy after ${maxSeconds} s; measuring anyway (see other_load_cores)`);
 }
 
 // ───────────────────────────── machine calibration ─────────────────────────────
@@ -793,12 +675,6 @@ async function measureBig(o: Options, rows: Result[], big: BigFile): Promise<voi
   if (o.threads > 1) skip(rows, 'evtxexport', 'big', o.threads, 'one file, and evtxexport is single-threaded');
 }
 
-/** A path relative to the project when it is near it, else absolute. */
-function displayPath(path: string): string {
-  const rel = relative(ROOT, path);
-  return rel.startsWith(join('..', '..')) ? path : rel;
-}
-
 /** Compares the Haetae rows with the issue's targets. */
 function targetReport(rows: readonly Result[], threads: number): Record<string, unknown> {
   const find = (input: Result['input'], t: number): Result | undefined => rows.find((r) => r.tool === 'haetae' && r.input === input && r.threads === t && !r.skipped);
@@ -833,7 +709,7 @@ interface GenerateSpec {
  * one per file) slower to fork.
  */
 function bigFileViaChild(spec: GenerateSpec): Promise<BigFile> {
-  return runJsonChild<BigFile>(['--generate', JSON.stringify(spec)], 'big file generation');
+  return runJsonChild<BigFile>(SCRIPT, ['--generate', JSON.stringify(spec)], 'big file generation');
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -849,9 +725,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const reference = referenceRecordCount();
   log(`corpus: ${files.length} files, ${(totalBytes(files) / MiB).toFixed(1)} MiB; ${o.minSeconds} s per measurement; ${o.threads} threads for "all cores"`);
   const started = new Date();
-  const machine = machineInfo(o.threads); // before measuring: the commit measured is the one built
+  const machine = { ...machineInfo(), threads_used: o.threads, ts_evtx_core: packageVersion('node_modules/@ts-evtx/core/package.json'), evtxexport: firstLine('evtxexport', ['-V']) }; // before measuring: the commit measured is the one built
   const rows: Result[] = [];
-  await waitForQuiet(QUIET_WAIT_SECONDS);
+  await waitForQuiet();
   const scalingBefore = await cpuScaling(o.threads);
   log(`CPU scaling check: ${o.threads} spinning threads did ${scalingBefore.speedup}× the work of one (ideal ${o.threads}×)`);
   let big: BigFile | null = null;
@@ -866,7 +742,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   await measureCorpus(o, rows, reference);
   if (big) await measureBig(o, rows, big);
-  await waitForQuiet(QUIET_WAIT_SECONDS);
+  await waitForQuiet();
   const scalingAfter = await cpuScaling(o.threads);
   log(`CPU scaling check: ${scalingAfter.speedup}× at the end`);
 

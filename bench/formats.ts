@@ -17,25 +17,16 @@
  * fresh child process (`--child <spec>`), so its max RSS is the peak memory of that
  * measurement alone and no JIT state carries over between decoders.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { eventFromXml, GENERIC_RENDERING_MARK, renderLine, SECURITY_PROVIDER, SYSMON_PROVIDER } from '../src/event/index.js';
 import { readEvtxFileSync, recordToEvtxJson, recordToXml } from '../src/evtx/index.js';
 import { decodeFile, eventToEcs } from '../src/formats/index.js';
-
-const ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));
-
-function projectRoot(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, 'package.json'))) return d;
-    if (dirname(d) === d) return resolve(dir, '../..');
-  }
-}
+import { cpuSample, displayPath, fail, foreignLoad, log, machineInfo, ROOT, round, runJsonChild, waitForQuiet } from './support.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const MiB = 1024 * 1024;
@@ -85,17 +76,6 @@ function parseOptions(argv: readonly string[]): Options {
   for (const name of only ?? []) if (!(INPUTS as readonly string[]).includes(name)) fail(`--only: unknown input ${name} (inputs: ${INPUTS.join(', ')})`);
   return { quick, minSeconds: seconds ?? (quick ? 2 : 10), evtxDir, jsonDir, keep, only, label };
 }
-
-function fail(message: string): never {
-  process.stderr.write(message + '\n');
-  process.exit(2);
-}
-
-function log(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 
 /** Files of a directory (recursively) whose names end with one of `exts`, sorted. */
 function listFiles(dir: string, exts: readonly string[]): string[] {
@@ -232,59 +212,6 @@ async function runChild(spec: ChildSpec): Promise<void> {
   process.stdout.write(JSON.stringify(report) + '\n');
 }
 
-function runJsonChild<T>(args: readonly string[], what: string): Promise<T> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && last.startsWith('{')) resolvePromise(JSON.parse(last) as T);
-      else reject(new Error(`child for ${what} exited with ${signal ?? code}`));
-    });
-  });
-}
-
-// ───────────────────────────── machine load ─────────────────────────────
-
-const USER_HZ = 100;
-
-interface CpuSample { readonly at: number; readonly busy: number; readonly ours: number }
-
-/** The machine's busy ticks and ours (this process and its reaped children), from procfs; null elsewhere. */
-function cpuSample(): CpuSample | null {
-  try {
-    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const self = readFileSync('/proc/self/stat', 'utf8');
-    const f = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
-    return { at: performance.now(), busy: user + nice + system + irq + softirq, ours: f[11] + f[12] + f[13] + f[14] };
-  } catch {
-    return null;
-  }
-}
-
-/** Average cores used by other processes between two samples. */
-function otherLoad(a: CpuSample | null, b: CpuSample | null): number | null {
-  if (!a || !b || b.at <= a.at) return null;
-  const ticks = ((b.at - a.at) / 1000) * USER_HZ;
-  return Math.max(0, (b.busy - a.busy - (b.ours - a.ours)) / ticks);
-}
-
-/** Waits (up to 30 s) for a second in which other processes use under a fifth of a core. */
-async function waitForQuiet(): Promise<void> {
-  const start = performance.now();
-  let warned = false;
-  while (performance.now() - start < 30_000) {
-    const a = cpuSample();
-    await new Promise((done) => setTimeout(done, 1000));
-    const load = otherLoad(a, cpuSample());
-    if (load === null || load < 0.2) return;
-    if (!warned) { log(`waiting for other processes to go quiet (${load.toFixed(2)} cores busy)…`); warned = true; }
-  }
-  log('machine still busy after 30 s; measuring anyway (see other_load_cores)');
-}
-
 // ───────────────────────────── report ─────────────────────────────
 
 interface Result {
@@ -310,36 +237,12 @@ interface Result {
   skipped?: string;
 }
 
-function firstLine(cmd: string, args: string[]): string | null {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  return r.status === 0 ? (r.stdout.trim().split('\n')[0] ?? null) : null;
-}
-
-function machineInfo(): Record<string, unknown> {
-  let version: string | null = null;
-  try { version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version; } catch { /* none */ }
-  return {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cpus: cpus().length,
-    available_parallelism: availableParallelism(),
-    memory_gib: round(totalmem() / 1024 ** 3, 1),
-    os: `${process.platform} ${release()} ${process.arch}`,
-    node: process.version,
-    haetae: `${version} (${firstLine('git', ['-C', ROOT, 'describe', '--always', '--dirty']) ?? 'no git'})`,
-  };
-}
-
-function displayPath(path: string): string {
-  const rel = relative(ROOT, path);
-  return rel.startsWith(join('..', '..')) ? path : rel;
-}
-
 async function measure(o: Options, set: InputSet): Promise<Result> {
   await waitForQuiet();
   log(`measuring ${set.name} (${set.format})…`);
   const before = cpuSample();
   try {
-    const r = await runJsonChild<ChildReport>(['--child', JSON.stringify({ dir: set.dir, exts: set.exts, minSeconds: o.minSeconds } satisfies ChildSpec)], set.name);
+    const r = await runJsonChild<ChildReport>(SCRIPT, ['--child', JSON.stringify({ dir: set.dir, exts: set.exts, minSeconds: o.minSeconds } satisfies ChildSpec)], set.name);
     const perPass = r.events / r.passes;
     const notes: string[] = [];
     if (set.events !== null && perPass !== set.events) notes.push(`decoded ${perPass} events per pass, ${set.events} written`);
@@ -350,7 +253,7 @@ async function measure(o: Options, set: InputSet): Promise<Result> {
       errors: r.errors / r.passes, warnings: r.warnings / r.passes,
       peak_rss_mb: round(r.peakRssMiB, 1), baseline_rss_mb: round(r.baselineRssMiB, 1), how: set.how,
     };
-    const load = otherLoad(before, cpuSample());
+    const load = foreignLoad(before, cpuSample())?.other ?? null;
     if (load !== null) row.other_load_cores = round(load, 2);
     if (notes.length > 0) row.notes = notes.join('; ');
     log(`${set.name}: ${row.events_per_s?.toLocaleString('en')} events/s, ${row.mb_per_s} MiB/s (${row.events} events × ${row.passes} passes in ${row.seconds} s; ${row.events_per_cpu_s?.toLocaleString('en')} events per CPU-second; peak RSS ${row.peak_rss_mb} MiB)`);
@@ -377,7 +280,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     log(`generating inputs in ${tmp} from ${displayPath(o.evtxDir)}…`);
     const t = performance.now();
-    const made = await runJsonChild<Generated>(['--generate', o.evtxDir, join(tmp, 'gen')], 'input generation');
+    const made = await runJsonChild<Generated>(SCRIPT, ['--generate', o.evtxDir, join(tmp, 'gen')], 'input generation');
     const plainFiles = decompressJson(o.jsonDir, join(tmp, 'nxlog-plain'));
     log(`generated in ${((performance.now() - t) / 1000).toFixed(0)} s: ${Object.entries(made).map(([k, v]) => `${k} ${v.events} events/${v.files} files`).join(', ')}; ${plainFiles} NXLog files decompressed`);
     const gen = (name: keyof Generated, exts: string[], how: string): InputSet => ({ name, format: name, dir: join(tmp, 'gen', name), exts, how, events: made[name].events });
