@@ -100,6 +100,17 @@ export function eventFields(provider: string, eventId: number, version: number |
   return entry.latest;
 }
 
+/**
+ * The catalog's field types for an event by field name (built once per catalog entry), or null.
+ *
+ * @example
+ * fieldTypes('Microsoft-Windows-Sysmon', 1, null)?.get('ProcessId') // 'number'
+ */
+export function fieldTypes(provider: string, eventId: number, version: number | null): ReadonlyMap<string, FieldType> | null {
+  const fields = eventFields(provider, eventId, version);
+  return fields === null ? null : typesOf(fields);
+}
+
 const DECIMAL = /^-?(0|[1-9][0-9]{0,15})$/;
 /** Real32/Real64 values as Windows' XML prints them (and as JS prints numbers). */
 const REAL = /^-?(0|[1-9][0-9]*)\.[0-9]+(e[-+]?[0-9]+)?$/i;

@@ -701,6 +701,11 @@ function compiledTemplates(): Map<string, CompiledTemplate[]> {
   return byFirstLine;
 }
 
+/** The first lines of the Security messages Haetae has templates for (each names its event). */
+export function securityMessageTitles(): ReadonlySet<string> {
+  return new Set(compiledTemplates().keys());
+}
+
 /**
  * Parses a Security message (as Windows renders it, e.g. a Logpresso `line` or an NXLog
  * `Message`) back into fields by matching it against the templates. Line ends may be CRLF

@@ -11,7 +11,7 @@
  */
 import { emptyEvent, setField, type Event, type EventValue } from '../event/index.js';
 import { typedData } from '../event/field-catalog.js';
-import { RecordError } from './types.js';
+import { jsonEventValue, RecordError } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -21,12 +21,6 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v
 
 /** Winlogbeat's level names (EvtFormatMessage's, lower-cased) → event schema levels. */
 const LEVELS: Readonly<Record<string, number>> = { critical: 1, error: 2, warning: 3, information: 4, info: 4, verbose: 5 };
-
-function value(v: unknown): EventValue {
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (Array.isArray(v)) return v.map(value);
-  return JSON.stringify(v);
-}
 
 /**
  * Maps one ECS document to an Event.
@@ -62,8 +56,8 @@ export function eventFromEcs(o: Obj): Event {
   e.related_activity_id = str(w.related_activity_id);
   e._time = str(o['@timestamp']) ?? '';
   const data: Record<string, EventValue> = {};
-  if (isObj(w.event_data)) for (const k of Object.keys(w.event_data)) setField(data, k, value(w.event_data[k]));
-  if (isObj(w.user_data)) for (const k of Object.keys(w.user_data)) if (k !== 'xml_name') setField(data, k, value(w.user_data[k]));
+  if (isObj(w.event_data)) for (const k of Object.keys(w.event_data)) setField(data, k, jsonEventValue(w.event_data[k]));
+  if (isObj(w.user_data)) for (const k of Object.keys(w.user_data)) if (k !== 'xml_name') setField(data, k, jsonEventValue(w.user_data[k]));
   e.data = typedData(e.provider, e.event_id, e.version, data, false);
   if (typeof o.message === 'string') e.line = o.message;
   return e;

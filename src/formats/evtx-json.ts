@@ -9,7 +9,7 @@
  * the seventh time digit are gone.
  */
 import { emptyEvent, setField, type Event, type EventValue } from '../event/index.js';
-import { eventFields, typedData } from '../event/field-catalog.js';
+import { fieldTypes, typedData } from '../event/field-catalog.js';
 import { RecordError } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -106,11 +106,11 @@ export function eventFromEvtxJson(o: Obj): Event {
  * (PowerShell's ScriptBlockId) was written bare and stays so; unknown fields get braces.
  */
 function restoreGuids(e: Event, data: Record<string, EventValue>): Record<string, EventValue> {
-  const types = new Map((eventFields(e.provider, e.event_id, e.version) ?? []).map((f) => [f.name, f.type]));
+  const types = fieldTypes(e.provider, e.event_id, e.version);
   const brace = (v: EventValue): EventValue =>
     typeof v === 'string' && BARE_GUID.test(v) ? `{${v.toLowerCase()}}` : Array.isArray(v) ? v.map(brace) : v;
   for (const k of Object.keys(data)) {
-    const t = types.get(k);
+    const t = types?.get(k);
     if (t === undefined || t === 'guid' || t === 'any') data[k] = brace(data[k]);
   }
   return data;

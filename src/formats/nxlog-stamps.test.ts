@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { setField, typedData, type EventValue } from '../event/index.js';
 import { corpusRoot, listFiles, requireShared } from '../testing/corpus.js';
-import { eventFromNxlog, iso, LocalTimeFixer, parseStamp } from './nxlog.js';
+import { eventFromNxlog, iso, LocalTimeFixer, NXLOG_EVENT_TYPES, NXLOG_METADATA, parseStamp } from './nxlog.js';
+import { jsonEventValue } from './types.js';
 
 /** The regex and Date.UTC per stamp that parseStamp replaces. */
 function referenceStamp(s: string): [number, string] | null {
@@ -53,21 +54,10 @@ test('LocalTimeFixer appends to the caller’s array: waiting events are release
   assert.deepEqual(fixer.accept(make(3, 'h'), null, '2023-08-15T16:00:02Z').map((e) => e._time), ['2023-08-15T16:00:02Z']);
 });
 
-/** NXLog's own keys as eventFromNxlog lists them, for the reference below. */
-const METADATA = new Set([
-  'EventID', 'EventId', 'Channel', 'Task', 'SourceName', 'ProviderName', 'Hostname', 'Computer', 'Message', 'Keywords',
-  'SeverityValue', 'Severity', 'ProviderGuid', 'ExecutionProcessID', 'ExecutionThreadID', 'host', 'EventReceivedTime',
-  'ThreadID', 'Opcode', 'OpcodeValue', 'EventTime', '@timestamp', 'SourceModuleType', 'SourceModuleName',
-  'port', 'RecordNumber', '@version', 'Version', 'Category', 'tags', 'type', 'TimeCreated', 'ActivityID', 'RelatedActivityID',
-  'ERROR_EVT_UNRESOLVED', 'Level', 'EventTypeOrignal', 'AccountName', 'Domain', 'AccountType', 'UserID', 'Qualifiers',
-]);
-const TYPES = new Set(['INFO', 'WARNING', 'ERROR', 'AUDIT_SUCCESS', 'AUDIT_FAILURE', 'VERBOSE', 'CRITICAL']);
-const text = (v: unknown): EventValue => (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : Array.isArray(v) ? v.map(text) : JSON.stringify(v));
-
 /** EventData as fields in source order passed through typedData(…, reorder): what the one-pass build replaces. */
 function referenceData(o: Record<string, unknown>, provider: string, id: number, version: number | null): Record<string, EventValue> {
   const data: Record<string, EventValue> = {};
-  for (const k in o) if (!METADATA.has(k) && !(k === 'EventType' && TYPES.has(String(o[k])))) setField(data, k, text(o[k]));
+  for (const k in o) if (!NXLOG_METADATA.has(k) && !(k === 'EventType' && NXLOG_EVENT_TYPES.has(String(o[k])))) setField(data, k, jsonEventValue(o[k]));
   return typedData(provider, id, version, data, true);
 }
 

@@ -10,13 +10,13 @@
  */
 import { emptyEvent, setField, type Event, type EventValue } from '../event/index.js';
 import { coerceValue, eventFields, type FieldSpec } from '../event/field-catalog.js';
-import { RecordError } from './types.js';
+import { jsonEventValue, RecordError } from './types.js';
 
 /**
  * NXLog's and Logstash's own keys (im_msvistalog field list and what the corpus shows).
  * Everything else is EventData. `ProcessID` is absent on purpose: it is 5156's EventData.
  */
-const METADATA = new Set([
+export const NXLOG_METADATA: ReadonlySet<string> = new Set([
   'EventID', 'EventId', 'Channel', 'Task', 'SourceName', 'ProviderName', 'Hostname', 'Computer', 'Message', 'Keywords',
   'SeverityValue', 'Severity', 'ProviderGuid', 'ExecutionProcessID', 'ExecutionThreadID', 'host', 'EventReceivedTime',
   'ThreadID', 'Opcode', 'OpcodeValue', 'EventTime', '@timestamp', 'SourceModuleType', 'SourceModuleName',
@@ -25,7 +25,7 @@ const METADATA = new Set([
 ]);
 
 /** NXLog's `EventType` values; any other `EventType` is EventData (Sysmon 12–14 have one). */
-const NXLOG_EVENT_TYPES = new Set(['INFO', 'WARNING', 'ERROR', 'AUDIT_SUCCESS', 'AUDIT_FAILURE', 'VERBOSE', 'CRITICAL']);
+export const NXLOG_EVENT_TYPES: ReadonlySet<string> = new Set(['INFO', 'WARNING', 'ERROR', 'AUDIT_SUCCESS', 'AUDIT_FAILURE', 'VERBOSE', 'CRITICAL']);
 
 /** True when `s` matches /^-?\d+$/ (tested without a regex: NXLog writes most numbers as text). */
 function isInteger(s: string): boolean {
@@ -50,12 +50,6 @@ function keywords(v: unknown): string | null {
   return null;
 }
 
-const TEXT_VALUE = (v: unknown): EventValue => {
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (Array.isArray(v)) return v.map(TEXT_VALUE);
-  return JSON.stringify(v);
-};
-
 /**
  * How to pick an event's EventData out of an NXLog object, per catalog entry: the catalog
  * fields that may be data (not NXLog's own keys), and the keys the pass over the object in
@@ -66,7 +60,7 @@ interface DataPlan {
   readonly skip: ReadonlySet<string>;
 }
 
-const NO_CATALOG: DataPlan = { fields: [], skip: METADATA };
+const NO_CATALOG: DataPlan = { fields: [], skip: NXLOG_METADATA };
 const plans = new WeakMap<readonly FieldSpec[], DataPlan>();
 
 function planOf(fields: readonly FieldSpec[] | null): DataPlan {
@@ -75,8 +69,8 @@ function planOf(fields: readonly FieldSpec[] | null): DataPlan {
   if (plan === undefined) {
     plan = {
       // `inherited`: a name that plain objects inherit (`constructor`…) needs an own-property check.
-      fields: fields.filter((f) => !METADATA.has(f.name)).map((f) => ({ ...f, inherited: f.name in Object.prototype })),
-      skip: new Set([...METADATA, ...fields.map((f) => f.name)]),
+      fields: fields.filter((f) => !NXLOG_METADATA.has(f.name)).map((f) => ({ ...f, inherited: f.name in Object.prototype })),
+      skip: new Set([...NXLOG_METADATA, ...fields.map((f) => f.name)]),
     };
     plans.set(fields, plan);
   }
@@ -96,13 +90,13 @@ function eventData(o: Record<string, unknown>, fields: readonly FieldSpec[] | nu
     const v = o[f.name];
     if (v === undefined || (f.inherited && !Object.prototype.hasOwnProperty.call(o, f.name))) continue;
     if (f.name === 'EventType' && NXLOG_EVENT_TYPES.has(String(v))) continue;
-    setField(data, f.name, coerceValue(TEXT_VALUE(v), f.type));
+    setField(data, f.name, coerceValue(jsonEventValue(v), f.type));
   }
   for (const k in o) {
     if (plan.skip.has(k)) continue;
     const v = o[k];
     if (k === 'EventType' && NXLOG_EVENT_TYPES.has(String(v))) continue;
-    setField(data, k, TEXT_VALUE(v));
+    setField(data, k, jsonEventValue(v));
   }
   return data;
 }

@@ -7,9 +7,8 @@
  * gives the event ID and fields; the host, record ID and the like stay empty.
  */
 import {
-  emptyEvent, parseSecurityMessage, parseSysmonMessage, SECURITY_PROVIDER, SYSMON_PROVIDER, SYSMON_TITLES, typedData, type Event,
+  emptyEvent, parseSecurityMessage, parseSysmonMessage, SECURITY_PROVIDER, securityMessageTitles, SYSMON_PROVIDER, SYSMON_TITLES, typedData, type Event,
 } from '../event/index.js';
-import { renderSecurityMessage } from '../event/security-message.js';
 import { RecordError } from './types.js';
 
 let titles: Set<string> | null = null;
@@ -17,12 +16,7 @@ let titles: Set<string> | null = null;
 /** True when `line` starts a Sysmon or Security message. */
 export function isMessageTitle(line: string): boolean {
   if (titles === null) {
-    titles = new Set(Object.values(SYSMON_TITLES).map((t) => t + ':'));
-    // Security templates' first lines: rendered from empty data, they are literal text.
-    for (let id = 4600; id < 7000; id++) {
-      const s = renderSecurityMessage(id, {});
-      if (s !== null) titles.add(s.split('\r\n')[0]);
-    }
+    titles = new Set([...Object.values(SYSMON_TITLES).map((t) => t + ':'), ...securityMessageTitles()]);
   }
   return titles.has(line);
 }

@@ -2,7 +2,7 @@
  * What every input decoder produces: batches of Events, and issues that say exactly
  * where input was skipped (file, line or offset, reason) so that nothing is lost silently.
  */
-import type { Event } from '../event/index.js';
+import type { Event, EventValue } from '../event/index.js';
 
 /** The input formats Haetae reads. `--input-format` takes these names. */
 export const INPUT_FORMATS = ['evtx', 'xml', 'evtx-json', 'nxlog', 'ecs', 'haetae', 'text'] as const;
@@ -45,4 +45,14 @@ export interface DecodedBatch {
 /** A decoder failure for one record; the driver reports it with file and line and goes on. */
 export class RecordError extends Error {
   override readonly name = 'RecordError';
+}
+
+/**
+ * A parsed JSON value as an Event value: scalars and arrays as they are, objects (which an
+ * Event field cannot hold) as their JSON text, so nothing a shipper sent is dropped.
+ */
+export function jsonEventValue(v: unknown): EventValue {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.map(jsonEventValue);
+  return JSON.stringify(v);
 }
