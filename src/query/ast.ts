@@ -129,7 +129,7 @@ export interface LookupCommand {
 }
 
 export interface TimechartCommand {
-  readonly kind: 'timechart'; readonly span_: TimeSpan; readonly aggregates: readonly Aggregate[]; readonly by?: string; readonly span: Span;
+  readonly kind: 'timechart'; readonly bucket: TimeSpan; readonly aggregates: readonly Aggregate[]; readonly by?: string; readonly span: Span;
 }
 
 /** Haetae extension (not Logpresso's): keep the first row of each distinct key. */
