@@ -1,0 +1,69 @@
+/**
+ * What a running query needs from the outside world: the stored tables, a clock, and
+ * an HTTP client for `wget` that only reaches allowlisted hosts. The query module
+ * defines these interfaces; `store/` and `cli/`/`server/` implement them (DESIGN.md:
+ * dependencies point downward, so query/ never imports store/).
+ */
+import type { Row } from '../value.js';
+
+/** A stream of row batches: every operator consumes and produces one. */
+export type RowStream = AsyncIterable<Row[]>;
+
+/** How `table` asks the store for rows. */
+export interface ScanRequest {
+  readonly order: 'asc' | 'desc';
+  /** Inclusive. */
+  readonly from?: Date;
+  /** Exclusive. */
+  readonly to?: Date;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** A column of a stored table, with its store type (e.g. DuckDB `VARCHAR`, `BIGINT`). */
+export interface ColumnInfo {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** The tables a query reads: implemented by the store. */
+export interface RowSource {
+  /** Names of the existing tables. */
+  tableNames(): Promise<string[]>;
+  /** Columns of one table (for SQL pushdown). */
+  columns(table: string): Promise<ColumnInfo[]>;
+  /** Rows of one table ordered by `_time` then `_id`, each with `_table`, `_id`, `_time`. */
+  scan(table: string, request: ScanRequest): RowStream;
+  /** Runs a pushed-down SELECT; values only as parameters, never in the text. */
+  runSql?(sql: string, parameters: readonly unknown[]): RowStream;
+}
+
+/** An HTTP response as `wget` sees it. */
+export interface WgetResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** Fetches a URL for `wget`; refuses hosts outside the operator's allowlist before connecting. */
+export interface WgetClient {
+  fetch(url: string, options: { method: 'get' | 'post'; timeoutMs: number }): Promise<WgetResponse>;
+}
+
+/** Everything an executing query may use. */
+export interface ExecContext {
+  readonly source: RowSource;
+  /** The query's `now()`: fixed for the whole run so every row sees the same instant. */
+  readonly now: Date;
+  readonly wget?: WgetClient;
+  /** Rows per batch produced by sources and re-batching operators. */
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A runtime failure tied to a command of the query (e.g. a missing table, a refused host). */
+export class ExecError extends Error {
+  constructor(message: string, readonly span?: { start: number; end: number }) {
+    super(message);
+    this.name = 'ExecError';
+  }
+}
