@@ -34,6 +34,8 @@ export interface RowSource {
   columns(table: string): Promise<ColumnInfo[]>;
   /** Rows of one table ordered by `_time` then `_id`, each with `_table`, `_id`, `_time`. */
   scan(table: string, request: ScanRequest): RowStream;
+  /** Data fields that some rows keep outside their typed column (the store's `_extra`): never pushed down. */
+  extraFields?(table: string): Promise<string[]>;
   /** Runs a pushed-down SELECT; values only as parameters, never in the text. */
   runSql?(sql: string, parameters: readonly unknown[]): RowStream;
 }

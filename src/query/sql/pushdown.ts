@@ -1,0 +1,369 @@
+/**
+ * SQL pushdown: the longest prefix of a query that the store can run as one DuckDB
+ * SELECT with exactly the JS pipeline's results (DESIGN.md "One query semantics").
+ *
+ * How exactness is kept: SQL computes values — filters, `eval` expressions, the pairs
+ * `parsekv` splits, group-bys — and the structural effects on rows (which fields a row
+ * has, overlay order, `fields`, `rename`) are recorded as a list of *writes* that
+ * {@link shapeRows} replays in JS on each result row, in pipeline order. Every stage
+ * passes all columns through (`SELECT *, …`), so `_time`/`_id` stay available for the
+ * final ORDER BY and fields hidden by `fields` stay available to nothing but the replay.
+ */
+import type { Command, ParsekvCommand, StatsCommand, TableCommand } from '../ast.js';
+import { newRow, type Row, type Value } from '../value.js';
+import type { ColumnInfo } from '../exec/context.js';
+import { timeWindow } from '../exec/table.js';
+import { Parameters, kindOfColumnType, quoteIdent, type ValueKind } from './dialect.js';
+import { translateExpr, truthSql, type FieldScope, type SqlExpr } from './expr.js';
+
+/** The schema the planner needs of a stored table. */
+export interface TableSchema {
+  readonly name: string;
+  readonly columns: readonly ColumnInfo[];
+  /** Data fields stored (for some rows) outside their typed column, in `_extra`: never pushed. */
+  readonly extraFields: readonly string[];
+}
+
+/** A structural step replayed in JS on each SQL result row. */
+export type Write =
+  | { readonly kind: 'computed'; readonly name: string; readonly column: string }
+  | { readonly kind: 'pairs'; readonly column: string; readonly reset: boolean }
+  | { readonly kind: 'keep'; readonly names: readonly string[] }
+  | { readonly kind: 'drop'; readonly names: readonly string[] }
+  | { readonly kind: 'rename'; readonly from: string; readonly to: string }
+  | { readonly kind: 'regroup'; readonly names: readonly string[] };
+
+/** A pushed-down prefix: SQL, its parameters, and how to turn result rows into query rows. */
+export interface PushedQuery {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  /** How many of the query's commands the SQL covers. */
+  readonly commandCount: number;
+  readonly writes: readonly Write[];
+  /** The physical columns rows start with (exact names), or empty after `stats`. */
+  readonly baseColumns: readonly string[];
+  /** Set when a pushed `stats` needs its groups ordered like the JS `stats` (by these fields). */
+  readonly groupOrder?: readonly string[];
+  readonly table: string;
+}
+
+/** Where a field's current value comes from, while building. */
+interface FieldState {
+  readonly sql: string;
+  readonly kind: ValueKind;
+}
+
+const INTERNAL = '__h';
+const WS = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i + 1)).join('');
+
+class Builder {
+  readonly params = new Parameters();
+  readonly writes: Write[] = [];
+  sql: string;
+  /** Current fields (exact names) → their SQL over the current relation, in row order. */
+  fields = new Map<string, FieldState>();
+  /** parsekv lists that may set any field: a lookup wraps the field's state. */
+  private aliasCount = 0;
+  stage = 0;
+  grouped = false;
+  baseColumns: string[];
+
+  constructor(readonly schema: TableSchema, table: TableCommand, now: Date) {
+    const extra = new Set(schema.extraFields);
+    this.baseColumns = schema.columns.map((c) => c.name).filter((n) => n !== '_extra');
+    this.fields.set('_table', { sql: this.params.add(schema.name, 'VARCHAR'), kind: 'string' });
+    for (const c of schema.columns) {
+      if (c.name === '_extra') continue;
+      this.fields.set(c.name, { sql: quoteIdent(c.name), kind: extra.has(c.name) ? 'unknown' : kindOfColumnType(c.type) });
+    }
+    for (const f of extra) if (!this.fields.has(f)) this.fields.set(f, { sql: 'NULL', kind: 'unknown' });
+    const where: string[] = [];
+    const w = timeWindow(table, now);
+    if (w.from) where.push(`"_time" >= ${this.params.add(w.from.toISOString(), 'VARCHAR')}::TIMESTAMP`);
+    if (w.to) where.push(`"_time" < ${this.params.add(w.to.toISOString(), 'VARCHAR')}::TIMESTAMP`);
+    this.order = table.order === 'asc' ? 'ASC' : 'DESC';
+    let sql = `SELECT * FROM ${quoteIdent(schema.name)}${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
+    if (table.limit !== undefined || table.offset !== undefined) sql += this.orderBy() + this.limitSql(table.limit, table.offset);
+    this.sql = sql;
+  }
+
+  order: 'ASC' | 'DESC';
+
+  orderBy(): string {
+    return this.grouped ? '' : ` ORDER BY "_time" ${this.order}, "_id" ${this.order}`;
+  }
+
+  limitSql(limit?: number, offset?: number): string {
+    return (limit !== undefined ? ` LIMIT ${this.params.add(limit, 'BIGINT')}` : '') +
+      (offset !== undefined && offset > 0 ? ` OFFSET ${this.params.add(offset, 'BIGINT')}` : '');
+  }
+
+  alias(): string {
+    return `${INTERNAL}${this.aliasCount++}`;
+  }
+
+  wrap(select: string, rest = ''): void {
+    this.sql = `SELECT ${select} FROM (${this.sql}) AS s${this.stage++}${rest}`;
+  }
+
+  scope: FieldScope = (name) => {
+    const f = this.fields.get(name);
+    if (!f) return undefined;
+    return f.kind === 'unknown' ? 'unpushable' : f;
+  };
+}
+
+type Step<C extends Command> = (b: Builder, cmd: C) => boolean;
+
+function pushSearch(b: Builder, cmd: Extract<Command, { kind: 'search' }>): boolean {
+  const e = translateExpr(cmd.expr, b.scope, b.params);
+  const t = e && truthSql(e);
+  if (t === undefined) return false;
+  b.wrap('*', ` WHERE ${t}` + (cmd.limit !== undefined ? b.orderBy() + b.limitSql(cmd.limit) : ''));
+  return true;
+}
+
+function pushEval(b: Builder, cmd: Extract<Command, { kind: 'eval' }>): boolean {
+  // Assignments run left to right, each seeing the previous: one stage each. Nothing is
+  // recorded until every assignment translates, so a partial eval leaves no trace.
+  const stages: Array<{ alias: string; name: string; e: SqlExpr }> = [];
+  const local = new Map<string, FieldState>();
+  const scope: FieldScope = (name) => local.get(name) ?? b.scope(name);
+  for (const a of cmd.assignments) {
+    const e = translateExpr(a.expr, scope, b.params);
+    if (!e) return false;
+    const alias = b.alias();
+    stages.push({ alias, name: a.field, e });
+    local.set(a.field, { sql: quoteIdent(alias), kind: e.kind });
+  }
+  for (const s of stages) {
+    b.wrap(`*, ${s.e.sql} AS ${quoteIdent(s.alias)}`);
+    b.writes.push({ kind: 'computed', name: s.name, column: s.alias });
+    b.fields.set(s.name, local.get(s.name)!);
+  }
+  return true;
+}
+
+/** SQL for the list of {k, v} pairs `parsekv` makes of `text` (see exec/transform.ts parsePairs). */
+function pairsSql(text: string, cmd: ParsekvCommand, params: Parameters): string {
+  const pd = params.add(cmd.pairdelim, 'VARCHAR');
+  const kd = params.add(cmd.kvdelim, 'VARCHAR');
+  const ws = params.add(WS, 'VARCHAR');
+  const trimmed = `list_filter(list_transform(string_split(${text}, ${pd}), p -> trim(p, ${ws})), p -> p <> '')`;
+  return `list_transform(${trimmed}, p -> CASE WHEN strpos(p, ${kd}) > 0 ` +
+    `THEN {'k': substring(p, 1, strpos(p, ${kd}) - 1), 'v': substring(p, strpos(p, ${kd}) + length(${kd}))} ` +
+    `ELSE {'k': p, 'v': NULL::VARCHAR} END)`;
+}
+
+function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
+  const target = b.scope(cmd.field);
+  if (target === 'unpushable' || cmd.pairdelim === '' || cmd.kvdelim === '') return false;
+  const text = target ?? { sql: 'NULL', kind: 'null' as const };
+  if (text.kind !== 'string' && text.kind !== 'null') return false;
+  const alias = b.alias();
+  b.wrap(`*, ${pairsSql(text.sql, cmd, b.params)} AS ${quoteIdent(alias)}`, cmd.overlay ? '' : ` WHERE ${text.sql} IS NOT NULL`);
+  const list = quoteIdent(alias);
+  const lookup = (name: string, otherwise: string): string => {
+    const key = b.params.add(name, 'VARCHAR');
+    return `(CASE WHEN list_contains(list_transform(${list}, x -> x.k), ${key}) ` +
+      `THEN list_last(list_filter(${list}, x -> x.k = ${key})).v ELSE ${otherwise} END)`;
+  };
+  const next = new Map<string, FieldState>();
+  if (cmd.overlay) {
+    for (const [name, f] of b.fields) {
+      next.set(name, f.kind === 'string' || f.kind === 'null' ? { sql: lookup(name, f.sql), kind: 'string' } : { sql: f.sql, kind: 'unknown' });
+    }
+  } else {
+    for (const name of ['_id', '_time', '_table']) {
+      const f = b.fields.get(name);
+      if (f) next.set(name, f);
+    }
+  }
+  b.fields = next;
+  // Fields not tracked by name (any key the pairs hold) are strings or null.
+  const tracked = b.fields;
+  b.scope = (name) => {
+    const f = tracked.get(name);
+    if (f) return f.kind === 'unknown' ? 'unpushable' : f;
+    return { sql: lookup(name, 'NULL'), kind: 'string' };
+  };
+  b.writes.push({ kind: 'pairs', column: alias, reset: !cmd.overlay });
+  return true;
+}
+
+/** Aggregates with an exact SQL form: count, count(e), dc, and sum/avg/min/max of numbers. */
+function aggregateSql(b: Builder, fn: string, args: SqlExpr[]): SqlExpr | undefined {
+  if (fn === 'count') {
+    if (args.length === 0) return { sql: 'count(*)', kind: 'number' };
+    return args.length === 1 ? { sql: `count(${args[0]!.sql})`, kind: 'number' } : undefined;
+  }
+  if (args.length !== 1) return undefined;
+  const a = args[0]!;
+  if (fn === 'dc' && (a.kind === 'string' || a.kind === 'number' || a.kind === 'boolean' || a.kind === 'date')) {
+    return { sql: `count(DISTINCT ${a.sql})`, kind: 'number' };
+  }
+  if ((fn === 'sum' || fn === 'avg' || fn === 'min' || fn === 'max') && a.kind === 'number') {
+    return { sql: `${fn}(CAST(${a.sql} AS DOUBLE))`, kind: 'number' };
+  }
+  return undefined;
+}
+
+function pushStats(b: Builder, cmd: StatsCommand): boolean {
+  const keys: Array<{ name: string; e: SqlExpr; alias: string }> = [];
+  for (const f of cmd.by) {
+    const e = b.scope(f);
+    if (e === 'unpushable') return false;
+    keys.push({ name: f, e: e ?? { sql: 'NULL', kind: 'null' }, alias: b.alias() });
+  }
+  const aggs: Array<{ name: string; e: SqlExpr; alias: string }> = [];
+  for (const a of cmd.aggregates) {
+    const args: SqlExpr[] = [];
+    for (const x of a.args) {
+      const t = translateExpr(x, b.scope, b.params);
+      if (!t) return false;
+      args.push(t);
+    }
+    const e = aggregateSql(b, a.fn, args);
+    if (!e) return false;
+    aggs.push({ name: a.name, e, alias: b.alias() });
+  }
+  const select = [...keys, ...aggs].map((k) => `${k.e.sql} AS ${quoteIdent(k.alias)}`).join(', ');
+  const groupBy = keys.length > 0 ? ` GROUP BY ${keys.map((_, i) => String(i + 1)).join(', ')}` : '';
+  b.wrap(select, groupBy);
+  b.grouped = true;
+  b.baseColumns = [];
+  b.writes.length = 0;
+  b.writes.push({ kind: 'keep', names: [] });
+  b.fields = new Map();
+  for (const k of [...keys, ...aggs]) {
+    b.writes.push({ kind: 'computed', name: k.name, column: k.alias });
+    b.fields.set(k.name, { sql: quoteIdent(k.alias), kind: k.e.kind });
+  }
+  const tracked = b.fields;
+  b.scope = (name) => tracked.get(name);
+  b.writes.push({ kind: 'regroup', names: cmd.by });
+  return true;
+}
+
+const STEPS: { [K in Command['kind']]?: Step<Extract<Command, { kind: K }>> } = {
+  search: pushSearch,
+  eval: pushEval,
+  parsekv: pushParsekv,
+  stats: (b, cmd) => !b.grouped && pushStats(b, cmd),
+  fields: (b, cmd) => {
+    if (cmd.names.some((n) => b.fields.get(n)?.kind === 'unknown' && !b.grouped)) return false;
+    if (cmd.exclude) for (const n of cmd.names) b.fields.delete(n);
+    else b.fields = new Map(cmd.names.filter((n) => b.fields.has(n)).map((n) => [n, b.fields.get(n)!]));
+    const tracked = b.fields;
+    const before = b.scope;
+    b.scope = (name) => (tracked.has(name) ? before(name) : undefined);
+    b.writes.push(cmd.exclude ? { kind: 'drop', names: cmd.names } : { kind: 'keep', names: cmd.names });
+    return true;
+  },
+  rename: (b, cmd) => {
+    for (const { from, to } of cmd.pairs) {
+      const f = b.fields.get(from);
+      if (!f || from === to) continue;
+      const next = new Map<string, FieldState>();
+      for (const [k, v] of b.fields) {
+        if (k === from) next.set(to, v);
+        else if (k !== to) next.set(k, v);
+      }
+      b.fields = next;
+      b.writes.push({ kind: 'rename', from, to });
+    }
+    const tracked = b.fields;
+    const before = b.scope;
+    b.scope = (name) => (tracked.has(name) ? tracked.get(name)!.kind === 'unknown' ? 'unpushable' : tracked.get(name) : before(name));
+    return true;
+  },
+  limit: (b, cmd) => {
+    if (b.grouped) return false;
+    b.wrap('*', b.orderBy() + b.limitSql(cmd.count, cmd.offset));
+    return true;
+  },
+};
+
+/**
+ * Builds the SQL for the longest pushable prefix of `commands` (the first must be a
+ * single-table `table`), or undefined when not even the source can be pushed.
+ *
+ * @example
+ * pushdown(parseQuery('table sysmon | search event_id == 1 | stats count by Image').commands, schema, now)
+ */
+export function pushdown(commands: readonly Command[], schema: TableSchema, now: Date): PushedQuery | undefined {
+  const [first, ...rest] = commands;
+  if (first?.kind !== 'table') return undefined;
+  const b = new Builder(schema, first, now);
+  let count = 1;
+  for (const cmd of rest) {
+    const step = STEPS[cmd.kind] as Step<Command> | undefined;
+    const mark = b.params.values.length;
+    if (!step || !step(b, cmd)) {
+      // Parameters a failed translation added are not in the SQL: drop them.
+      b.params.values.length = mark;
+      break;
+    }
+    count++;
+  }
+  const sql = `${b.sql}${b.orderBy()}`;
+  const regroup = b.writes.find((w) => w.kind === 'regroup');
+  return {
+    sql, parameters: b.params.values, commandCount: count, writes: b.writes.filter((w) => w.kind !== 'regroup'),
+    baseColumns: b.baseColumns, table: schema.name,
+    ...(regroup?.kind === 'regroup' ? { groupOrder: regroup.names } : {}),
+  };
+}
+
+/**
+ * Turns one SQL result row (physical columns by name, internal `__h…` columns) into the
+ * row the JS pipeline would have produced, replaying the recorded writes in order.
+ */
+export function shapeRow(raw: Row, pushed: PushedQuery): Row {
+  let row = newRow();
+  if (pushed.baseColumns.length > 0) {
+    row['_table'] = pushed.table;
+    for (const k of Object.keys(raw)) if (!k.startsWith(INTERNAL)) row[k] = raw[k]!;
+  }
+  for (const w of pushed.writes) {
+    switch (w.kind) {
+      case 'computed':
+        row[w.name] = raw[w.column] ?? null;
+        break;
+      case 'pairs': {
+        const pairs = raw[w.column] ?? null;
+        if (w.reset) {
+          const kept = newRow();
+          for (const f of ['_id', '_time', '_table']) if (f in row) kept[f] = row[f]!;
+          row = kept;
+        }
+        if (Array.isArray(pairs)) {
+          for (const p of pairs as Array<Record<string, Value>>) row[p['k'] as string] = p['v'] ?? null;
+        }
+        break;
+      }
+      case 'keep': {
+        const kept = newRow();
+        for (const n of w.names) if (n in row) kept[n] = row[n]!;
+        row = kept;
+        break;
+      }
+      case 'drop':
+        for (const n of w.names) delete row[n];
+        break;
+      case 'rename': {
+        if (!(w.from in row)) break;
+        const next = newRow();
+        for (const k of Object.keys(row)) {
+          if (k === w.from) next[w.to] = row[k]!;
+          else if (k !== w.to) next[k] = row[k]!;
+        }
+        row = next;
+        break;
+      }
+      case 'regroup':
+        break;
+    }
+  }
+  return row;
+}
