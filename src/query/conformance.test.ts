@@ -1,0 +1,98 @@
+/**
+ * The query conformance suite: every case in `cases/*.q` (format: conformance.ts) runs
+ * twice — with SQL pushdown and with the JS pipeline alone — and both must give the
+ * expected rows (DESIGN.md "One query semantics").
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { openStore, type Store } from '../store/index.js';
+import { parseQuery } from './parser.js';
+import { executeQuery } from './plan.js';
+import { valueToJson } from './semantics.js';
+import { AllowlistWgetClient } from './wget-client.js';
+import { comparableRow, parseCaseFile, type QueryCase } from './conformance.js';
+import type { Row } from './value.js';
+
+const CASES_DIR = fileURLToPath(new URL('../../../src/query/cases/', import.meta.url));
+const NOW = new Date(Date.UTC(2024, 4, 2, 0, 0, 0));
+
+const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.q')).sort();
+const cases: QueryCase[] = files.flatMap((f) => parseCaseFile(f, readFileSync(join(CASES_DIR, f), 'utf8')));
+
+let store: Store;
+let server: Server;
+let port = 0;
+let served = new Map<string, string>();
+
+before(async () => {
+  store = await openStore({ memory: true });
+  server = createServer((req, res) => {
+    const body = served.get(req.url ?? '');
+    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/plain' });
+    res.end(body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+after(async () => {
+  await store.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+async function runCase(c: QueryCase, pushdown: boolean): Promise<{ rows?: Row[]; error?: string }> {
+  try {
+    const query = parseQuery(c.query.replace(/\bPORT\b/g, String(port)));
+    const ctx = { source: store, now: NOW, wget: new AllowlistWgetClient(['127.0.0.1']) };
+    const rows: Row[] = [];
+    for await (const batch of executeQuery(query, ctx, { pushdown })) rows.push(...batch);
+    return { rows };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+function toJson(rows: Row[], keepTime: boolean): Record<string, unknown>[] {
+  return rows.map((r) => {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r)) o[k] = valueToJson(v);
+    return comparableRow(o, keepTime);
+  });
+}
+
+function sortedForCompare(rows: Record<string, unknown>[]): string[] {
+  return rows.map((r) => JSON.stringify(r)).sort();
+}
+
+test('the conformance suite has at least 300 cases', () => {
+  assert.ok(cases.length >= 300, `only ${cases.length} cases`);
+});
+
+for (const c of cases) {
+  const name = `${c.file}:${c.line} ${c.description || c.query.slice(0, 60)}`;
+  test(name, async () => {
+    for (const name of await store.tableNames()) await store.dropTable(name);
+    for (const [table, rows] of c.tables) await store.writeRows(table, rows);
+    served = new Map(c.http);
+    for (const pushdown of [true, false]) {
+      const mode = pushdown ? 'with pushdown' : 'JS only';
+      const got = await runCase(c, pushdown);
+      if (c.errors) {
+        assert.ok(got.error !== undefined, `${mode}: expected an error, got rows ${JSON.stringify(got.rows?.map((r) => Object.keys(r)))}`);
+        for (const e of c.errors) assert.ok(got.error.includes(e), `${mode}: error should contain ${JSON.stringify(e)}:\n${got.error}`);
+        continue;
+      }
+      assert.equal(got.error, undefined, `${mode}: ${got.error ?? ''}`);
+      const keepTime = c.rows!.some((r) => '_time' in r);
+      const actual = toJson(got.rows!, keepTime);
+      const expected = c.rows!.map((r) => comparableRow(r, keepTime));
+      if (c.unordered) assert.deepEqual(sortedForCompare(actual), sortedForCompare(expected), mode);
+      else assert.deepEqual(actual, expected, mode);
+    }
+  });
+}
