@@ -143,6 +143,8 @@ function regexReplace(s: string, pattern: string, rep: string): string {
 /** Canonical text: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run as `::`). */
 function ipText(bytes: Uint8Array): string {
   if (bytes.length === 4) return bytes.join('.');
+  // IPv4-mapped addresses keep their dotted tail (RFC 5952 section 5).
+  if (bytes.subarray(0, 10).every((x) => x === 0) && bytes[10] === 255 && bytes[11] === 255) return `::ffff:${bytes.subarray(12).join('.')}`;
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push((bytes[i] << 8) | bytes[i + 1]);
   let best = -1, bestLen = 1; // a single zero group is not shortened (RFC 5952 4.2.2)
@@ -275,7 +277,8 @@ const registry: Record<string, FunctionDef> = {
       if (text(mode).toLowerCase() !== 're') throw new FunctionError(`replace: unknown mode "${text(mode)}" (only "re")`);
       return regexReplace(text(s), text(pat), text(rep));
     }
-    return text(s).split(text(pat)).join(text(rep));
+    const r = text(rep);
+    return text(s).replaceAll(text(pat), () => r); // a function: no $ patterns in a literal replace
   }),
 
   /**
