@@ -196,24 +196,41 @@ export type EqualityPredicate = (left: Value) => boolean;
  * compileEquality('C:\\*\\cmd.exe')('c:\\windows\\system32\\CMD.EXE') // true (general pattern: case-insensitive)
  */
 export function compileEquality(pattern: string): EqualityPredicate {
-  const stars = countStars(pattern);
   const text = (v: Value): string => (typeof v === 'string' ? v : formatValue(v));
-  if (stars === 0) return (v) => v !== null && text(v) === pattern;
+  const p = classifyPattern(pattern);
+  switch (p.kind) {
+    case 'exact': return (v) => v !== null && text(v) === p.text;
+    case 'suffix': return (v) => v !== null && text(v).endsWith(p.text);
+    case 'prefix': return (v) => v !== null && text(v).startsWith(p.text);
+    case 'contains': return (v) => v !== null && text(v).includes(p.text);
+    case 'wildcard': {
+      const re = wildcardRegExp(pattern);
+      return (v) => v !== null && re.test(text(v));
+    }
+  }
+}
+
+/** What a `==` string literal asks for: see {@link compileEquality}. */
+export type PatternClass =
+  | { readonly kind: 'exact' | 'prefix' | 'suffix' | 'contains'; readonly text: string }
+  | { readonly kind: 'wildcard' };
+
+/**
+ * Classifies a `==` pattern (shared by the JS matcher and SQL pushdown so both read a
+ * pattern the same way).
+ *
+ * @example
+ * classifyPattern('*Process Create*') // { kind: 'contains', text: 'Process Create' }
+ * classifyPattern('*')                // { kind: 'suffix', text: '' }
+ */
+export function classifyPattern(pattern: string): PatternClass {
+  const stars = countStars(pattern);
   const last = pattern.length - 1;
-  if (stars === 1 && pattern[0] === '*') {
-    const suffix = pattern.slice(1);
-    return (v) => v !== null && text(v).endsWith(suffix);
-  }
-  if (stars === 1 && pattern[last] === '*') {
-    const prefix = pattern.slice(0, last);
-    return (v) => v !== null && text(v).startsWith(prefix);
-  }
-  if (stars === 2 && pattern[0] === '*' && pattern[last] === '*') {
-    const infix = pattern.slice(1, last);
-    return (v) => v !== null && text(v).includes(infix);
-  }
-  const re = wildcardRegExp(pattern);
-  return (v) => v !== null && re.test(text(v));
+  if (stars === 0) return { kind: 'exact', text: pattern };
+  if (stars === 1 && pattern[0] === '*') return { kind: 'suffix', text: pattern.slice(1) };
+  if (stars === 1 && pattern[last] === '*') return { kind: 'prefix', text: pattern.slice(0, last) };
+  if (stars === 2 && pattern[0] === '*' && pattern[last] === '*') return { kind: 'contains', text: pattern.slice(1, last) };
+  return { kind: 'wildcard' };
 }
 
 function countStars(s: string): number {
