@@ -56,17 +56,16 @@ const FOREIGN_COMMANDS: Readonly<Record<string, string>> = {
 
 // ---------------------------------------------------------------- helpers
 
-/** Levenshtein distance, for "did you mean" hints. */
+/** Edit distance counting a swap of neighbours as one edit (`cuont` → `count`), for "did you mean" hints. */
 function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    prev = cur;
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 /** The closest of `names` to `word`, if close enough to be a likely typo. */
@@ -195,7 +194,10 @@ class Parser {
   lastEnd(): number { return this.pos === 0 ? 0 : this.tokens[this.pos - 1].span.end; }
   spanFrom(start: number): Span { return { start, end: Math.max(start, this.lastEnd()) }; }
 
-  report(d: Diagnostic): void { this.diagnostics.push(d); }
+  /** Records a diagnostic; one per code and place (`|` alone has no command before nor after it). */
+  report(d: Diagnostic): void {
+    if (!this.diagnostics.some((x) => x.code === d.code && x.span.start === d.span.start)) this.diagnostics.push(d);
+  }
   fail(d: Diagnostic): never {
     this.report(d);
     throw new Bail();
@@ -404,12 +406,14 @@ class Parser {
   pipeline(open?: Token): Query {
     const commands: Command[] = [];
     const start = this.peek().span.start;
-    for (let index = 0; ; index++) {
+    /** Commands tried so far (empty ones aside), for the source-first rule. */
+    let index = 0;
+    for (;;) {
       const t = this.peek();
       const atEnd = t.kind === 'eof' || (open !== undefined && isPunct(t, ']'));
       if (atEnd || isPunct(t, '|')) {
         const previous = this.pos > 0 ? this.tokens[this.pos - 1] : undefined;
-        if (index === 0 && atEnd) {
+        if (atEnd && (previous === undefined || previous === open)) {
           this.report(open
             ? { code: 'empty-command', message: 'the subquery is empty', span: { start: open.span.start, end: t.span.end }, hint: 'a subquery starts with table or wget' }
             : { code: 'empty-query', message: 'the query is empty', span: t.span, hint: 'start with table NAME' });
@@ -430,6 +434,7 @@ class Parser {
           if (!(e instanceof Bail)) throw e;
           this.skipCommand(open !== undefined);
         }
+        index++;
       }
       const sep = this.peek();
       if (isPunct(sep, '|')) { this.next(); continue; }
