@@ -55,7 +55,14 @@ const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 const isWordStart = (c: string): boolean => c === '_' || /\p{L}/u.test(c);
 const isWordPart = (c: string): boolean => isWordStart(c) || isDigit(c) || c === '.';
 
-/** Offset just past the closing quote of the string that opens at `start`, or the text's end. */
+/**
+ * Offset just past the closing quote of the string that opens at `start`, or the text's
+ * end. A backslash hides the character after it, so `\"` does not close the string
+ * (also in raw option values, as in the engine's option reader).
+ *
+ * @example
+ * stringEnd('a "b\\"c" d', 2) // { end: 8, terminated: true }
+ */
 export function stringEnd(source: string, start: number): { end: number; terminated: boolean } {
   for (let i = start + 1; i < source.length; i++) {
     const c = source[i];
@@ -118,7 +125,12 @@ function readNumberOrWord(source: string, start: number): Token {
   return { kind: 'number', text, value: Number(text), integer: m[1] === undefined && m[2] === undefined, span: { start, end } };
 }
 
-/** The problems a token carries (string escapes, invalid characters, non-finite numbers). */
+/**
+ * The problems a token carries (string escapes, invalid characters, non-finite numbers).
+ *
+ * @example
+ * tokenProblems(lex('%')[0])[0].code // 'unexpected-character'
+ */
 export function tokenProblems(t: Token): Diagnostic[] {
   switch (t.kind) {
     case 'string': return [...t.problems];
@@ -128,7 +140,12 @@ export function tokenProblems(t: Token): Diagnostic[] {
   }
 }
 
-/** The diagnostic of an `invalid` token. */
+/**
+ * The diagnostic of an `invalid` token, with a hint for characters of other languages.
+ *
+ * @example
+ * invalidCharacter({ kind: 'invalid', text: '%', span: { start: 2, end: 3 } }).hint // 'there is no % operator; use mod(a, b)'
+ */
 export function invalidCharacter(t: InvalidToken): Diagnostic {
   const hints: Record<string, string> = {
     '%': 'there is no % operator; use mod(a, b)',
@@ -142,7 +159,7 @@ export function invalidCharacter(t: InvalidToken): Diagnostic {
 
 /**
  * Splits a query into tokens. Whitespace (newlines included) separates tokens;
- * `# ` (a hash followed by whitespace or the end) starts a comment to the end of the
+ * `# ` (a hash followed by whitespace or the end; the spec names hash and space) starts a comment to the end of the
  * line. The token list always ends with an `eof` token. Diagnostics are every problem
  * the tokens carry; the parser is more selective (an option value is raw, so a
  * `\d` in `rex`'s pattern or a backtick in `pairdelim="`"` is fine there).
@@ -156,7 +173,12 @@ export function tokenize(source: string): { tokens: Token[]; diagnostics: Diagno
   return { tokens, diagnostics: tokens.flatMap(tokenProblems) };
 }
 
-/** The tokens of `source`, problems carried by the tokens. */
+/**
+ * The tokens of `source`, problems carried by the tokens (the parser's entry point).
+ *
+ * @example
+ * lex('"\\d"')[0] // { kind: 'string', raw: '\\d', value: 'd', problems: [bad-escape], … }
+ */
 export function lex(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;

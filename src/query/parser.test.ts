@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseExpression, parseQuery, parseQueryResult, printExpr, printQuery } from './parser.js';
 import { QueryError, formatDiagnostic, lineColumn } from './diagnostics.js';
 import type { Command, Query } from './ast.js';
+import { prng } from '../demo/index.js';
 
 // ---------------------------------------------------------------- helpers
 
@@ -536,4 +537,50 @@ test('every command kind has a parser, a printer and a round trip', () => {
   ].join(' | '));
   assert.equal(new Set(q.commands.map((c) => c.kind)).size, 17);
   assert.deepEqual(withoutSpans(parseQuery(printQuery(q))), withoutSpans(q));
+});
+
+test('quoted option values may hold |, ] and # (the lexer and the option reader agree on the string)', () => {
+  assert.deepEqual(first('wget url="http://h/?q=a|b]# c" | fields line'), {
+    kind: 'wget', url: 'http://h/?q=a|b]# c', method: 'get', format: undefined, timeout: 30,
+  });
+});
+
+test('random token soup: never a crash or hang, spans inside the text, and whatever parses prints back the same', () => {
+  const pieces = [
+    'table t', 'search', 'eval', 'stats', 'count', 'by', 'as', 'sort', 'fields', 'join', 'wget', 'rex', 'limit', 'lookup', 'output',
+    'timechart', 'span=1h', 'limit=3', 'type=left', 'overlay=t', 'url="u"', 'field=a', '|', '[', ']', '(', ')', ',', '-', '+', '*',
+    '/', '==', '=', '!=', '<', '>=', 'and', 'or', 'not', 'a', 'b.c', '_x', '1', '2.5', '"s"', '"\\q"', '"(?<n>.)"', '"open', '%',
+    '?', '#', '# c\n', '\n', 'sum(x)',
+  ];
+  const random = prng(20240601);
+  for (let n = 0; n < 3000; n++) {
+    const words = Array.from({ length: 1 + Math.floor(random() * 12) }, () => pieces[Math.floor(random() * pieces.length)]);
+    const source = (random() < 0.7 ? 'table t ' : '') + words.join(random() < 0.8 ? ' ' : '');
+    const r = parseQueryResult(source);
+    for (const d of r.diagnostics) assert.ok(d.span.start >= 0 && d.span.end <= source.length && d.span.start <= d.span.end, source);
+    if (r.query) assert.deepEqual(withoutSpans(parseQuery(printQuery(r.query))), withoutSpans(r.query), source);
+    else assert.ok(r.diagnostics.length > 0);
+  }
+});
+
+test('random expression trees: parsing printExpr text gives the tree back, and so does the minimal text of printQuery', () => {
+  const random = prng(7);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const ops = ['*', '/', '+', '-', '>', '>=', '<', '<=', '==', '!=', 'and', 'or'];
+  /** A random tree in printExpr's fully parenthesized form. */
+  const gen = (depth: number): string => {
+    const r = random();
+    if (depth === 0 || r < 0.2) return pick(['a', 'b.c', '_t', '0', '7', '2.5', '"s"', '"x\\ty"', 'true', 'null']);
+    if (r < 0.35) return `(-${gen(depth - 1)})`;
+    if (r < 0.45) return `${pick(['f', 'substr', 'not'])}(${Array.from({ length: Math.floor(random() * 3) }, () => gen(depth - 1)).join(', ')})`;
+    return `(${gen(depth - 1)} ${pick(ops)} ${gen(depth - 1)})`;
+  };
+  for (let n = 0; n < 1000; n++) {
+    const full = gen(5);
+    assert.equal(printExpr(parseExpression(full)), full);
+    const minimal = printQuery(parseQuery(`table t | search ${full}`)).slice('table t | search '.length);
+    const search = parseQuery(`table t | search ${minimal}`).commands[1];
+    assert.ok(search.kind === 'search');
+    assert.equal(printExpr(search.expr), full, minimal);
+  }
 });
