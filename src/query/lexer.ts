@@ -160,8 +160,8 @@ export function invalidCharacter(t: InvalidToken): Diagnostic {
 /**
  * Splits a query into tokens. Whitespace (newlines included) separates tokens;
  * `# ` starts a comment to the end of the line (the spec names hash and space; a hash
- * before a tab, a line break or the end counts too). The token list always ends with an `eof` token. Diagnostics are every problem
- * the tokens carry; the parser is more selective (an option value is raw, so a
+ * before a tab, a line break or the end counts too). The token list always ends with an
+ * `eof` token. Diagnostics are every problem the tokens carry; the parser is more selective (an option value is raw, so a
  * `\d` in `rex`'s pattern or a backtick in `pairdelim="`"` is fine there).
  *
  * @example
