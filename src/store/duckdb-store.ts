@@ -46,7 +46,7 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
   let path = ':memory:';
   if ('dataDir' in location) {
     const dir = resolve(location.dataDir);
-    try { mkdirSync(dir, { recursive: true }); } catch (e) { throw new Error(`cannot create data directory ${dir}: ${(e as Error).message}`); }
+    try { mkdirSync(dir, { recursive: true }); } catch (e) { throw new Error(`cannot create data directory ${dir}: ${(e as Error).message}`, { cause: e }); }
     path = join(dir, DATABASE_FILE);
   }
   let instance: DuckDBInstance;
@@ -56,9 +56,9 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
     const message = (e as Error).message;
     if ('dataDir' in location && /lock/i.test(message)) {
       const pid = /PID (\d+)/.exec(message);
-      throw new StoreBusyError(resolve(location.dataDir), pid ? ` (PID ${pid[1]})` : '');
+      throw new StoreBusyError(resolve(location.dataDir), pid ? ` (PID ${pid[1]})` : '', e);
     }
-    throw new Error(`cannot open the store ${path}: ${message}`);
+    throw new Error(`cannot open the store ${path}: ${message}`, { cause: e });
   }
   const store = new DuckDBStore(instance, path, options);
   await store.init();
@@ -212,7 +212,7 @@ class DuckDBStore implements Store {
     return out;
   }
 
-  importEvents(table: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions = {}): Promise<ImportResult> {
+  async importEvents(table: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions = {}): Promise<ImportResult> {
     if (table !== 'auto') checkTableName(table);
     return this.exclusive(() => this.runImport(table, batches, options));
   }
@@ -328,7 +328,7 @@ class DuckDBStore implements Store {
     }
   }
 
-  writeRows(table: string, rows: readonly Row[]): Promise<void> {
+  async writeRows(table: string, rows: readonly Row[]): Promise<void> {
     checkTableName(table);
     return this.exclusive(async () => {
       const c = this.conn();
@@ -358,7 +358,7 @@ class DuckDBStore implements Store {
     });
   }
 
-  dropTable(table: string): Promise<void> {
+  async dropTable(table: string): Promise<void> {
     checkTableName(table);
     return this.exclusive(async () => {
       this.eventTables.delete(table);

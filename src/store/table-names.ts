@@ -82,7 +82,7 @@ export function loadTableMapping(dirs: readonly string[]): TableMapping {
     let text: string;
     try { text = readFileSync(path, 'utf8'); } catch { continue; }
     let doc: unknown;
-    try { doc = parse(text); } catch (e) { throw new Error(`${path}: not valid YAML: ${(e as Error).message}`); }
+    try { doc = parse(text); } catch (e) { throw new Error(`${path}: not valid YAML: ${(e as Error).message}`, { cause: e }); }
     if (doc === null || doc === undefined) return new TableMapping();
     if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${path}: expected a mapping at the top level`);
     const tables = (doc as Record<string, unknown>).tables;
@@ -93,7 +93,7 @@ export function loadTableMapping(dirs: readonly string[]): TableMapping {
       if (typeof table !== 'string') throw new Error(`${path}: tables.${channel} must be a table name`);
       overrides[channel] = table;
     }
-    try { return new TableMapping(overrides); } catch (e) { throw new Error(`${path}: ${(e as Error).message}`); }
+    try { return new TableMapping(overrides); } catch (e) { throw new Error(`${path}: ${(e as Error).message}`, { cause: e }); }
   }
   return new TableMapping();
 }

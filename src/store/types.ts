@@ -127,7 +127,7 @@ export interface Store {
  */
 export class StoreBusyError extends Error {
   override readonly name = 'StoreBusyError';
-  constructor(readonly dataDir: string, detail: string) {
-    super(`data directory ${dataDir} is in use by another process${detail}; wait for it to finish (or stop it), or use another --data directory`);
+  constructor(readonly dataDir: string, detail: string, cause?: unknown) {
+    super(`data directory ${dataDir} is in use by another process${detail}; wait for it to finish (or stop it), or use another --data directory`, { cause });
   }
 }
