@@ -113,6 +113,18 @@ class DuckDBStore implements Store {
     return out;
   }
 
+  async tableNames(): Promise<string[]> {
+    const names = await this.query(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database() ORDER BY table_name`);
+    return names.map(([n]) => String(n)).filter((n) => !n.startsWith('_'));
+  }
+
+  async extraFields(table: string): Promise<string[]> {
+    const columns = await this.columns(table);
+    if (!columns?.some((c) => c.name === EXTRA_COLUMN)) return [];
+    const rows = await this.query(`SELECT DISTINCT unnest(json_keys(${quoteIdent(EXTRA_COLUMN)})) FROM ${quoteIdent(table)} WHERE ${quoteIdent(EXTRA_COLUMN)} IS NOT NULL`);
+    return rows.map(([k]) => String(k));
+  }
+
   async columns(table: string): Promise<ColumnInfo[] | null> {
     const rows = await this.query(
       `SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database() AND table_name = $1 ORDER BY column_index`,

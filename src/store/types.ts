@@ -1,3 +1,5 @@
+import type { RowSource } from '../query/exec/context.js';
+
 /**
  * The store's public contract: what every backend (DuckDB today, ClickHouse later) offers
  * the query engine, the import command and tests.
@@ -96,9 +98,13 @@ export interface ImportResult {
  * A store of event tables and generic tables. Every method is safe to call while an
  * import runs: reads use their own connection and see only committed data.
  */
-export interface Store {
+export interface Store extends RowSource {
   /** The database file, or `:memory:`. */
   readonly path: string;
+  /** Names of the user tables (cheap: no counting). */
+  tableNames(): Promise<string[]>;
+  /** Data fields that some rows of `table` keep in `_extra` rather than in their typed column. */
+  extraFields(table: string): Promise<string[]>;
   /** Every user table (not the store's own `_…` tables), by name. */
   tables(): Promise<TableInfo[]>;
   /** A table's columns in table order, or null when there is no such table. */
