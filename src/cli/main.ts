@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   dump: { summary: 'decode EVTX files to Event JSON lines, Windows XML or evtx_dump JSON', load: () => import('./commands/dump.js') },
   export: { summary: 'convert events to another format, e.g. write an EVTX file', load: () => import('./commands/export.js') },
   demo: { summary: 'write the demo dataset (an IIS webshell intrusion) and show it', load: () => import('./commands/demo.js') },
+  generate: { summary: 'generate realistic Sysmon events of a simulated fleet at any scale', load: () => import('./commands/generate.js') },
 };
 
 const USAGE = `Usage: haetae <command> [options]

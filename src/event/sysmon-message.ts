@@ -73,18 +73,21 @@ export function renderSysmonMessage(eventId: number, data: Readonly<Record<strin
   const title = SYSMON_TITLES[eventId];
   if (title === undefined) return null;
   const keys = Object.keys(data);
-  const values = new Array<string>(keys.length);
-  let percent = false;
+  let s = title + ':';
   for (let i = 0; i < keys.length; i++) {
     const v = messageValue(data[keys[i]]);
-    values[i] = v;
-    if (!percent && v.includes('%')) percent = true;
+    if (v.includes('%')) return renderWithInserts(title, keys, data);
+    s += '\r\n' + keys[i] + ': ' + v;
   }
-  // One join: a flat string, not a chain of ~20 concatenations the GC has to walk.
-  const lines = new Array<string>(keys.length + 1);
-  lines[0] = title + ':';
-  for (let i = 0; i < keys.length; i++) lines[i + 1] = keys[i] + ': ' + (percent && values[i].includes('%') ? expandInserts(values[i], values) : values[i]);
-  return lines.join('\r\n');
+  return s;
+}
+
+/** The message of an event where some value holds a `%`: every value is needed first. */
+function renderWithInserts(title: string, keys: readonly string[], data: Readonly<Record<string, EventValue>>): string {
+  const values = keys.map((k) => messageValue(data[k]));
+  let s = title + ':';
+  for (let i = 0; i < keys.length; i++) s += '\r\n' + keys[i] + ': ' + (values[i].includes('%') ? expandInserts(values[i], values) : values[i]);
+  return s;
 }
 
 /**
