@@ -161,7 +161,7 @@ const TOOLS = ['updater', 'agent', 'helper', 'service', 'tray', 'launcher', 'syn
 /**
  * The long tail: third-party agents, updaters and tools, one each per vendor and tool
  * kind, with starting frequencies falling off as 1/rank^1.1 after the head (together
- * about an eighth of all process starts).
+ * about a sixth of all process starts).
  *
  * @example
  * tailPrograms(200).length // 200

@@ -11,7 +11,7 @@
  * and types, `_time` with 7 fractional digits) with `line` rendered by `renderLine`.
  *
  * Distributions (see fleet-catalog.ts for the values and their sources): the event ID mix
- * {@link EVENT_MIX}; process creations over ~220 programs falling off like a Zipf law;
+ * {@link EVENT_MIX}; process creations over ~310 programs falling off like a Zipf law;
  * each program's SHA1/MD5/SHA256/IMPHASH fixed per Windows build (3 builds in the fleet),
  * giving about 400 distinct Image+SHA256 pairs; process GUIDs built as Sysmon builds them
  * (machine id, start time, per-boot counter).
@@ -33,7 +33,7 @@ export interface GeneratorOptions {
   readonly hosts?: number;
   /** Time of the first event. Default 2024-05-01T00:00:00Z. */
   readonly start?: Date;
-  /** Time covered by all events, in ms. Default one day (86,400,000). */
+  /** Time covered by all events, in ms, give or take the random steps' spread. Default one day (86,400,000). */
   readonly spanMs?: number;
   /**
    * Events per yielded batch. Default 1,000: a batch the consumer holds survives the
@@ -213,14 +213,13 @@ interface Host {
 }
 
 /** Programs of the fleet: the catalog's head, then the long tail. */
-const ALL_PROGRAMS: readonly Program[] = [...PROGRAMS, ...tailPrograms(150)];
+const ALL_PROGRAMS: readonly Program[] = [...PROGRAMS, ...tailPrograms(250)];
 const PROGRAM_INDEX: ReadonlyMap<string, number> = new Map(ALL_PROGRAMS.map((p, i) => [p.key, i]));
 const ACTIVITY_KINDS = ['net', 'dns', 'file', 'reg', 'access', 'load', 'pipe'] as const;
 type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 const ACTIVITY_CHOICE: Readonly<Record<ActivityKind, WeightedChoice>> = Object.fromEntries(
   ACTIVITY_KINDS.map((k) => [k, new WeightedChoice(ALL_PROGRAMS.map((p) => p.activity[k as keyof Activity]))]),
 ) as Record<ActivityKind, WeightedChoice>;
-const KIND_OF_EVENT: Readonly<Record<number, ActivityKind>> = { 3: 'net', 22: 'dns', 11: 'file', 12: 'reg', 13: 'reg', 10: 'access', 7: 'load', 17: 'pipe', 18: 'pipe' };
 
 const fits = (p: Program, role: HostRole): boolean => p.role === undefined || p.role === role;
 
