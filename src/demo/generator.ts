@@ -355,7 +355,9 @@ class FleetSimulation {
   private makeProcess(host: Host, inst: InstalledProgram, startMs: number, ends: number, pid?: number): Process {
     const r = this.rand;
     let id = pid ?? 0;
-    while (id === 0 || host.pids.has(id)) id = 4 * (100 + Math.floor(r() * 7400));
+    // Processes started at boot have low PIDs (Windows hands PIDs out from the bottom up).
+    const range = ends === Infinity ? 1000 : 7400;
+    while (id === 0 || host.pids.has(id)) id = 4 * (100 + Math.floor(r() * range));
     host.pids.add(id);
     const seconds = Math.floor(startMs / 1000);
     const c = host.guidCounter = (host.guidCounter + 1) & 0xffff;
