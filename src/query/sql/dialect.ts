@@ -31,10 +31,28 @@ export function kindOfColumnType(type: string): ValueKind {
 /** Collects bound parameters and hands out `$n` placeholders for them. */
 export class Parameters {
   readonly values: Array<string | number> = [];
+  private readonly seen = new Map<string, number>();
 
-  /** A placeholder for `value`, cast so DuckDB knows its type. */
+  /** A placeholder for `value`, cast so DuckDB knows its type; the same value reuses its placeholder. */
   add(value: string | number, type: 'VARCHAR' | 'DOUBLE' | 'BIGINT'): string {
-    this.values.push(value);
-    return `CAST($${this.values.length} AS ${type})`;
+    const key = `${type}:${typeof value}:${String(value)}`;
+    let n = this.seen.get(key);
+    if (n === undefined) {
+      this.values.push(value);
+      n = this.values.length;
+      this.seen.set(key, n);
+    }
+    return `CAST($${n} AS ${type})`;
   }
+
+  /** Forgets parameters added after `mark` (a failed translation's). */
+  truncate(mark: number): void {
+    this.values.length = mark;
+    for (const [k, n] of this.seen) if (n > mark) this.seen.delete(k);
+  }
+}
+
+/** True when `sql` is cheap to repeat: a column reference, a parameter or a constant. */
+export function isSimpleSql(sql: string): boolean {
+  return /^("(?:[^"]|"")*"|CAST\(\$\d+ AS \w+\)|NULL|TRUE|FALSE)$/.test(sql);
 }

@@ -8,7 +8,7 @@
  */
 import type { Expr, CallExpr, BinaryExpr } from '../ast.js';
 import { classifyPattern } from '../semantics.js';
-import { Parameters, type ValueKind } from './dialect.js';
+import { Parameters, isSimpleSql, type ValueKind } from './dialect.js';
 
 /** A translated expression and the kind of value it yields. */
 export interface SqlExpr {
@@ -18,6 +18,12 @@ export interface SqlExpr {
 
 /** Looks a field up in the relation being built: its SQL and kind, or undefined when the row cannot have it. */
 export type FieldScope = (name: string) => SqlExpr | undefined | 'unpushable';
+
+/**
+ * Computes `sql` once per row in a stage before the current one and returns a reference to
+ * it: for arguments a translation repeats (substr uses its string five times).
+ */
+export type Hoist = (sql: string) => string;
 
 const NULL: SqlExpr = { sql: 'NULL', kind: 'null' };
 
@@ -50,10 +56,10 @@ function patternSql(left: string, pattern: string, params: Parameters): string {
   }
 }
 
-function binary(e: BinaryExpr, scope: FieldScope, params: Parameters): SqlExpr | undefined {
+function binary(e: BinaryExpr, scope: FieldScope, params: Parameters, hoist: Hoist): SqlExpr | undefined {
   const op = e.op;
   if ((op === '==' || op === '!=') && e.right.kind === 'literal' && typeof e.right.value === 'string') {
-    const l = translateExpr(e.left, scope, params);
+    const l = translateExpr(e.left, scope, params, hoist);
     if (!l) return undefined;
     // `==`/`!=` are false when the left side is null.
     if (l.kind === 'null') return { sql: 'FALSE', kind: 'boolean' };
@@ -61,8 +67,8 @@ function binary(e: BinaryExpr, scope: FieldScope, params: Parameters): SqlExpr |
     const m = patternSql(l.sql, e.right.value, params);
     return { sql: `coalesce(${op === '==' ? m : `NOT ${m}`}, FALSE)`, kind: 'boolean' };
   }
-  const l = translateExpr(e.left, scope, params);
-  const r = translateExpr(e.right, scope, params);
+  const l = translateExpr(e.left, scope, params, hoist);
+  const r = translateExpr(e.right, scope, params, hoist);
   if (!l || !r) return undefined;
   switch (op) {
     case '+': case '-': case '*': case '/': {
@@ -96,10 +102,14 @@ function binary(e: BinaryExpr, scope: FieldScope, params: Parameters): SqlExpr |
 }
 
 /** Functions with an exact SQL form, keyed by name; each checks its argument kinds. */
-const CALLS: Record<string, (args: SqlExpr[], call: CallExpr, params: Parameters) => SqlExpr | undefined> = {
-  substr: (args) => {
-    const [s, b, e] = args;
-    if (!s || !b || s.kind !== 'string' || b.kind !== 'number' || (e && e.kind !== 'number')) return undefined;
+const CALLS: Record<string, (args: SqlExpr[], call: CallExpr, params: Parameters, hoist: Hoist) => SqlExpr | undefined> = {
+  substr: (raw, _call, _params, hoist) => {
+    const [s0, b0, e0] = raw;
+    if (!s0 || !b0 || s0.kind !== 'string' || b0.kind !== 'number' || (e0 && e0.kind !== 'number')) return undefined;
+    const once = (x: SqlExpr): SqlExpr => (isSimpleSql(x.sql) ? x : { sql: hoist(x.sql), kind: x.kind });
+    const s = once(s0);
+    const b = once(b0);
+    const e = e0 && once(e0);
     // 0-based, end exclusive; negatives count from the end; null when begin >= len or begin > end; end clamped.
     const len = `length(${s.sql})`;
     const int = (x: string): string => `CAST(trunc(${x}) AS BIGINT)`;
@@ -136,7 +146,7 @@ const CALLS: Record<string, (args: SqlExpr[], call: CallExpr, params: Parameters
  * translateExpr(parseExpression('line == "*Process Create*"'), scope, params)
  * // { sql: 'coalesce(contains("line", CAST($1 AS VARCHAR)), FALSE)', kind: 'boolean' }
  */
-export function translateExpr(e: Expr, scope: FieldScope, params: Parameters): SqlExpr | undefined {
+export function translateExpr(e: Expr, scope: FieldScope, params: Parameters, hoist: Hoist): SqlExpr | undefined {
   switch (e.kind) {
     case 'literal': {
       const v = e.value;
@@ -152,23 +162,23 @@ export function translateExpr(e: Expr, scope: FieldScope, params: Parameters): S
       return f ?? NULL;
     }
     case 'negate': {
-      const x = translateExpr(e.operand, scope, params);
+      const x = translateExpr(e.operand, scope, params, hoist);
       if (!x) return undefined;
       if (x.kind === 'null') return NULL;
       return x.kind === 'number' ? { sql: `(-CAST(${x.sql} AS DOUBLE))`, kind: 'number' } : undefined;
     }
     case 'binary':
-      return binary(e, scope, params);
+      return binary(e, scope, params, hoist);
     case 'call': {
       const handler = CALLS[e.name];
       if (!handler) return undefined;
       const args: SqlExpr[] = [];
       for (const a of e.args) {
-        const t = translateExpr(a, scope, params);
+        const t = translateExpr(a, scope, params, hoist);
         if (!t) return undefined;
         args.push(t);
       }
-      return handler(args, e, params);
+      return handler(args, e, params, hoist);
     }
   }
 }

@@ -53,6 +53,12 @@ interface FieldState {
   readonly kind: ValueKind;
 }
 
+/** A field whose SQL is only built (and its parameters only bound) when a command reads it. */
+function lazyField(kind: ValueKind, make: () => string): FieldState {
+  let sql: string | undefined;
+  return { kind, get sql() { return (sql ??= make()); } };
+}
+
 const INTERNAL = '__h';
 const WS = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i + 1)).join('');
 
@@ -71,7 +77,7 @@ class Builder {
   constructor(readonly schema: TableSchema, table: TableCommand, now: Date) {
     const extra = new Set(schema.extraFields);
     this.baseColumns = schema.columns.map((c) => c.name).filter((n) => n !== '_extra');
-    this.fields.set('_table', { sql: this.params.add(schema.name, 'VARCHAR'), kind: 'string' });
+    this.fields.set('_table', lazyField('string', () => this.params.add(schema.name, 'VARCHAR')));
     for (const c of schema.columns) {
       if (c.name === '_extra') continue;
       this.fields.set(c.name, { sql: quoteIdent(c.name), kind: extra.has(c.name) ? 'unknown' : kindOfColumnType(c.type) });
@@ -106,6 +112,13 @@ class Builder {
     this.sql = `SELECT ${select} FROM (${this.sql}) AS s${this.stage++}${rest}`;
   }
 
+  /** Computes `sql` in its own stage so later expressions can repeat a cheap reference to it. */
+  hoist = (sql: string): string => {
+    const alias = this.alias();
+    this.wrap(`*, ${sql} AS ${quoteIdent(alias)}`);
+    return quoteIdent(alias);
+  };
+
   scope: FieldScope = (name) => {
     const f = this.fields.get(name);
     if (!f) return undefined;
@@ -116,7 +129,7 @@ class Builder {
 type Step<C extends Command> = (b: Builder, cmd: C) => boolean;
 
 function pushSearch(b: Builder, cmd: Extract<Command, { kind: 'search' }>): boolean {
-  const e = translateExpr(cmd.expr, b.scope, b.params);
+  const e = translateExpr(cmd.expr, b.scope, b.params, b.hoist);
   const t = e && truthSql(e);
   if (t === undefined) return false;
   b.wrap('*', ` WHERE ${t}` + (cmd.limit !== undefined ? b.orderBy() + b.limitSql(cmd.limit) : ''));
@@ -130,7 +143,7 @@ function pushEval(b: Builder, cmd: Extract<Command, { kind: 'eval' }>): boolean 
   const local = new Map<string, FieldState>();
   const scope: FieldScope = (name) => local.get(name) ?? b.scope(name);
   for (const a of cmd.assignments) {
-    const e = translateExpr(a.expr, scope, b.params);
+    const e = translateExpr(a.expr, scope, b.params, b.hoist);
     if (!e) return false;
     const alias = b.alias();
     stages.push({ alias, name: a.field, e });
@@ -171,7 +184,7 @@ function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
   const next = new Map<string, FieldState>();
   if (cmd.overlay) {
     for (const [name, f] of b.fields) {
-      next.set(name, f.kind === 'string' || f.kind === 'null' ? { sql: lookup(name, f.sql), kind: 'string' } : { sql: f.sql, kind: 'unknown' });
+      next.set(name, f.kind === 'string' || f.kind === 'null' ? lazyField('string', () => lookup(name, f.sql)) : { sql: f.sql, kind: 'unknown' });
     }
   } else {
     for (const name of ['_id', '_time', '_table']) {
@@ -185,7 +198,7 @@ function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
   b.scope = (name) => {
     const f = tracked.get(name);
     if (f) return f.kind === 'unknown' ? 'unpushable' : f;
-    return { sql: lookup(name, 'NULL'), kind: 'string' };
+    return lazyField('string', () => lookup(name, 'NULL'));
   };
   b.writes.push({ kind: 'pairs', column: alias, reset: !cmd.overlay });
   return true;
@@ -219,7 +232,7 @@ function pushStats(b: Builder, cmd: StatsCommand): boolean {
   for (const a of cmd.aggregates) {
     const args: SqlExpr[] = [];
     for (const x of a.args) {
-      const t = translateExpr(x, b.scope, b.params);
+      const t = translateExpr(x, b.scope, b.params, b.hoist);
       if (!t) return false;
       args.push(t);
     }
@@ -299,14 +312,17 @@ export function pushdown(commands: readonly Command[], schema: TableSchema, now:
   for (const cmd of rest) {
     const step = STEPS[cmd.kind] as Step<Command> | undefined;
     const mark = b.params.values.length;
+    const saved = { sql: b.sql, stage: b.stage };
     if (!step || !step(b, cmd)) {
-      // Parameters a failed translation added are not in the SQL: drop them.
-      b.params.values.length = mark;
+      // Undo what a failed translation added (hoisted stages, their parameters).
+      b.params.truncate(mark);
+      b.sql = saved.sql;
+      b.stage = saved.stage;
       break;
     }
     count++;
   }
-  const sql = `${b.sql}${b.orderBy()}`;
+  const sql = b.grouped ? b.sql : `SELECT * FROM (${b.sql}) AS result${b.orderBy()}`;
   const regroup = b.writes.find((w) => w.kind === 'regroup');
   return {
     sql, parameters: b.params.values, commandCount: count, writes: b.writes.filter((w) => w.kind !== 'regroup'),
@@ -323,7 +339,9 @@ export function shapeRow(raw: Row, pushed: PushedQuery): Row {
   let row = newRow();
   if (pushed.baseColumns.length > 0) {
     row['_table'] = pushed.table;
-    for (const k of Object.keys(raw)) if (!k.startsWith(INTERNAL)) row[k] = raw[k]!;
+    // Same field order as a scan: `line` last.
+    for (const k of Object.keys(raw)) if (!k.startsWith(INTERNAL) && k !== 'line') row[k] = raw[k]!;
+    if ('line' in raw) row['line'] = raw['line']!;
   }
   for (const w of pushed.writes) {
     switch (w.kind) {
