@@ -6,4 +6,4 @@ export { SYSMON_PROVIDER, SYSMON_TITLES, renderSysmonMessage, parseSysmonMessage
 export { renderSecurityMessage, parseSecurityMessage, securityMessageTitles, SECURITY_PROVIDER, type ParsedSecurityMessage } from './security-message.js';
 export { renderLine, GENERIC_RENDERING_MARK } from './render-line.js';
 export { eventFields, fieldTypes, typedData, coerceValue, type FieldSpec, type FieldType } from './field-catalog.js';
-export { classifyIp, learnVolume, ntPathToDrivePath, processId, splitHashes, type FileHashes, type IpClass } from './normalize.js';
+export { classifyIp, ipAddressBytes, learnVolume, ntPathToDrivePath, processId, splitHashes, type FileHashes, type IpClass } from './normalize.js';

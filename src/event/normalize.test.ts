@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeEvtx } from '../evtx/index.js';
 import { eventFromXml } from './from-xml.js';
-import { classifyIp, learnVolume, ntPathToDrivePath, processId, splitHashes } from './normalize.js';
+import { classifyIp, ipAddressBytes, learnVolume, ntPathToDrivePath, processId, splitHashes } from './normalize.js';
 import { corpusRoot, listFiles } from '../testing/corpus.js';
 
 test('process ids compare equal across Security hex and Sysmon decimal', () => {
@@ -58,4 +58,14 @@ test('every Sysmon 3 address and 4688/Sysmon 1 pid in the corpus normalizes', ()
     }
   }
   assert.ok(ips > 100 && pids > 50, `${ips} addresses, ${pids} pids`);
+});
+
+test('IP addresses parse to network-order bytes by the classifier\'s rules', () => {
+  assert.deepEqual(ipAddressBytes('10.0.0.1'), Uint8Array.of(10, 0, 0, 1));
+  assert.deepEqual(ipAddressBytes(' 192.168.001.010 '), Uint8Array.of(192, 168, 1, 10));
+  assert.deepEqual(ipAddressBytes('fe80::1%12'), Uint8Array.of(0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1));
+  assert.deepEqual(ipAddressBytes('::ffff:10.0.0.1'), Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, 0, 1));
+  assert.equal(ipAddressBytes('256.1.1.1'), null);
+  assert.equal(ipAddressBytes('1:2:3'), null);
+  assert.equal(ipAddressBytes('-'), null);
 });

@@ -135,6 +135,26 @@ function ipv6Groups(s: string): number[] | null {
 }
 
 /**
+ * The network-order bytes of an IPv4 (4 bytes) or IPv6 (16 bytes) address, parsed by the
+ * same rules {@link classifyIp} uses (IPv6 zone ids such as `%12` are dropped); null when
+ * the text is not an address. The query language's `ip()` builds its values with this.
+ *
+ * @example
+ * ipAddressBytes('10.0.0.1')  // Uint8Array [10, 0, 0, 1]
+ * ipAddressBytes('fe80::1')   // 16 bytes, fe 80 0 … 0 1
+ */
+export function ipAddressBytes(ip: string): Uint8Array | null {
+  const s = ip.trim();
+  const v4 = ipv4Octets(s);
+  if (v4) return Uint8Array.from(v4);
+  const g = ipv6Groups(s);
+  if (!g) return null;
+  const out = new Uint8Array(16);
+  g.forEach((x, i) => { out[2 * i] = x >> 8; out[2 * i + 1] = x & 255; });
+  return out;
+}
+
+/**
  * Classifies an IPv4 or IPv6 address (as Sysmon 3 and WFP 5156 write them).
  *
  * @example

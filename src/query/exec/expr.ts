@@ -5,8 +5,8 @@
  */
 import type { Expr, BinaryExpr } from '../ast.js';
 import type { Row, Value } from '../value.js';
-import { arith, negate, compareOp, compileEquality, valuesEqual } from '../semantics.js';
-import { FUNCTIONS } from '../functions.js';
+import { arith, negate, compareOp, compileEquality, equalsOp, isTruthy } from '../semantics.js';
+import { FUNCTIONS, FunctionError } from '../functions.js';
 import { ExecError } from './context.js';
 
 /** A compiled expression: evaluates against one row. */
@@ -15,16 +15,6 @@ export type Evaluator = (row: Row) => Value;
 /** What expressions may read besides the row. */
 export interface ExprContext {
   readonly now: Date;
-}
-
-/**
- * Three-valued truth of a value for `and`, `or` and `search`: null is unknown, `false`
- * is false, anything else (true or any non-null non-boolean) is true (spec: "`and`/`or`
- * treat any non-null non-boolean as true").
- */
-export function truth(v: Value): boolean | null {
-  if (v === null) return null;
-  return v !== false;
 }
 
 /**
@@ -56,11 +46,18 @@ export function compileExpr(expr: Expr, ctx: ExprContext): Evaluator {
       const args = expr.args.map((a) => compileExpr(a, ctx));
       const fnCtx = { row: null as unknown as Row, now: ctx.now };
       // field("x") and friends read the row through the context; one object per query.
+      const span = expr.span;
       return (row) => {
         const values = new Array<Value>(args.length);
         for (let i = 0; i < args.length; i++) values[i] = args[i]!(row);
         fnCtx.row = row;
-        return def.call(values, fnCtx);
+        try {
+          return def.call(values, fnCtx);
+        } catch (e) {
+          // A mistake written in the query (bad regex, unknown unit…): point at the call.
+          if (e instanceof FunctionError) throw new ExecError(e.message, span);
+          throw e;
+        }
       };
     }
   }
@@ -86,29 +83,12 @@ function compileBinary(expr: BinaryExpr, ctx: ExprContext): Evaluator {
       return (row) => arith(op, left(row), right(row));
     case '<': case '<=': case '>': case '>=':
       return (row) => compareOp(op, left(row), right(row));
-    case '==': case '!=': {
-      const wanted = op === '==';
-      return (row) => {
-        const l = left(row);
-        if (l === null) return false;
-        return valuesEqual(l, right(row)) === wanted;
-      };
-    }
+    case '==': case '!=':
+      return (row) => equalsOp(op, left(row), right(row));
+    // Two-valued and/or (semantics.ts logicalOp), short-circuiting.
     case 'and':
-      return (row) => {
-        const l = truth(left(row));
-        if (l === false) return false;
-        const r = truth(right(row));
-        if (r === false) return false;
-        return l === null || r === null ? null : true;
-      };
+      return (row) => isTruthy(left(row)) && isTruthy(right(row));
     case 'or':
-      return (row) => {
-        const l = truth(left(row));
-        if (l === true) return true;
-        const r = truth(right(row));
-        if (r === true) return true;
-        return l === null || r === null ? null : false;
-      };
+      return (row) => isTruthy(left(row)) || isTruthy(right(row));
   }
 }

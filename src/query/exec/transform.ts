@@ -7,10 +7,10 @@ import type {
   RenameCommand, RexCommand, SearchCommand,
 } from '../ast.js';
 import { newRow, type Row, type Value, type ValueMap } from '../value.js';
-import { formatValue, valueFromJson } from '../semantics.js';
+import { formatValue, isTruthy, valueFromJson } from '../semantics.js';
 import type { ExecContext, RowStream } from './context.js';
 import { mapBatches } from './batches.js';
-import { compileExpr, truth } from './expr.js';
+import { compileExpr } from './expr.js';
 import { tupleKey } from './keys.js';
 
 /** System fields a non-overlay parse keeps (spec parsekv: "the row holds only the parsed keys plus `_id`, `_time`, `_table`"). */
@@ -23,7 +23,7 @@ export async function* search(cmd: SearchCommand, input: RowStream, ctx: ExecCon
   for await (const rows of input) {
     const out: Row[] = [];
     for (const row of rows) {
-      if (truth(pred(row)) !== true) continue;
+      if (!isTruthy(pred(row))) continue;
       out.push(row);
       if (--left <= 0) break;
     }

@@ -21,13 +21,13 @@ export type FieldScope = (name: string) => SqlExpr | undefined | 'unpushable';
 
 const NULL: SqlExpr = { sql: 'NULL', kind: 'null' };
 
-/** SQL for the three-valued truth of a value (search, and/or): null → NULL, false → FALSE, else TRUE. */
+/** SQL for the truth of a value as `search`, `and` and `or` read it (semantics.ts isTruthy): null is false, any non-boolean non-null is true. */
 export function truthSql(e: SqlExpr): string | undefined {
   switch (e.kind) {
-    case 'boolean': return e.sql;
-    case 'null': return 'NULL';
+    case 'boolean': return `coalesce(${e.sql}, FALSE)`;
+    case 'null': return 'FALSE';
     case 'unknown': return undefined;
-    default: return `(CASE WHEN ${e.sql} IS NULL THEN NULL ELSE TRUE END)`;
+    default: return `(${e.sql} IS NOT NULL)`;
   }
 }
 
@@ -79,13 +79,14 @@ function binary(e: BinaryExpr, scope: FieldScope, params: Parameters): SqlExpr |
       return { sql: `(${l.sql} ${op} ${r.sql})`, kind: 'boolean' };
     }
     case '==': case '!=': {
-      if (l.kind === 'null') return { sql: 'FALSE', kind: 'boolean' };
-      const same = r.kind === l.kind || r.kind === 'null';
-      if (!same || !(l.kind === 'string' || l.kind === 'number' || l.kind === 'boolean' || l.kind === 'date')) return undefined;
-      const cmp = op === '==' ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM';
-      return { sql: `(CASE WHEN ${l.sql} IS NULL THEN FALSE ELSE (${l.sql} ${cmp} ${r.sql}) END)`, kind: 'boolean' };
+      // False when either side is null (semantics.ts equalsOp). Strings compare
+      // case-insensitively the Java way there, so only numbers, booleans and dates are pushed.
+      if (l.kind === 'null' || r.kind === 'null') return { sql: 'FALSE', kind: 'boolean' };
+      if (r.kind !== l.kind || !(l.kind === 'number' || l.kind === 'boolean' || l.kind === 'date')) return undefined;
+      return { sql: `coalesce(${l.sql} ${op === '==' ? '=' : '<>'} ${r.sql}, FALSE)`, kind: 'boolean' };
     }
     case 'and': case 'or': {
+      // Two-valued (semantics.ts logicalOp): each side's truth is never NULL.
       const a = truthSql(l);
       const b = truthSql(r);
       if (a === undefined || b === undefined) return undefined;
@@ -101,9 +102,10 @@ const CALLS: Record<string, (args: SqlExpr[], call: CallExpr, params: Parameters
     if (!s || !b || s.kind !== 'string' || b.kind !== 'number' || (e && e.kind !== 'number')) return undefined;
     // 0-based, end exclusive; negatives count from the end; null when begin >= len or begin > end; end clamped.
     const len = `length(${s.sql})`;
-    const begin = `(CASE WHEN ${b.sql} < 0 THEN greatest(${len} + CAST(${b.sql} AS BIGINT), 0) ELSE CAST(${b.sql} AS BIGINT) END)`;
+    const int = (x: string): string => `CAST(trunc(${x}) AS BIGINT)`;
+    const begin = `(CASE WHEN ${b.sql} < 0 THEN greatest(${len} + ${int(b.sql)}, 0) ELSE ${int(b.sql)} END)`;
     const end = e
-      ? `least((CASE WHEN ${e.sql} < 0 THEN ${len} + CAST(${e.sql} AS BIGINT) ELSE CAST(${e.sql} AS BIGINT) END), ${len})`
+      ? `least((CASE WHEN ${e.sql} < 0 THEN greatest(${len} + ${int(e.sql)}, 0) ELSE ${int(e.sql)} END), ${len})`
       : len;
     return {
       sql: `(CASE WHEN ${begin} >= ${len} OR ${begin} > ${end} THEN NULL ELSE substring(${s.sql}, ${begin} + 1, ${end} - ${begin}) END)`,
