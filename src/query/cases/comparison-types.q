@@ -182,3 +182,42 @@ table t | search s > 1000 | fields n
 @rows
 {"n": 1}
 {"n": 2}
+===
+# string comparison in search is case-insensitive
+@table t
+{"n": 1, "s": "C"}
+{"n": 2, "s": "a"}
+{"n": 3, "s": "B"}
+@query
+table t | search s > "b" | fields n
+@rows
+{"n": 1}
+===
+# string comparison with >= is true for strings equal but for case
+@table t
+{"n": 1, "s": "ADMIN"}
+{"n": 2, "s": "adm"}
+@query
+table t | search s >= "admin" | fields n
+@rows
+{"n": 1}
+===
+# a field holding strings in some rows and numbers in others: each row compares by its own type
+@table t
+{"n": 1, "v": 5}
+{"n": 2, "v": "5"}
+{"n": 3, "v": 50}
+@query
+table t | search v > 10 | fields n
+@rows
+{"n": 2}
+{"n": 3}
+===
+# == with a number literal is type-strict: the string "5" is not 5
+@table t
+{"n": 1, "v": 5}
+{"n": 2, "v": "5"}
+@query
+table t | search v == 5 | fields n
+@rows
+{"n": 1}

@@ -200,3 +200,48 @@ table t | search s == "a.b(*" | fields n
 table t | search s == "w*?X" | fields n
 @rows
 {"n": 1}
+===
+# % in a contains pattern is a literal character
+@table t
+{"n": 1, "s": "50% off"}
+{"n": 2, "s": "500 off"}
+@query
+table t | search s == "*50%*" | fields n
+@rows
+{"n": 1}
+===
+# _ in a prefix pattern is a literal character
+@table t
+{"n": 1, "s": "a_cx"}
+{"n": 2, "s": "abcx"}
+@query
+table t | search s == "a_c*" | fields n
+@rows
+{"n": 1}
+===
+# _ and % in a general pattern are literal characters
+@table t
+{"n": 1, "s": "A_B%C"}
+{"n": 2, "s": "AxByC"}
+@query
+table t | search s == "a_*%c" | fields n
+@rows
+{"n": 1}
+===
+# a backslash at the end of a suffix pattern is literal
+@table t
+{"n": 1, "s": "C:\\dir\\"}
+{"n": 2, "s": "C:\\dir"}
+@query
+table t | search s == "*\\" | fields n
+@rows
+{"n": 1}
+===
+# an exact match with a backslash
+@table t
+{"n": 1, "s": "CORP\\bob"}
+{"n": 2, "s": "CORP\\Bob"}
+@query
+table t | search s == "CORP\\bob" | fields n
+@rows
+{"n": 1}

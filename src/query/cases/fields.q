@@ -95,3 +95,10 @@ table t | fields b
 @rows
 {"b": 2}
 {"b": 4}
+===
+# search on a field removed by fields finds nothing
+@table t
+{"a": 1, "b": 2}
+@query
+table t | fields a | search b == 2
+@rows

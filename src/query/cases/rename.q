@@ -69,3 +69,11 @@ table t | parsekv | rename src as SourceIp | fields SourceIp
 table t | rename n as m | eval big = m > 5 | fields m, big
 @rows
 {"m": 7, "big": true}
+===
+# after rename the old name reads null
+@table t
+{"a": 1}
+@query
+table t | rename a as b | search isnull(a) and b == 1 | fields b
+@rows
+{"b": 1}

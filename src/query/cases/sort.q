@@ -130,8 +130,8 @@ table t | sort s | fields s
 @query
 table t | eval s = a + b | sort s | fields a
 @rows
-{"a": 5}
 {"a": 2}
+{"a": 5}
 {"a": 1}
 ===
 # sort dates

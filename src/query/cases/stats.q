@@ -58,7 +58,7 @@ table t | stats sum(bytes)
 @query
 table t | stats count as n, sum(bytes) as total
 @rows
-{"n": 2, "total": 60}
+{"n": 2, "total": 30}
 ===
 # several aggregates by a field
 @table t
@@ -317,3 +317,57 @@ table t | stats count by host | eval o = isnull(other), t = isnull(_time) | fiel
 table t | parsekv overlay=t | eval w = array(v, 100, 7) | explode w | stats max(w) as hi, min(w) as lo
 @rows
 {"hi": "5", "lo": 7}
+===
+# max of strings is case-insensitive ("b" above "A" and below "C")
+@table t
+{"s": "b"}
+{"s": "A"}
+{"s": "C"}
+@query
+table t | stats min(s) as lo, max(s) as hi
+@rows
+{"lo": "A", "hi": "C"}
+===
+# dc counts strings that differ only in case as distinct values
+@table t
+{"s": "a"}
+{"s": "A"}
+{"s": "a"}
+@query
+table t | stats dc(s) as d
+@rows
+{"d": 2}
+===
+# the empty string is its own group, apart from null
+@table t
+{"h": ""}
+{"n": 1}
+{"h": ""}
+{"h": "x"}
+@query
+table t | stats count by h
+@rows unordered
+{"h": "", "count": 2}
+{"count": 1}
+{"h": "x", "count": 1}
+===
+# a field with numbers in some rows and strings in others groups type-strictly
+@table t
+{"v": 5}
+{"v": "5"}
+{"v": 5}
+@query
+table t | stats count by v
+@rows unordered
+{"v": 5, "count": 2}
+{"v": "5", "count": 1}
+===
+# sum of a field holding numbers and numeric strings
+@table t
+{"v": 5}
+{"v": "7"}
+{"v": 1.5}
+@query
+table t | stats sum(v) as s
+@rows
+{"s": 13.5}

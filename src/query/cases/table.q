@@ -329,3 +329,42 @@ table duration=1h order=asc ev | fields n
 table ev | fields s, i, d, b, t
 @rows
 {"s": "x", "i": 42, "d": 1.5, "b": true, "t": "2024-01-02T03:04:05.000Z"}
+===
+# table limit applies before later commands
+@table ev
+{"n": 1}
+{"n": 2}
+{"n": 3}
+{"n": 4}
+@query
+table limit=2 ev | search n > 1 | fields n
+@rows
+{"n": 2}
+===
+# field names are case-sensitive: user and User are different fields
+@table ev
+{"user": "a", "User": "B"}
+@query
+table ev | fields user, User
+@rows
+{"user": "a", "User": "B"}
+===
+# a field with different types in different rows keeps each row's value
+@table ev
+{"v": 5}
+{"v": "five"}
+{"v": true}
+@query
+table ev | fields v
+@rows
+{"v": 5}
+{"v": "five"}
+{"v": true}
+===
+# lists and maps in fixture rows come back as written
+@table ev
+{"l": [1, "a"], "m": {"k": "v"}}
+@query
+table ev | eval n = len(l), k = valueof(m, "k") | fields l, m, n, k
+@rows
+{"l": [1, "a"], "m": {"k": "v"}, "n": 2, "k": "v"}
