@@ -144,3 +144,11 @@ table t | parsekv | eval per = bytes / packets, more = bytes + 1 | fields per, m
 table t | search a * b == 6 | fields a
 @rows
 {"a": 2}
+===
+# precedence: comparisons bind tighter than == and !=
+@table t
+{"n": 1}
+@query
+table t | eval a = 1 < 2 == true, b = 2 < 1 != false, c = 1 + 1 == 2 | fields a, b, c
+@rows
+{"a": true, "b": false, "c": true}

@@ -324,3 +324,10 @@ table t | limit x
 @error
 line 1, column 17
 number
+===
+# wget to an unlisted, unroutable address fails at once with the allowlist error (no connection is tried)
+@query
+wget url="http://10.255.255.1/x" timeout=1
+@error
+not in the wget allowlist
+10.255.255.1

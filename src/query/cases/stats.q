@@ -371,3 +371,14 @@ table t | stats count by v
 table t | stats sum(v) as s
 @rows
 {"s": 13.5}
+===
+# stats by without aggregates lists the distinct groups
+@table t
+{"host": "a"}
+{"host": "b"}
+{"host": "a"}
+@query
+table t | stats by host
+@rows unordered
+{"host": "a"}
+{"host": "b"}

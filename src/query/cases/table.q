@@ -368,3 +368,11 @@ table ev | fields v
 table ev | eval n = len(l), k = valueof(m, "k") | fields l, m, n, k
 @rows
 {"l": [1, "a"], "m": {"k": "v"}, "n": 2, "k": "v"}
+===
+# table adds _id and _table to each row
+@table ev
+{"n": 1}
+@query
+table ev | eval i = isnotnull(_id), t = isnotnull(_table), tm = isnotnull(_time) | fields i, t, tm
+@rows
+{"i": true, "t": true, "tm": true}
