@@ -98,7 +98,7 @@ table t | eval a = TRUE AND True, b = FALSE Or true, c = isnull(NULL) | fields a
 @rows
 {"a": true, "b": true, "c": true}
 ===
-# a line break inside a string literal is a space (newlines in the query are spaces)
+# Haetae reading of "newlines in the query are spaces": also inside a string literal
 @table t
 {"n": 1}
 @query

@@ -11,7 +11,7 @@ table ev | lookup owners ip output owner | fields n, owner
 {"n": 1, "owner": "alice"}
 {"n": 2, "owner": "bob"}
 ===
-# no match leaves the output null; the row is kept
+# Haetae choice (spec silent): no match leaves the output null; the row is kept
 @table ev
 {"ip": "10.0.0.1", "n": 1}
 {"ip": "10.0.0.9", "n": 2}
@@ -53,7 +53,7 @@ table ev | lookup owners src as ip output owner | fields src, owner
 @rows
 {"src": "10.0.0.1", "owner": "alice"}
 ===
-# a row with a null key gets null outputs
+# Haetae choice (spec silent): a row with a null key gets null outputs (null never matches, as in join)
 @table ev
 {"n": 1}
 @table owners
@@ -77,7 +77,7 @@ table ev | lookup owners ip output owner | stats count by owner
 {"owner": "alice", "count": 2}
 {"owner": "bob", "count": 1}
 ===
-# lookup keys are exact: case matters
+# Haetae choice (as join keys): lookup keys are exact, case matters
 @table ev
 {"u": "Bob"}
 @table users

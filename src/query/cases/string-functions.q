@@ -46,7 +46,7 @@ table t | eval x = concat(a, missing) | fields x
 @rows
 {"x": "foonull"}
 ===
-# contains is a case-sensitive substring test
+# contains is a case-sensitive substring test (Haetae choice: false for a null argument)
 @table t
 {"s": "Hello World"}
 @query
@@ -103,7 +103,7 @@ table t | eval a = array(n, s, 2.5, true) | fields a
 @rows
 {"a": [1, "x", 2.5, true]}
 ===
-# valueof reads a list element (0-based) or a map value
+# valueof reads a list element (0-based) or a map value (Haetae choice: null when absent or out of range)
 @table t
 {"line": "{\"m\": {\"k\": \"v\"}}"}
 @query
@@ -127,7 +127,7 @@ table t | eval v = field(concat("f", k)) | fields v
 @rows
 {"v": "two"}
 ===
-# lower/upper of a non-string reads its text
+# Haetae choice: string functions read a non-string argument as its text
 @table t
 {"n": 1}
 @query

@@ -166,7 +166,7 @@ table duration=1mon ev | fields n
 {"n": 1}
 {"n": 2}
 ===
-# from= is inclusive; a partial timestamp is zero-filled (20240501 = 2024-05-01 00:00:00 UTC)
+# from= is inclusive; a partial timestamp is zero-filled (20240501 = 2024-05-01 00:00:00; Haetae choice: UTC)
 @table ev
 {"_time": "2024-05-01T10:00:00Z", "n": 1}
 {"_time": "2024-05-01T00:00:00Z", "n": 2}

@@ -31,7 +31,7 @@ table t | timechart span=10s count
 {"_time": "2024-05-01T12:00:00.000Z", "count": 1}
 {"_time": "2024-05-01T12:00:10.000Z", "count": 2}
 ===
-# timechart span=1d (UTC days)
+# timechart span=1d (Haetae choice: UTC days)
 @table t
 {"_time": "2024-05-02T00:00:00Z"}
 {"_time": "2024-05-01T23:59:59Z"}
