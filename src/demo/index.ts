@@ -1,2 +1,3 @@
-/** The demo dataset: deterministic IIS-webshell events for first runs and fixtures. */
+/** Demo and benchmark data: the small IIS-webshell dataset and the fleet-scale Sysmon generator. */
 export { demoEvents, prng, type DemoOptions } from './dataset.js';
+export { generateSysmonEvents, EVENT_MIX, WEBSHELL_ATTACKER_IP, WEBSHELL_HOST, type GeneratorOptions } from './generator.js';

@@ -55,9 +55,11 @@ const HEX_INT = /^0x[0-9a-f]+$/;
  */
 function messageValue(v: EventValue | undefined): string {
   if (v === null || v === undefined || v === '') return '-';
+  // Strings first and without the regex unless they start with `0x`: this runs for every
+  // field of every rendered event (see bench: generating 10 million events).
+  if (typeof v === 'string') return v.charCodeAt(0) === 48 && v.charCodeAt(1) === 120 && HEX_INT.test(v) ? '0x' + v.slice(2).toUpperCase() : v;
   if (Array.isArray(v)) return v.length === 0 ? '-' : v.map((x) => messageValue(x)).join(',');
-  const s = String(v);
-  return HEX_INT.test(s) ? '0x' + s.slice(2).toUpperCase() : s;
+  return String(v);
 }
 
 /**
@@ -71,6 +73,17 @@ export function renderSysmonMessage(eventId: number, data: Readonly<Record<strin
   const title = SYSMON_TITLES[eventId];
   if (title === undefined) return null;
   const keys = Object.keys(data);
+  let s = title + ':';
+  for (let i = 0; i < keys.length; i++) {
+    const v = messageValue(data[keys[i]]);
+    if (v.includes('%')) return renderWithInserts(title, keys, data);
+    s += '\r\n' + keys[i] + ': ' + v;
+  }
+  return s;
+}
+
+/** The message of an event where some value holds a `%`: every value is needed first. */
+function renderWithInserts(title: string, keys: readonly string[], data: Readonly<Record<string, EventValue>>): string {
   const values = keys.map((k) => messageValue(data[k]));
   let s = title + ':';
   for (let i = 0; i < keys.length; i++) s += '\r\n' + keys[i] + ': ' + (values[i].includes('%') ? expandInserts(values[i], values) : values[i]);

@@ -40,9 +40,11 @@ export async function planQuery(query: Query, ctx: ExecContext, options: PlanOpt
   const tables = await resolveTables(first, ctx);
   if (tables.length !== 1) return { query, jsCommands: query.commands };
   const table = tables[0]!;
+  const columns = await ctx.source.columns(table);
+  if (!columns) return { query, jsCommands: query.commands };
   const schema: TableSchema = {
     name: table,
-    columns: await ctx.source.columns(table),
+    columns,
     extraFields: (await ctx.source.extraFields?.(table)) ?? [],
   };
   const pushed = pushdown(query.commands, schema, ctx.now);

@@ -52,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
   const allowHosts = [...config.wget.allowHosts, ...((cl.values['allow-host'] as string[] | undefined) ?? [])];
   let store;
   try {
-    store = await openStore({ dataDir: config.dataDir, readOnly: true });
+    store = await openStore({ dataDir: config.dataDir });
   } catch (e) {
     if (e instanceof StoreBusyError) { process.stderr.write(`haetae query: ${e.message}\n`); return 1; }
     throw e;

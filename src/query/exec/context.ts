@@ -4,14 +4,14 @@
  * defines these interfaces; `store/` and `cli/`/`server/` implement them (DESIGN.md:
  * dependencies point downward, so query/ never imports store/).
  */
-import type { Row } from '../value.js';
+import type { Row, Value } from '../value.js';
 
 /** A stream of row batches: every operator consumes and produces one. */
 export type RowStream = AsyncIterable<Row[]>;
 
 /** How `table` asks the store for rows. */
 export interface ScanRequest {
-  readonly order: 'asc' | 'desc';
+  readonly order?: 'asc' | 'desc';
   /** Inclusive. */
   readonly from?: Date;
   /** Exclusive. */
@@ -30,14 +30,14 @@ export interface ColumnInfo {
 export interface RowSource {
   /** Names of the existing tables. */
   tableNames(): Promise<string[]>;
-  /** Columns of one table (for SQL pushdown). */
-  columns(table: string): Promise<ColumnInfo[]>;
+  /** Columns of one table (for SQL pushdown), or null when there is no such table. */
+  columns(table: string): Promise<readonly ColumnInfo[] | null>;
   /** Rows of one table ordered by `_time` then `_id`, each with `_table`, `_id`, `_time`. */
   scan(table: string, request: ScanRequest): RowStream;
   /** Data fields that some rows keep outside their typed column (the store's `_extra`): never pushed down. */
-  extraFields?(table: string): Promise<string[]>;
+  extraFields?(table: string): Promise<readonly string[]>;
   /** Runs a pushed-down SELECT; values only as parameters, never in the text. */
-  runSql?(sql: string, parameters: readonly unknown[]): RowStream;
+  runSql?(sql: string, parameters: readonly Value[]): RowStream;
 }
 
 /** An HTTP response as `wget` sees it. */

@@ -30,7 +30,7 @@ export function kindOfColumnType(type: string): ValueKind {
 
 /** Collects bound parameters and hands out `$n` placeholders for them. */
 export class Parameters {
-  readonly values: unknown[] = [];
+  readonly values: Array<string | number> = [];
 
   /** A placeholder for `value`, cast so DuckDB knows its type. */
   add(value: string | number, type: 'VARCHAR' | 'DOUBLE' | 'BIGINT'): string {

@@ -36,7 +36,7 @@ export type Write =
 /** A pushed-down prefix: SQL, its parameters, and how to turn result rows into query rows. */
 export interface PushedQuery {
   readonly sql: string;
-  readonly parameters: readonly unknown[];
+  readonly parameters: ReadonlyArray<string | number>;
   /** How many of the query's commands the SQL covers. */
   readonly commandCount: number;
   readonly writes: readonly Write[];

@@ -1,0 +1,410 @@
+/**
+ * The embedded store: one DuckDB database file in a data directory (or in memory).
+ *
+ * Writes go through one writer connection. Each commit is one explicit transaction holding
+ * the batch's schema changes, its rows — appended through the DuckDB appender in data
+ * chunks, which on this connection join the open transaction (a ROLLBACK discards them;
+ * `store.test.ts` checks it) — and the `_imports` counts of the sources the rows came
+ * from. So a crash loses at most the uncommitted batch, and a re-import resumes exactly
+ * after what was committed. Reads open their own connection per query and see a
+ * consistent committed snapshot (DuckDB MVCC).
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import type { Event } from '../event/index.js';
+import { newRow, type Row, type Value } from '../query/value.js';
+import { EventTable, isEventTableSchema } from './event-table.js';
+import { createEventTableSql, EXTRA_COLUMN, FIXED_COLUMNS, IMPORTS_TABLE, quoteIdent } from './schema.js';
+import { TableMapping, isValidTableName } from './table-names.js';
+import {
+  StoreBusyError, type ColumnInfo, type ImportBatch, type ImportOptions, type ImportResult, type ImportState, type ScanOptions, type Store,
+  type StoreLocation, type StoreOptions, type TableInfo,
+} from './types.js';
+import { isJsonType, valueFromDuckDB, valueToDuckDB, valueToJson } from './values.js';
+import { inferColumns, type InferredColumn } from './infer-columns.js';
+
+/** The database file inside a data directory. */
+export const DATABASE_FILE = 'haetae.duckdb';
+
+/** Rows per data chunk: DuckDB's standard vector size. */
+const CHUNK_ROWS = 2048;
+
+const DEFAULT_COMMIT_EVERY = 50_000;
+
+/**
+ * Opens (creating if needed) a store.
+ *
+ * @example
+ * const store = await openStore({ dataDir: './haetae-data' });
+ * for (const t of await store.tables()) console.log(t.name, t.events);
+ * await store.close();
+ * @example
+ * const mem = await openStore({ memory: true });
+ */
+export async function openStore(location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
+  let path = ':memory:';
+  if ('dataDir' in location) {
+    const dir = resolve(location.dataDir);
+    try { mkdirSync(dir, { recursive: true }); } catch (e) { throw new Error(`cannot create data directory ${dir}: ${(e as Error).message}`, { cause: e }); }
+    path = join(dir, DATABASE_FILE);
+  }
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, { autoinstall_known_extensions: 'false' });
+  } catch (e) {
+    const message = (e as Error).message;
+    if ('dataDir' in location && /lock/i.test(message)) {
+      const pid = /PID (\d+)/.exec(message);
+      throw new StoreBusyError(resolve(location.dataDir), pid ? ` (PID ${pid[1]})` : '', e);
+    }
+    throw new Error(`cannot open the store ${path}: ${message}`, { cause: e });
+  }
+  const store = new DuckDBStore(instance, path, options);
+  await store.init();
+  return store;
+}
+
+/** Quoted identifiers and bound values only: a table name is checked before it reaches SQL. */
+function checkTableName(table: string): void {
+  if (!isValidTableName(table)) throw new Error(`'${table}' is not a valid table name: use a letter, then letters, digits or _`);
+}
+
+class DuckDBStore implements Store {
+  private writer: DuckDBConnection | null = null;
+  private readonly eventTables = new Map<string, EventTable>();
+  private readonly commitEvery: number;
+  private closed = false;
+  /** Serializes writes: one import, writeRows or dropTable at a time. */
+  private writeQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly instance: DuckDBInstance, readonly path: string, options: StoreOptions) {
+    this.commitEvery = Math.max(1, options.commitEvery ?? DEFAULT_COMMIT_EVERY);
+  }
+
+  async init(): Promise<void> {
+    this.writer = await this.instance.connect();
+    await this.writer.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(IMPORTS_TABLE)} (key VARCHAR, name VARCHAR, events BIGINT, complete BOOLEAN, updated TIMESTAMP)`);
+  }
+
+  private conn(): DuckDBConnection {
+    if (this.closed || this.writer === null) throw new Error('the store is closed');
+    return this.writer;
+  }
+
+  private exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.writeQueue.then(f, f);
+    this.writeQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async tables(): Promise<TableInfo[]> {
+    const out: TableInfo[] = [];
+    const names = await this.query(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database() ORDER BY table_name`);
+    for (const [name] of names) {
+      if (typeof name !== 'string' || name.startsWith('_')) continue;
+      const columns = (await this.columns(name)) ?? [];
+      const hasTime = columns.some((c) => c.name === '_time');
+      const [row] = await this.query(`SELECT count(*)${hasTime ? ', min(_time), max(_time)' : ''} FROM ${quoteIdent(name)}`);
+      const first = hasTime ? valueFromDuckDB(row[1]) : null;
+      const last = hasTime ? valueFromDuckDB(row[2]) : null;
+      out.push({ name, events: Number(row[0]), first: first instanceof Date ? first : null, last: last instanceof Date ? last : null, columns });
+    }
+    return out;
+  }
+
+  async tableNames(): Promise<string[]> {
+    const names = await this.query(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database() ORDER BY table_name`);
+    return names.map(([n]) => String(n)).filter((n) => !n.startsWith('_'));
+  }
+
+  async extraFields(table: string): Promise<string[]> {
+    const columns = await this.columns(table);
+    if (!columns?.some((c) => c.name === EXTRA_COLUMN)) return [];
+    const rows = await this.query(`SELECT DISTINCT unnest(json_keys(${quoteIdent(EXTRA_COLUMN)})) FROM ${quoteIdent(table)} WHERE ${quoteIdent(EXTRA_COLUMN)} IS NOT NULL`);
+    return rows.map(([k]) => String(k));
+  }
+
+  async columns(table: string): Promise<ColumnInfo[] | null> {
+    const rows = await this.query(
+      `SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database() AND table_name = $1 ORDER BY column_index`,
+      [table],
+    );
+    return rows.length === 0 ? null : rows.map(([n, t]) => ({ name: String(n), type: String(t) }));
+  }
+
+  /** Runs a query to completion on a reader connection; raw DuckDB values. */
+  private async query(sql: string, params: DuckDBValue[] = []): Promise<DuckDBValue[][]> {
+    if (this.closed) throw new Error('the store is closed');
+    const c = await this.instance.connect();
+    try {
+      return (await c.runAndReadAll(sql, params)).getRows();
+    } finally {
+      c.disconnectSync();
+    }
+  }
+
+  async *scan(table: string, options: ScanOptions = {}): AsyncGenerator<Row[]> {
+    const columns = await this.columns(table);
+    if (columns === null) throw new Error(`no table '${table}'`);
+    const names = new Set(columns.map((c) => c.name));
+    const params: Value[] = [];
+    const where: string[] = [];
+    if (names.has('_time')) {
+      if (options.from) { params.push(options.from); where.push(`_time >= $${params.length}`); }
+      if (options.to) { params.push(options.to); where.push(`_time < $${params.length}`); }
+    }
+    const dir = options.order === 'asc' ? 'ASC' : 'DESC';
+    const order = ['_time', '_id'].filter((c) => names.has(c)).map((c) => `${quoteIdent(c)} ${dir}`);
+    let sql = `SELECT * FROM ${quoteIdent(table)}`;
+    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+    if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
+    if (options.limit !== undefined) { params.push(Math.max(0, Math.floor(options.limit))); sql += ` LIMIT $${params.length}`; }
+    if (options.offset !== undefined) { params.push(Math.max(0, Math.floor(options.offset))); sql += ` OFFSET $${params.length}`; }
+    yield* this.rows(sql, params, table);
+  }
+
+  runSql(sql: string, parameters: readonly Value[] = []): AsyncGenerator<Row[]> {
+    return this.rows(sql, parameters, null);
+  }
+
+  /**
+   * Streams a query's results as Rows. With `table` set (a scan), rows start with `_table`
+   * and end with `line`; `_extra` is merged into the row wherever it is selected; null
+   * values are omitted.
+   */
+  private async *rows(sql: string, parameters: readonly Value[], table: string | null): AsyncGenerator<Row[]> {
+    if (this.closed) throw new Error('the store is closed');
+    const c = await this.instance.connect();
+    try {
+      const result = await c.stream(sql, parameters.map(valueToDuckDB));
+      const names = result.columnNames();
+      const types = result.columnTypes();
+      const json = types.map((t: DuckDBType) => isJsonType(t));
+      const lineAt = table === null ? -1 : names.indexOf('line');
+      const order = names.map((_, i) => i).filter((i) => i !== lineAt);
+      if (lineAt >= 0) order.push(lineAt);
+      while (true) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) break;
+        const cols = chunk.getColumns();
+        const out: Row[] = new Array<Row>(chunk.rowCount);
+        for (let r = 0; r < chunk.rowCount; r++) {
+          const row = newRow();
+          if (table !== null) row._table = table;
+          for (const i of order) {
+            const raw = cols[i][r];
+            if (raw === null) continue;
+            const v = valueFromDuckDB(raw, json[i]);
+            if (v === null) continue;
+            if (names[i] === EXTRA_COLUMN && json[i] && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
+              for (const k of Object.keys(v)) { const x = (v as Record<string, Value>)[k]; if (x !== null) row[k] = x; }
+            } else {
+              row[names[i]] = v;
+            }
+          }
+          out[r] = row;
+        }
+        yield out;
+      }
+    } finally {
+      c.disconnectSync();
+    }
+  }
+
+  async importState(key: string): Promise<ImportState | null> {
+    return (await this.importStates([key])).get(key) ?? null;
+  }
+
+  async importStates(keys: readonly string[]): Promise<Map<string, ImportState>> {
+    const out = new Map<string, ImportState>();
+    if (keys.length === 0) return out;
+    const rows = await this.query(`SELECT key, events, complete FROM ${quoteIdent(IMPORTS_TABLE)} WHERE list_contains($1, key)`, [listValue([...keys])]);
+    for (const [key, events, complete] of rows) out.set(String(key), { events: Number(events), complete: complete === true });
+    return out;
+  }
+
+  async importEvents(table: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions = {}): Promise<ImportResult> {
+    if (table !== 'auto') checkTableName(table);
+    return this.exclusive(() => this.runImport(table, batches, options));
+  }
+
+  private async runImport(target: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions): Promise<ImportResult> {
+    const mapping = options.tableFor ?? ((m: TableMapping) => (ch: string) => m.tableFor(ch))(new TableMapping());
+    const byTable = new Map<string, Event[]>();
+    /** Per source: events seen in this import (plus, once `known`, those committed before it). */
+    const sources = new Map<string, { name: string; events: number; complete: boolean; known: boolean }>();
+    const touched = new Set<string>();
+    const totals = new Map<string, number>();
+    let pending = 0;
+    let committed = 0;
+    const commit = async (): Promise<void> => {
+      if (pending === 0 && touched.size === 0) return;
+      const n = pending;
+      const unknown = [...touched].filter((k) => !sources.get(k)!.known);
+      const before = await this.importStates(unknown);
+      for (const k of unknown) { const s = sources.get(k)!; s.events += before.get(k)?.events ?? 0; s.known = true; }
+      await this.commitBatch(byTable, [...touched].map((k) => ({ key: k, ...sources.get(k)! })));
+      for (const [t, events] of byTable) totals.set(t, (totals.get(t) ?? 0) + events.length);
+      byTable.clear();
+      touched.clear();
+      pending = 0;
+      committed += n;
+      options.onCommit?.({ committed, batch: n });
+    };
+    for await (const b of batches) {
+      if (b.source !== undefined) {
+        let s = sources.get(b.source.key);
+        if (s === undefined) {
+          s = { name: b.source.name, events: 0, complete: false, known: false };
+          sources.set(b.source.key, s);
+        }
+        s.events += b.events.length;
+        if (b.sourceDone === true) s.complete = true;
+        touched.add(b.source.key);
+      }
+      for (const e of b.events) {
+        const t = target === 'auto' ? mapping(e.channel) : target;
+        let list = byTable.get(t);
+        if (list === undefined) { checkTableName(t); list = []; byTable.set(t, list); }
+        list.push(e);
+      }
+      pending += b.events.length;
+      if (pending >= this.commitEvery) await commit();
+    }
+    await commit();
+    return { events: committed, tables: totals };
+  }
+
+  /** The importer's view of an event table, read from the database on first use. */
+  private async eventTable(name: string): Promise<EventTable> {
+    let t = this.eventTables.get(name);
+    if (t !== undefined) return t;
+    const columns = await this.columns(name);
+    if (columns === null) {
+      t = new EventTable(name, FIXED_COLUMNS, 1, false);
+    } else {
+      if (!isEventTableSchema(columns)) throw new Error(`table '${name}' exists but is not an event table (it was written by writeRows?); import into another table`);
+      const [[max]] = await this.query(`SELECT max(_id) FROM ${quoteIdent(name)}`);
+      t = new EventTable(name, columns, max === null ? 1 : Number(max) + 1, true);
+    }
+    this.eventTables.set(name, t);
+    return t;
+  }
+
+  /** One transaction: schema changes, the rows of every table, and the sources' counts. */
+  private async commitBatch(byTable: ReadonlyMap<string, Event[]>, sources: readonly { key: string; name: string; events: number; complete: boolean }[]): Promise<void> {
+    const c = this.conn();
+    const plans: { table: EventTable; events: Event[]; create: boolean; added: { name: string; type: string }[] }[] = [];
+    for (const [name, events] of byTable) {
+      const table = await this.eventTable(name);
+      const create = !table.exists;
+      const added = table.newColumns(events);
+      plans.push({ table, events, create, added });
+    }
+    const ids = new Map(plans.map((p) => [p.table, p.table.nextId]));
+    await c.run('BEGIN TRANSACTION');
+    try {
+      for (const p of plans) {
+        if (p.create) {
+          await c.run(createEventTableSql(p.table.name, p.table.columns.slice(FIXED_COLUMNS.length)));
+        } else {
+          for (const a of p.added) await c.run(`ALTER TABLE ${quoteIdent(p.table.name)} ADD COLUMN ${quoteIdent(a.name)} ${a.type}`);
+        }
+        const appender = await c.createAppender(p.table.name);
+        try {
+          for (let at = 0; at < p.events.length; at += CHUNK_ROWS) {
+            appendColumns(appender, p.table.toColumns(p.events.slice(at, at + CHUNK_ROWS)));
+          }
+          appender.flushSync();
+        } finally {
+          appender.closeSync();
+        }
+      }
+      if (sources.length > 0) {
+        // Two statements for all sources (one per source costs milliseconds each on a folder of small files).
+        const keys = listValue(sources.map((s) => s.key));
+        await c.run(`DELETE FROM ${quoteIdent(IMPORTS_TABLE)} WHERE list_contains($1, key)`, [keys]);
+        await c.run(
+          `INSERT INTO ${quoteIdent(IMPORTS_TABLE)} SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::BIGINT[]), unnest($4::BOOLEAN[]), now()::TIMESTAMP`,
+          [keys, listValue(sources.map((s) => s.name)), listValue(sources.map((s) => BigInt(s.events))), listValue(sources.map((s) => s.complete))],
+        );
+      }
+      await c.run('COMMIT');
+      for (const p of plans) p.table.exists = true;
+    } catch (e) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      // The schema and ids this batch assumed are void: reread them next time.
+      for (const p of plans) { this.eventTables.delete(p.table.name); p.table.nextId = ids.get(p.table)!; }
+      throw e;
+    }
+  }
+
+  async writeRows(table: string, rows: readonly Row[]): Promise<void> {
+    checkTableName(table);
+    return this.exclusive(async () => {
+      const c = this.conn();
+      const columns = inferColumns(rows);
+      this.eventTables.delete(table);
+      await c.run('BEGIN TRANSACTION');
+      try {
+        const defs = columns.length === 0 ? `${quoteIdent('_empty')} VARCHAR` : columns.map((col) => `${quoteIdent(col.name)} ${col.type}`).join(', ');
+        await c.run(`CREATE OR REPLACE TABLE ${quoteIdent(table)} (${defs})`);
+        if (columns.length > 0 && rows.length > 0) {
+          const appender = await c.createAppender(table);
+          try {
+            for (let at = 0; at < rows.length; at += CHUNK_ROWS) {
+              const slice = rows.slice(at, at + CHUNK_ROWS);
+              appendColumns(appender, columns.map((col) => slice.map((r) => columnValue(col, r[col.name] ?? null))));
+            }
+            appender.flushSync();
+          } finally {
+            appender.closeSync();
+          }
+        }
+        await c.run('COMMIT');
+      } catch (e) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  async dropTable(table: string): Promise<void> {
+    checkTableName(table);
+    return this.exclusive(async () => {
+      this.eventTables.delete(table);
+      await this.conn().run(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.writeQueue;
+    this.closed = true;
+    this.writer?.disconnectSync();
+    this.writer = null;
+    this.instance.closeSync();
+  }
+}
+
+/** One data chunk per call: the columns' values, typed by the appender's columns. */
+function appendColumns(appender: DuckDBAppender, columns: DuckDBValue[][]): void {
+  const n = columns[0]?.length ?? 0;
+  if (n === 0) return;
+  const types: DuckDBType[] = [];
+  for (let i = 0; i < appender.columnCount; i++) types.push(appender.columnType(i));
+  const chunk = DuckDBDataChunk.create(types, n);
+  for (let i = 0; i < columns.length; i++) chunk.setColumnValues(i, columns[i]);
+  appender.appendDataChunk(chunk);
+}
+
+/** A Value as the DuckDB value of an inferred column. */
+function columnValue(col: InferredColumn, v: Value): DuckDBValue {
+  if (v === null) return null;
+  switch (col.type) {
+    case 'JSON': return JSON.stringify(valueToJson(v));
+    case 'DOUBLE': return v as number;
+    default: return valueToDuckDB(v);
+  }
+}
