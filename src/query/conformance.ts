@@ -129,13 +129,17 @@ function parseCase(file: string, firstLine: number, lines: string[]): QueryCase 
   };
 }
 
-/** A result row in the form cases compare: JSON values, without null fields and ignored system fields. */
+/**
+ * A result row in the form cases compare: JSON values, without null fields and ignored system fields.
+ * Values go through a JSON round trip so that maps (null-prototype objects from `valueToJson`)
+ * compare equal to the plain objects of the expected rows under `deepStrictEqual`.
+ */
 export function comparableRow(row: Record<string, unknown>, keepTime: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(row).sort()) {
     if (k === '_id' || k === '_table' || (k === '_time' && !keepTime)) continue;
     if (row[k] === null || row[k] === undefined) continue;
-    out[k] = row[k];
+    out[k] = JSON.parse(JSON.stringify(row[k])) as unknown;
   }
   return out;
 }
