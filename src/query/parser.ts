@@ -23,6 +23,7 @@
  * - A query (and a join subquery) starts with `table` or `wget`; `wget` without
  *   `url=` cannot start one (it reads each input row's `url`).
  */
+import { FUNCTIONS, checkArity } from './functions.js';
 import type {
   Aggregate, AggregateName, Assignment, BinaryOperator, Command, CommandKind, Expr, JoinType, LookupOutput,
   Query, RenamePair, SortKey, TableRef, TimeSpan, TimeUnit,
@@ -383,7 +384,7 @@ class Parser {
     this.unexpected(t, "',' or ')'");
   }
 
-  private call(name: Token, lower: string): Expr {
+  private call(name: Token, lower: string, isFunction = true): Expr {
     const open = this.next();
     const args: Expr[] = [];
     if (!isPunct(this.peek(), ')')) {
@@ -394,7 +395,20 @@ class Parser {
       }
     }
     this.closeParen(open);
-    return { kind: 'call', name: lower, args, span: { start: name.span.start, end: this.lastEnd() } };
+    const span = { start: name.span.start, end: this.lastEnd() };
+    if (isFunction) {
+      // Unknown functions and wrong argument counts are query errors, found before anything runs.
+      const problem = checkArity(lower, args.length);
+      if (problem !== undefined) {
+        const known = FUNCTIONS[lower] !== undefined;
+        const guess = known ? undefined : closest(lower, Object.keys(FUNCTIONS));
+        this.report({
+          code: known ? 'bad-arity' : 'unknown-function', message: problem, span: { start: name.span.start, end: name.span.end },
+          ...(guess ? { hint: `did you mean ${guess}()?` } : {}),
+        });
+      }
+    }
+    return { kind: 'call', name: lower, args, span };
   }
 
   // ------------------------------------------------------------ pipelines
@@ -509,7 +523,7 @@ class Parser {
       });
     }
     this.next();
-    const args = isPunct(this.peek(), '(') ? (this.call(t, fn) as Extract<Expr, { kind: 'call' }>).args : [];
+    const args = isPunct(this.peek(), '(') ? (this.call(t, fn, false) as Extract<Expr, { kind: 'call' }>).args : [];
     const callSpan = this.spanFrom(t.span.start);
     const arity = AGGREGATES[fn as AggregateName];
     if (args.length < arity.min || args.length > arity.max) {

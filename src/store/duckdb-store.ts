@@ -342,6 +342,11 @@ class DuckDBStore implements Store {
 
   async writeRows(table: string, rows: readonly Row[]): Promise<void> {
     checkTableName(table);
+    // Every table has an `_id` (spec: `table` adds `_table`, `_time`, `_id`). Rows come newest
+    // first, as `table` returns them, so the first row gets the highest id.
+    if (rows.length > 0 && !rows.some((r) => '_id' in r)) {
+      rows = rows.map((r, i) => Object.assign(newRow(), { _id: rows.length - i }, r));
+    }
     return this.exclusive(async () => {
       const c = this.conn();
       const columns = inferColumns(rows);

@@ -96,7 +96,9 @@ class Builder {
   order: 'ASC' | 'DESC';
 
   orderBy(): string {
-    return this.grouped ? '' : ` ORDER BY "_time" ${this.order}, "_id" ${this.order}`;
+    if (this.grouped) return '';
+    const keys = ['_time', '_id'].filter((c) => this.schema.columns.some((x) => x.name === c));
+    return keys.length === 0 ? '' : ` ORDER BY ${keys.map((k) => `"${k}" ${this.order}`).join(', ')}`;
   }
 
   limitSql(limit?: number, offset?: number): string {
