@@ -118,8 +118,7 @@ arguments
 table t | eval x = len("a", "b")
 @error
 line 1, column 20
-len
-arguments
+len() takes 1 argument, got 2
 ===
 # a missing table
 @table t

@@ -276,6 +276,8 @@ const STEPS: { [K in Command['kind']]?: Step<Extract<Command, { kind: K }>> } = 
     return true;
   },
   rename: (b, cmd) => {
+    // A field only a parsekv list may hold (not tracked by name): leave rename to JS.
+    if (cmd.pairs.some(({ from }) => !b.fields.has(from) && b.scope(from) !== undefined)) return false;
     for (const { from, to } of cmd.pairs) {
       const f = b.fields.get(from);
       if (!f || from === to) continue;
@@ -324,10 +326,16 @@ export function pushdown(commands: readonly Command[], schema: TableSchema, now:
     }
     count++;
   }
-  const sql = b.grouped ? b.sql : `SELECT * FROM (${b.sql}) AS result${b.orderBy()}`;
+  const built = b.grouped ? b.sql : `SELECT * FROM (${b.sql}) AS result${b.orderBy()}`;
+  // Bind only the parameters the SQL uses (a translation may have dropped an operand it
+  // had already bound, e.g. `x + null` is NULL), renumbered in order.
+  const used = [...new Set([...built.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))].sort((x, y) => x - y);
+  const renumber = new Map(used.map((n, i) => [n, i + 1]));
+  const sql = built.replace(/\$(\d+)/g, (_, n: string) => `$${renumber.get(Number(n))!}`);
+  const parameters = used.map((n) => b.params.values[n - 1]!);
   const regroup = b.writes.find((w) => w.kind === 'regroup');
   return {
-    sql, parameters: b.params.values, commandCount: count, writes: b.writes.filter((w) => w.kind !== 'regroup'),
+    sql, parameters, commandCount: count, writes: b.writes.filter((w) => w.kind !== 'regroup'),
     baseColumns: b.baseColumns, table: schema.name,
     ...(regroup?.kind === 'regroup' ? { groupOrder: regroup.names } : {}),
   };
