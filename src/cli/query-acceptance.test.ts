@@ -48,7 +48,7 @@ ${PARSE}
 let store: Store;
 let server: Server;
 let port = 0;
-let sysmon: Event[] = [];
+const sysmon: Event[] = [];
 let blocklist: string[] = [];
 
 /** The value parsekv gives a field: the text Windows prints (numbers and booleans as text, empty as `-`). */
