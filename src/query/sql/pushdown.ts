@@ -53,10 +53,20 @@ interface FieldState {
   readonly kind: ValueKind;
 }
 
+/** Bumped when a failed translation is undone, so SQL remembered from it is built again. */
+let generation = 0;
+
 /** A field whose SQL is only built (and its parameters only bound) when a command reads it. */
 function lazyField(kind: ValueKind, make: () => string): FieldState {
   let sql: string | undefined;
-  return { kind, get sql() { return (sql ??= make()); } };
+  let madeIn = -1;
+  return {
+    kind,
+    get sql() {
+      if (sql === undefined || madeIn !== generation) { sql = make(); madeIn = generation; }
+      return sql;
+    },
+  };
 }
 
 const INTERNAL = '__h';
@@ -180,6 +190,8 @@ function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
   const list = quoteIdent(alias);
   const lookup = (name: string, otherwise: string): string => {
     const key = b.params.add(name, 'VARCHAR');
+    // Measured: building the pairs once and looking keys up in that list beats splitting
+    // and trimming the text again per key (DuckDB's trim with a character set is slow).
     return `(CASE WHEN list_contains(list_transform(${list}, x -> x.k), ${key}) ` +
       `THEN list_last(list_filter(${list}, x -> x.k = ${key})).v ELSE ${otherwise} END)`;
   };
@@ -302,6 +314,24 @@ const STEPS: { [K in Command['kind']]?: Step<Extract<Command, { kind: K }>> } = 
 };
 
 /**
+ * The columns the final SELECT must return. When the last structural step is a `fields`
+ * keep and no parsekv list or rename came before it, only the kept fields' columns (and
+ * the internal columns computing them) are read back — not every column of the table.
+ */
+function finalColumns(b: Builder): string {
+  const writes = b.writes;
+  const lastKeep = writes.map((w) => w.kind).lastIndexOf('keep');
+  if (lastKeep < 0 || writes.some((w, i) => i < lastKeep && (w.kind === 'pairs' || w.kind === 'rename')) || writes.length - 1 !== lastKeep) return '*';
+  const keep = writes[lastKeep] as Extract<Write, { kind: 'keep' }>;
+  const wanted = new Set(keep.names);
+  const cols: string[] = [];
+  for (const n of wanted) if (b.baseColumns.includes(n)) cols.push(quoteIdent(n));
+  for (const w of writes) if (w.kind === 'computed' && wanted.has(w.name)) cols.push(quoteIdent(w.column));
+  if (cols.length === 0) return '*';
+  return cols.join(', ');
+}
+
+/**
  * Builds the SQL for the longest pushable prefix of `commands` (the first must be a
  * single-table `table`), or undefined when not even the source can be pushed.
  *
@@ -320,13 +350,14 @@ export function pushdown(commands: readonly Command[], schema: TableSchema, now:
     if (!step || !step(b, cmd)) {
       // Undo what a failed translation added (hoisted stages, their parameters).
       b.params.truncate(mark);
+      generation++;
       b.sql = saved.sql;
       b.stage = saved.stage;
       break;
     }
     count++;
   }
-  const built = b.grouped ? b.sql : `SELECT * FROM (${b.sql}) AS result${b.orderBy()}`;
+  const built = b.grouped ? b.sql : `SELECT ${finalColumns(b)} FROM (${b.sql}) AS result${b.orderBy()}`;
   // Bind only the parameters the SQL uses (a translation may have dropped an operand it
   // had already bound, e.g. `x + null` is NULL), renumbered in order.
   const used = [...new Set([...built.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))].sort((x, y) => x - y);
