@@ -142,7 +142,7 @@ test('printQuery is canonical: one line, defaults left out, needed parentheses o
 test('precedence: unary minus binds tightest', () => {
   assert.equal(expr('-a * b'), '((-a) * b)');
   assert.equal(expr('- -a'), '(-(-a))');
-  assert.equal(expr('-f(x) + 1'), '((-f(x)) + 1)');
+  assert.equal(expr('-len(x) + 1'), '((-len(x)) + 1)');
 });
 
 test('precedence: * / over + -, left-associative', () => {
@@ -572,7 +572,11 @@ test('random expression trees: parsing printExpr text gives the tree back, and s
     const r = random();
     if (depth === 0 || r < 0.2) return pick(['a', 'b.c', '_t', '0', '7', '2.5', '"s"', '"x\\ty"', 'true', 'null']);
     if (r < 0.35) return `(-${gen(depth - 1)})`;
-    if (r < 0.45) return `${pick(['f', 'substr', 'not'])}(${Array.from({ length: Math.floor(random() * 3) }, () => gen(depth - 1)).join(', ')})`;
+    if (r < 0.45) {
+      // Real functions with a valid argument count: the parser rejects others.
+      const [name, n] = pick([['concat', 1 + Math.floor(random() * 2)], ['substr', 2 + Math.floor(random() * 2)], ['not', 1]] as const);
+      return `${name}(${Array.from({ length: n }, () => gen(depth - 1)).join(', ')})`;
+    }
     return `(${gen(depth - 1)} ${pick(ops)} ${gen(depth - 1)})`;
   };
   for (let n = 0; n < 1000; n++) {
