@@ -270,53 +270,69 @@ class DuckDBStore implements Store {
 
   private async runImport(target: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions): Promise<ImportResult> {
     const mapping = options.tableFor ?? ((m: TableMapping) => (ch: string) => m.tableFor(ch))(new TableMapping());
-    const byTable = new Map<string, EventRun[]>();
-    /** Per source: events seen in this import (plus, once `known`, those committed before it). */
-    const sources = new Map<string, { name: string; events: number; complete: boolean; known: boolean }>();
-    const touched = new Set<string>();
+    let byTable = new Map<string, EventRun[]>();
+    /** Per source: events seen in this import, and those committed before it (once looked up). */
+    const sources = new Map<string, { name: string; events: number; complete: boolean; before: number | null }>();
+    let touched = new Set<string>();
     const totals = new Map<string, number>();
     let pending = 0;
     let committed = 0;
-    const commit = async (): Promise<void> => {
+    // One commit runs while the next batch accumulates: DuckDB works on its own threads,
+    // and the decode workers keep going instead of waiting for the load.
+    let inflight: Promise<void> = Promise.resolve();
+    const startCommit = (): void => {
       if (pending === 0 && touched.size === 0) return;
-      const n = pending;
-      const unknown = [...touched].filter((k) => !sources.get(k)!.known);
-      const before = await this.importStates(unknown);
-      for (const k of unknown) { const s = sources.get(k)!; s.events += before.get(k)?.events ?? 0; s.known = true; }
-      await this.commitBatch(byTable, [...touched].map((k) => ({ key: k, ...sources.get(k)! })));
-      for (const [t, runs] of byTable) totals.set(t, (totals.get(t) ?? 0) + runs.reduce((n, r) => n + r.rows.length, 0));
-      byTable.clear();
-      touched.clear();
+      const batch = byTable, n = pending;
+      const counts = [...touched].map((key) => { const s = sources.get(key)!; return { key, name: s.name, events: s.events, complete: s.complete }; });
+      byTable = new Map();
+      touched = new Set();
       pending = 0;
-      committed += n;
-      options.onCommit?.({ committed, batch: n });
+      const previous = inflight;
+      inflight = (async () => {
+        await previous;
+        const unknown = counts.filter((c) => sources.get(c.key)!.before === null).map((c) => c.key);
+        const before = await this.importStates(unknown);
+        for (const k of unknown) sources.get(k)!.before = before.get(k)?.events ?? 0;
+        await this.commitBatch(batch, counts.map((c) => ({ ...c, events: c.events + sources.get(c.key)!.before! })));
+        for (const [t, runs] of batch) totals.set(t, (totals.get(t) ?? 0) + runs.reduce((k, r) => k + r.rows.length, 0));
+        committed += n;
+        options.onCommit?.({ committed, batch: n });
+      })();
+      // Seen when awaited; until then a failure must not count as unhandled.
+      inflight.catch(() => undefined);
     };
-    for await (const b of batches) {
-      const runs = b.events.length === 0 ? [] : encodeEventRuns(b.events);
-      if (b.runs !== undefined) runs.push(...b.runs);
-      let n = 0;
-      for (const r of runs) {
-        if (r.rows.length === 0) continue;
-        n += r.rows.length;
-        const t = target === 'auto' ? mapping(r.channel) : target;
-        let list = byTable.get(t);
-        if (list === undefined) { checkTableName(t); list = []; byTable.set(t, list); }
-        list.push(r);
-      }
-      if (b.source !== undefined) {
-        let s = sources.get(b.source.key);
-        if (s === undefined) {
-          s = { name: b.source.name, events: 0, complete: false, known: false };
-          sources.set(b.source.key, s);
+    try {
+      for await (const b of batches) {
+        const runs = b.events.length === 0 ? [] : encodeEventRuns(b.events);
+        if (b.runs !== undefined) runs.push(...b.runs);
+        let n = 0;
+        for (const r of runs) {
+          if (r.rows.length === 0) continue;
+          n += r.rows.length;
+          const t = target === 'auto' ? mapping(r.channel) : target;
+          let list = byTable.get(t);
+          if (list === undefined) { checkTableName(t); list = []; byTable.set(t, list); }
+          list.push(r);
         }
-        s.events += n;
-        if (b.sourceDone === true) s.complete = true;
-        touched.add(b.source.key);
+        if (b.source !== undefined) {
+          let s = sources.get(b.source.key);
+          if (s === undefined) {
+            s = { name: b.source.name, events: 0, complete: false, before: null };
+            sources.set(b.source.key, s);
+          }
+          s.events += n;
+          if (b.sourceDone === true) s.complete = true;
+          touched.add(b.source.key);
+        }
+        pending += n;
+        if (pending >= this.commitEvery) { await inflight; startCommit(); }
       }
-      pending += n;
-      if (pending >= this.commitEvery) await commit();
+      await inflight;
+      startCommit();
+      await inflight;
+    } finally {
+      await inflight.catch(() => undefined);
     }
-    await commit();
     return { events: committed, tables: totals };
   }
 
