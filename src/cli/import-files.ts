@@ -2,15 +2,15 @@
  * Importing files into a store: each file is known by its content hash; a file the store
  * holds completely is skipped, a partly imported one (an import that was killed) resumes
  * after the events already committed. EVTX files decode on all cores (worker threads send
- * Event JSON lines back); every other format streams through formats/decodeFile.
+ * back store rows, render/store-rows.ts); every other format streams through formats/decodeFile.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { decodeFilesParallel, defaultThreads, type EvtxIssue } from '../evtx/index.js';
-import type { Event } from '../event/index.js';
 import { decodeFile, type InputFormat } from '../formats/index.js';
 import type { CommitProgress, ImportBatch, ImportSource, Store } from '../store/index.js';
 import { formatInputIssue, formatIssue } from './issues.js';
+import { parseStoreRows } from './render/store-rows.js';
 
 /** Options of {@link importFiles}. */
 export interface ImportFilesOptions {
@@ -58,7 +58,7 @@ export function hashFile(file: string): string {
 
 interface Planned { readonly file: string; readonly source: ImportSource; readonly skip: number }
 
-const JSONL_RENDERER = new URL('./render/jsonl.js', import.meta.url);
+const STORE_ROWS_RENDERER = new URL('./render/store-rows.js', import.meta.url);
 
 /**
  * Imports files into `store`.
@@ -121,7 +121,7 @@ async function* evtxBatches(
   const byFile = new Map(planned.map((p) => [p.file, { ...p, left: p.skip }]));
   let current: (Planned & { left: number }) | null = null;
   const slices = decodeFilesParallel(planned.map((p) => p.file), {
-    renderer: JSONL_RENDERER, threads: options.threads ?? defaultThreads(), ordered: true, strictChecksums: options.strictChecksums,
+    renderer: STORE_ROWS_RENDERER, threads: options.threads ?? defaultThreads(), ordered: true, strictChecksums: options.strictChecksums,
   });
   for await (const s of slices) {
     const p = byFile.get(s.file)!;
@@ -129,12 +129,17 @@ async function* evtxBatches(
     current = p;
     for (const i of s.issues) issue(i.severity, formatIssue(s.file, i as EvtxIssue));
     decoded(s.bytes);
-    // JSON.stringify escapes line breaks inside strings, so the lines are the records.
-    const text = s.text.trimEnd();
-    let events: Event[] = text === '' ? [] : (JSON.parse(`[${text.replaceAll('\n', ',')}]`) as Event[]);
-    if (events.length < s.records) issue('error', `${s.file}: ${s.records - events.length} record(s) in chunks ${s.firstChunk}–${s.firstChunk + s.chunkCount - 1} have no <Event> element; skipped`);
-    if (p.left > 0) { const n = Math.min(p.left, events.length); events = events.slice(n); p.left -= n; }
-    yield { events, source: p.source };
+    // Workers encode the events as store rows: no Event object crosses a thread.
+    const runs = parseStoreRows(s.text);
+    const events = runs.reduce((n, r) => n + r.rows.length, 0);
+    if (events < s.records) issue('error', `${s.file}: ${s.records - events} record(s) in chunks ${s.firstChunk}–${s.firstChunk + s.chunkCount - 1} have no <Event> element; skipped`);
+    for (const r of runs) {
+      if (p.left === 0) break;
+      const n = Math.min(p.left, r.rows.length);
+      r.rows.splice(0, n);
+      p.left -= n;
+    }
+    yield { events: [], runs, source: p.source };
   }
   if (current !== null) yield { events: [], source: current.source, sourceDone: true };
 }

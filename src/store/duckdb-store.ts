@@ -9,11 +9,12 @@
  * after what was committed. Reads open their own connection per query and see a
  * consistent committed snapshot (DuckDB MVCC).
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import type { Event } from '../event/index.js';
 import { newRow, type Row, type Value } from '../query/value.js';
+import { encodeEventRuns, type EventRun } from './event-rows.js';
 import { EventTable, isEventTableSchema } from './event-table.js';
 import { createEventTableSql, EXTRA_COLUMN, FIXED_COLUMNS, IMPORTS_TABLE, quoteIdent } from './schema.js';
 import { TableMapping, isValidTableName } from './table-names.js';
@@ -31,6 +32,40 @@ export const DATABASE_FILE = 'haetae.duckdb';
 const CHUNK_ROWS = 2048;
 
 const DEFAULT_COMMIT_EVERY = 50_000;
+
+/** Name prefix of the bulk load's temporary files in the data directory. */
+const STAGING_PREFIX = '.haetae-import-';
+
+/** Rows per write to the staging file: large writes, bounded string sizes. */
+const WRITE_ROWS = 4096;
+
+/** Writes the runs' rows, `_id`s assigned from the table's next id, as JSON lines to `file`. */
+function writeRowsFile(file: string, table: EventTable, runs: readonly EventRun[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    let id = table.nextId;
+    for (const run of runs) {
+      const fits = table.fits(run);
+      for (let at = 0; at < run.rows.length; at += WRITE_ROWS) {
+        let text = '';
+        const end = Math.min(run.rows.length, at + WRITE_ROWS);
+        for (let i = at; i < end; i++) text += `{"_id":${id++},${fits ? run.rows[i] : table.fixRow(run.rows[i])}\n`;
+        writeSync(fd, text);
+      }
+    }
+    table.nextId = id;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `INSERT` of a staging file into an event table: every column typed, `_time` from microseconds. */
+function bulkInsertSql(table: EventTable, file: string): string {
+  const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+  const columns = table.columns.map((c) => `${lit(c.name)}: ${lit(c.name === '_time' ? 'BIGINT' : c.type)}`).join(', ');
+  const select = table.columns.map((c) => (c.name === '_time' ? 'make_timestamp("_time")' : quoteIdent(c.name))).join(', ');
+  return `INSERT INTO ${quoteIdent(table.name)} SELECT ${select} FROM read_json(${lit(file)}, columns = {${columns}}, format = 'newline_delimited', records = true, maximum_object_size = 1073741824)`;
+}
 
 /**
  * Opens (creating if needed) a store.
@@ -60,7 +95,10 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
     }
     throw new Error(`cannot open the store ${path}: ${message}`, { cause: e });
   }
-  const store = new DuckDBStore(instance, path, options);
+  const dataDir = 'dataDir' in location ? resolve(location.dataDir) : null;
+  // Staging files of an import that was killed: their rows were never committed.
+  if (dataDir !== null) for (const f of readdirSync(dataDir)) if (f.startsWith(STAGING_PREFIX)) rmSync(join(dataDir, f), { force: true });
+  const store = new DuckDBStore(instance, path, dataDir, options);
   await store.init();
   return store;
 }
@@ -77,8 +115,9 @@ class DuckDBStore implements Store {
   private closed = false;
   /** Serializes writes: one import, writeRows or dropTable at a time. */
   private writeQueue: Promise<unknown> = Promise.resolve();
+  private stagingDir: string | null = null;
 
-  constructor(private readonly instance: DuckDBInstance, readonly path: string, options: StoreOptions) {
+  constructor(private readonly instance: DuckDBInstance, readonly path: string, private readonly dataDir: string | null, options: StoreOptions) {
     this.commitEvery = Math.max(1, options.commitEvery ?? DEFAULT_COMMIT_EVERY);
   }
 
@@ -231,48 +270,69 @@ class DuckDBStore implements Store {
 
   private async runImport(target: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions): Promise<ImportResult> {
     const mapping = options.tableFor ?? ((m: TableMapping) => (ch: string) => m.tableFor(ch))(new TableMapping());
-    const byTable = new Map<string, Event[]>();
-    /** Per source: events seen in this import (plus, once `known`, those committed before it). */
-    const sources = new Map<string, { name: string; events: number; complete: boolean; known: boolean }>();
-    const touched = new Set<string>();
+    let byTable = new Map<string, EventRun[]>();
+    /** Per source: events seen in this import, and those committed before it (once looked up). */
+    const sources = new Map<string, { name: string; events: number; complete: boolean; before: number | null }>();
+    let touched = new Set<string>();
     const totals = new Map<string, number>();
     let pending = 0;
     let committed = 0;
-    const commit = async (): Promise<void> => {
+    // One commit runs while the next batch accumulates: DuckDB works on its own threads,
+    // and the decode workers keep going instead of waiting for the load.
+    let inflight: Promise<void> = Promise.resolve();
+    const startCommit = (): void => {
       if (pending === 0 && touched.size === 0) return;
-      const n = pending;
-      const unknown = [...touched].filter((k) => !sources.get(k)!.known);
-      const before = await this.importStates(unknown);
-      for (const k of unknown) { const s = sources.get(k)!; s.events += before.get(k)?.events ?? 0; s.known = true; }
-      await this.commitBatch(byTable, [...touched].map((k) => ({ key: k, ...sources.get(k)! })));
-      for (const [t, events] of byTable) totals.set(t, (totals.get(t) ?? 0) + events.length);
-      byTable.clear();
-      touched.clear();
+      const batch = byTable, n = pending;
+      const counts = [...touched].map((key) => { const s = sources.get(key)!; return { key, name: s.name, events: s.events, complete: s.complete }; });
+      byTable = new Map();
+      touched = new Set();
       pending = 0;
-      committed += n;
-      options.onCommit?.({ committed, batch: n });
+      const previous = inflight;
+      inflight = (async () => {
+        await previous;
+        const unknown = counts.filter((c) => sources.get(c.key)!.before === null).map((c) => c.key);
+        const before = await this.importStates(unknown);
+        for (const k of unknown) sources.get(k)!.before = before.get(k)?.events ?? 0;
+        await this.commitBatch(batch, counts.map((c) => ({ ...c, events: c.events + sources.get(c.key)!.before! })));
+        for (const [t, runs] of batch) totals.set(t, (totals.get(t) ?? 0) + runs.reduce((k, r) => k + r.rows.length, 0));
+        committed += n;
+        options.onCommit?.({ committed, batch: n });
+      })();
+      // Seen when awaited; until then a failure must not count as unhandled.
+      inflight.catch(() => undefined);
     };
-    for await (const b of batches) {
-      if (b.source !== undefined) {
-        let s = sources.get(b.source.key);
-        if (s === undefined) {
-          s = { name: b.source.name, events: 0, complete: false, known: false };
-          sources.set(b.source.key, s);
+    try {
+      for await (const b of batches) {
+        const runs = b.events.length === 0 ? [] : encodeEventRuns(b.events);
+        if (b.runs !== undefined) runs.push(...b.runs);
+        let n = 0;
+        for (const r of runs) {
+          if (r.rows.length === 0) continue;
+          n += r.rows.length;
+          const t = target === 'auto' ? mapping(r.channel) : target;
+          let list = byTable.get(t);
+          if (list === undefined) { checkTableName(t); list = []; byTable.set(t, list); }
+          list.push(r);
         }
-        s.events += b.events.length;
-        if (b.sourceDone === true) s.complete = true;
-        touched.add(b.source.key);
+        if (b.source !== undefined) {
+          let s = sources.get(b.source.key);
+          if (s === undefined) {
+            s = { name: b.source.name, events: 0, complete: false, before: null };
+            sources.set(b.source.key, s);
+          }
+          s.events += n;
+          if (b.sourceDone === true) s.complete = true;
+          touched.add(b.source.key);
+        }
+        pending += n;
+        if (pending >= this.commitEvery) { await inflight; startCommit(); }
       }
-      for (const e of b.events) {
-        const t = target === 'auto' ? mapping(e.channel) : target;
-        let list = byTable.get(t);
-        if (list === undefined) { checkTableName(t); list = []; byTable.set(t, list); }
-        list.push(e);
-      }
-      pending += b.events.length;
-      if (pending >= this.commitEvery) await commit();
+      await inflight;
+      startCommit();
+      await inflight;
+    } finally {
+      await inflight.catch(() => undefined);
     }
-    await commit();
     return { events: committed, tables: totals };
   }
 
@@ -292,17 +352,23 @@ class DuckDBStore implements Store {
     return t;
   }
 
-  /** One transaction: schema changes, the rows of every table, and the sources' counts. */
-  private async commitBatch(byTable: ReadonlyMap<string, Event[]>, sources: readonly { key: string; name: string; events: number; complete: boolean }[]): Promise<void> {
+  /**
+   * One transaction: schema changes, the rows of every table, and the sources' counts.
+   * Rows are bulk loaded: written as JSON lines to a temporary file in the data directory
+   * and read by `INSERT … SELECT … FROM read_json(…)` inside the transaction (the appender
+   * cannot keep up: bench/RESULTS.md "# Import").
+   */
+  private async commitBatch(byTable: ReadonlyMap<string, EventRun[]>, sources: readonly { key: string; name: string; events: number; complete: boolean }[]): Promise<void> {
     const c = this.conn();
-    const plans: { table: EventTable; events: Event[]; create: boolean; added: { name: string; type: string }[] }[] = [];
-    for (const [name, events] of byTable) {
+    const plans: { table: EventTable; runs: EventRun[]; create: boolean; added: { name: string; type: string }[] }[] = [];
+    for (const [name, runs] of byTable) {
       const table = await this.eventTable(name);
       const create = !table.exists;
-      const added = table.newColumns(events);
-      plans.push({ table, events, create, added });
+      const added = table.newColumns(runs);
+      plans.push({ table, runs, create, added });
     }
     const ids = new Map(plans.map((p) => [p.table, p.table.nextId]));
+    const file = this.stagingFile();
     await c.run('BEGIN TRANSACTION');
     try {
       for (const p of plans) {
@@ -311,15 +377,8 @@ class DuckDBStore implements Store {
         } else {
           for (const a of p.added) await c.run(`ALTER TABLE ${quoteIdent(p.table.name)} ADD COLUMN ${quoteIdent(a.name)} ${a.type}`);
         }
-        const appender = await c.createAppender(p.table.name);
-        try {
-          for (let at = 0; at < p.events.length; at += CHUNK_ROWS) {
-            appendColumns(appender, p.table.toColumns(p.events.slice(at, at + CHUNK_ROWS)));
-          }
-          appender.flushSync();
-        } finally {
-          appender.closeSync();
-        }
+        writeRowsFile(file, p.table, p.runs);
+        await c.run(bulkInsertSql(p.table, file));
       }
       if (sources.length > 0) {
         // Two statements for all sources (one per source costs milliseconds each on a folder of small files).
@@ -337,7 +396,18 @@ class DuckDBStore implements Store {
       // The schema and ids this batch assumed are void: reread them next time.
       for (const p of plans) { this.eventTables.delete(p.table.name); p.table.nextId = ids.get(p.table)!; }
       throw e;
+    } finally {
+      rmSync(file, { force: true });
     }
+  }
+
+  /**
+   * The bulk load's temporary file: inside the data directory (a memory store uses a
+   * private temporary directory), one per process, removed after every commit.
+   */
+  private stagingFile(): string {
+    if (this.stagingDir === null) this.stagingDir = this.dataDir ?? mkdtempSync(join(tmpdir(), 'haetae-store-'));
+    return join(this.stagingDir, `${STAGING_PREFIX}${process.pid}.ndjson`);
   }
 
   async writeRows(table: string, rows: readonly Row[]): Promise<void> {
@@ -390,6 +460,7 @@ class DuckDBStore implements Store {
     this.writer?.disconnectSync();
     this.writer = null;
     this.instance.closeSync();
+    if (this.stagingDir !== null && this.stagingDir !== this.dataDir) rmSync(this.stagingDir, { recursive: true, force: true });
   }
 }
 

@@ -1,14 +1,14 @@
 /**
- * An event table's schema as the importer tracks it, and the conversion of Events into
- * column arrays for the appender's data chunks.
+ * An event table's schema as the importer tracks it, and the fitting of encoded event
+ * rows (event-rows.ts) to it.
  *
  * DuckDB identifiers are case-insensitive, so columns are found by lower-cased name; a data
  * field whose name differs from the column's only in case, or names a fixed column, or whose
  * value does not fit its column's type, goes into `_extra` (a JSON object) instead.
  */
-import { listValue, timestampValue, type DuckDBValue } from '@duckdb/node-api';
-import { fieldTypes, type Event, type EventValue } from '../event/index.js';
-import { dataColumnType, EXTRA_COLUMN, FIXED_COLUMNS, fitsColumn, SYSTEM_COLUMNS, timeMicros, type DataColumnType } from './schema.js';
+import { setField, type EventValue } from '../event/index.js';
+import { ACCEPTS, jsonValue, type EventRun } from './event-rows.js';
+import { EXTRA_COLUMN, FIXED_COLUMNS, fitsColumn, type DataColumnType } from './schema.js';
 
 /** A column of an event table: name, type, position. */
 export interface TableColumn {
@@ -18,11 +18,7 @@ export interface TableColumn {
 }
 
 const FIXED_INDEX = new Map(FIXED_COLUMNS.map((c, i) => [c.name, i]));
-const ID = FIXED_INDEX.get('_id')!;
-const TIME = FIXED_INDEX.get('_time')!;
-const LINE = FIXED_INDEX.get('line')!;
 const EXTRA = FIXED_INDEX.get(EXTRA_COLUMN)!;
-const SYSTEM = SYSTEM_COLUMNS.map((c) => ({ name: c.name, type: c.type, index: FIXED_INDEX.get(c.name)! }));
 
 /** True when the columns read from the database are those of an event table. */
 export function isEventTableSchema(columns: readonly { name: string; type: string }[]): boolean {
@@ -47,17 +43,15 @@ export class EventTable {
   }
 
   /**
-   * Data columns that `events` need and the table lacks, added to this schema (the caller
-   * creates them in the database). Types come from the field catalog, else the first value.
+   * Data columns that the runs' fields need and the table lacks, added to this schema (the
+   * caller creates them in the database), typed as the first run holding the field asks.
    */
-  newColumns(events: readonly Event[]): { name: string; type: DataColumnType }[] {
+  newColumns(runs: readonly EventRun[]): { name: string; type: DataColumnType }[] {
     const added: { name: string; type: DataColumnType }[] = [];
-    for (const e of events) {
-      for (const k in e.data) {
+    for (const r of runs) {
+      for (const k in r.fields) {
         if (this.byLower.has(k.toLowerCase())) continue;
-        const v = e.data[k];
-        if (v === null) continue;
-        const type = dataColumnType(fieldTypes(e.provider, e.event_id, e.version)?.get(k), v);
+        const type = r.fields[k][1];
         this.add(k, type);
         added.push({ name: k, type });
       }
@@ -65,46 +59,31 @@ export class EventTable {
     return added;
   }
 
-  /**
-   * The events as one array of DuckDB values per column (in table order), `_id`s assigned
-   * from {@link nextId}. Every data field lands in its column or in `_extra`.
-   */
-  toColumns(events: readonly Event[]): DuckDBValue[][] {
-    const n = events.length;
-    const cols: DuckDBValue[][] = this.columns.map(() => new Array<DuckDBValue>(n).fill(null));
-    const idCol = cols[ID], timeCol = cols[TIME], lineCol = cols[LINE], extraCol = cols[EXTRA];
-    for (let r = 0; r < n; r++) {
-      const e = events[r];
-      let extra: Record<string, EventValue> | null = null;
-      const putExtra = (k: string, v: EventValue): void => {
-        extra ??= Object.create(null) as Record<string, EventValue>;
-        extra[k] = v;
-      };
-      idCol[r] = BigInt(this.nextId++);
-      const micros = timeMicros(e._time);
-      if (micros !== null) timeCol[r] = timestampValue(micros);
-      else if (e._time !== '') putExtra('_time', e._time);
-      for (const s of SYSTEM) {
-        const v = e[s.name];
-        if (v === null) continue;
-        if (!fitsColumn(v, s.type)) putExtra(s.name, v);
-        else cols[s.index][r] = s.type === 'BIGINT' ? BigInt(v) : v;
-      }
-      lineCol[r] = e.line;
-      const data = e.data;
-      for (const k in data) {
-        const v = data[k];
-        if (v === null) continue;
-        const col = this.byLower.get(k.toLowerCase());
-        if (col === undefined || col.name !== k || col.index <= EXTRA || !fitsColumn(v, col.type)) { putExtra(k, v); continue; }
-        switch (col.type) {
-          case 'BIGINT': cols[col.index][r] = BigInt(v as number); break;
-          case 'VARCHAR[]': cols[col.index][r] = listValue(v as string[]); break;
-          default: cols[col.index][r] = v as string | boolean;
-        }
-      }
-      if (extra !== null) extraCol[r] = JSON.stringify(extra);
+  /** True when every data field of the run lands in its own column (same case, fitting type). */
+  fits(run: EventRun): boolean {
+    for (const k in run.fields) {
+      const col = this.byLower.get(k.toLowerCase());
+      if (col === undefined || col.name !== k || col.index <= EXTRA || (run.fields[k][0] & ~(ACCEPTS[col.type] ?? 0)) !== 0) return false;
     }
-    return cols;
+    return true;
+  }
+
+  /**
+   * A row of a run that does not {@link fits}: data fields without a column of their own
+   * (case collisions, values of another type) moved into `_extra`.
+   */
+  fixRow(row: string): string {
+    const o = JSON.parse(`{${row}`) as Record<string, unknown>;
+    let extra = (o[EXTRA_COLUMN] ?? null) as Record<string, EventValue> | null;
+    for (const k of Object.keys(o)) {
+      if (FIXED_INDEX.has(k)) continue;
+      const v = o[k] as EventValue;
+      const col = this.byLower.get(k.toLowerCase());
+      if (col !== undefined && col.name === k && col.index > EXTRA && fitsColumn(v, col.type)) continue;
+      setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v);
+      delete o[k];
+    }
+    if (extra !== null) o[EXTRA_COLUMN] = extra;
+    return jsonValue(o).slice(1);
   }
 }

@@ -15,4 +15,5 @@ export {
 } from './types.js';
 export { TableMapping, channelSlug, loadTableMapping, isValidTableName, DEFAULT_TABLES } from './table-names.js';
 export { SYSTEM_COLUMNS, FIXED_COLUMNS, EXTRA_COLUMN, quoteIdent, timeMicros } from './schema.js';
+export { encodeEventRuns, encodeRow, type EventRun, type FieldKinds } from './event-rows.js';
 export { inferColumns, type InferredColumn } from './infer-columns.js';

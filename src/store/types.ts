@@ -5,6 +5,7 @@ import type { RowSource } from '../query/exec/context.js';
  * the query engine, the import command and tests.
  */
 import type { Event } from '../event/index.js';
+import type { EventRun } from './event-rows.js';
 import type { Row, Value } from '../query/value.js';
 
 /** Where a store lives: a data directory holding one database file, or memory only. */
@@ -64,6 +65,11 @@ export interface ImportState {
 /** Events to import, optionally attributed to a source. */
 export interface ImportBatch {
   readonly events: readonly Event[];
+  /**
+   * More events, already encoded as rows (`encodeEventRuns`; EVTX decode workers produce
+   * these so that no Event object crosses a thread). They follow `events`.
+   */
+  readonly runs?: readonly EventRun[];
   /** The source these events come from; its committed count advances with them. */
   readonly source?: ImportSource;
   /** True on the source's last batch: the source is then recorded as complete. */

@@ -1,0 +1,108 @@
+/**
+ * Events flattened to the event table's row layout as JSON text: what the bulk loader
+ * feeds to DuckDB's `read_json`, and what EVTX decode workers produce directly so that
+ * no Event crosses a thread (the main thread used to spend ~40 µs per event parsing
+ * Event JSON; see bench/RESULTS.md "# Import").
+ *
+ * Only the decisions that do not depend on a table's current schema are taken here:
+ * `_time` → microseconds, system fields that do not fit their column and data fields
+ * named like a fixed column go to `_extra`. Whether a data field fits its table column
+ * (same case, compatible type) is decided by the store, from the per-run {@link FieldKinds}.
+ */
+import { fieldTypes, setField, type Event, type EventValue } from '../event/index.js';
+import { dataColumnType, FIXED_COLUMNS, fitsColumn, SYSTEM_COLUMNS, timeMicros, type DataColumnType } from './schema.js';
+
+/** Bits of {@link FieldKinds}: which kinds of value a field had in a run. */
+export const KIND = { int: 1, number: 2, string: 4, boolean: 8, stringList: 16, other: 32 } as const;
+
+/** Per data field of a run: the kinds of its values (KIND bits) and the column type its first value asks for. */
+export type FieldKinds = Record<string, [kinds: number, type: DataColumnType]>;
+
+/**
+ * Consecutive events of one channel as row JSON. Each row is an object's text without its
+ * opening `{` and without `_id` (`"_time":…}`): the store prepends `{"_id":N,`.
+ */
+export interface EventRun {
+  readonly channel: string;
+  readonly rows: string[];
+  readonly fields: FieldKinds;
+}
+
+const FIXED_LOWER = new Set(FIXED_COLUMNS.map((c) => c.name.toLowerCase()));
+
+/** The KIND bit of a (non-null) value. */
+export function kindOf(v: EventValue): number {
+  switch (typeof v) {
+    case 'number': return Number.isSafeInteger(v) ? KIND.int : KIND.number;
+    case 'string': return KIND.string;
+    case 'boolean': return KIND.boolean;
+    default: return Array.isArray(v) && v.every((x) => typeof x === 'string') ? KIND.stringList : KIND.other;
+  }
+}
+
+/** KIND bits a column of each data type accepts (the same rule as `fitsColumn`). */
+export const ACCEPTS: Readonly<Record<string, number>> = { BIGINT: KIND.int, BOOLEAN: KIND.boolean, VARCHAR: KIND.string, 'VARCHAR[]': KIND.stringList };
+
+type WellFormed = { toWellFormed(): string };
+
+/**
+ * JSON text of a value, with lone UTF-16 surrogates replaced by U+FFFD (what any UTF-8
+ * encoding of the string does; DuckDB's JSON reader refuses `\ud800` escapes).
+ */
+export function jsonValue(v: unknown): string {
+  const j = JSON.stringify(v);
+  if (!j.includes('\\ud')) return j;
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? (x as unknown as WellFormed).toWellFormed() : x));
+}
+
+/**
+ * Encodes events as runs of row JSON, one run per stretch of consecutive events of the
+ * same channel (or one run for all when `channel` is given).
+ *
+ * @example
+ * const [run] = encodeEventRuns(events, 'Security');
+ * run.rows[0] // '"_time":1714557600123456,"host":"WEB01",…}'
+ */
+export function encodeEventRuns(events: readonly Event[], channel?: string): EventRun[] {
+  const runs: EventRun[] = [];
+  let run: EventRun | null = null;
+  for (const e of events) {
+    const ch = channel ?? e.channel;
+    if (run === null || run.channel !== ch) { run = { channel: ch, rows: [], fields: Object.create(null) as FieldKinds }; runs.push(run); }
+    run.rows.push(encodeRow(e, run.fields));
+  }
+  return runs;
+}
+
+/** One event's row text (see {@link EventRun}); records its data fields' kinds in `fields`. */
+export function encodeRow(e: Event, fields: FieldKinds): string {
+  let extra: Record<string, EventValue> | null = null;
+  const micros = timeMicros(e._time);
+  let s = micros === null ? '"_time":null' : `"_time":${micros}`;
+  if (micros === null && e._time !== '') { extra = Object.create(null) as Record<string, EventValue>; extra._time = e._time; }
+  for (const c of SYSTEM_COLUMNS) {
+    const v = e[c.name];
+    if (v === null) continue;
+    if (fitsColumn(v, c.type)) s += `,"${c.name}":${typeof v === 'string' ? jsonValue(v) : v}`;
+    else setField(extra ??= Object.create(null) as Record<string, EventValue>, c.name, v);
+  }
+  s += `,"line":${jsonValue(e.line)}`;
+  const data = e.data;
+  let types: ReadonlyMap<string, string> | null | undefined;
+  for (const k in data) {
+    const v = data[k];
+    if (v === null) continue;
+    if (FIXED_LOWER.has(k.toLowerCase())) { setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v); continue; }
+    const kind = kindOf(v);
+    const f = fields[k];
+    if (f === undefined) {
+      if (types === undefined) types = fieldTypes(e.provider, e.event_id, e.version);
+      fields[k] = [kind, dataColumnType((types?.get(k) ?? undefined) as Parameters<typeof dataColumnType>[0], v)];
+    } else {
+      f[0] |= kind;
+    }
+    s += `,${JSON.stringify(k)}:${kind === KIND.string ? jsonValue(v) : kind === KIND.int || kind === KIND.boolean ? String(v) : jsonValue(v)}`;
+  }
+  if (extra !== null) s += `,"_extra":${jsonValue(extra)}`;
+  return s + '}';
+}
