@@ -8,7 +8,8 @@
  */
 import type { AggregateName } from './ast.js';
 import { compareValues, numberFromText } from './semantics.js';
-import { IpAddress, type Value } from './value.js';
+import type { Value } from './value.js';
+import { valueKey } from './exec/keys.js';
 
 /** A running aggregate. */
 export interface Accumulator {
@@ -59,23 +60,6 @@ export function checkAggregateArity(fn: AggregateName, n: number): string | unde
 function numeric(v: Value): number | null {
   if (typeof v === 'number') return Number.isNaN(v) ? null : v;
   return typeof v === 'string' ? numberFromText(v, true) : null;
-}
-
-/**
- * A key that is equal for two values exactly when they are equal and of the same type
- * (strings case-sensitively; 1 and 1.0 alike), for `dc` and `values`.
- */
-function distinctKey(v: Value): string {
-  if (v === null) return 'z';
-  switch (typeof v) {
-    case 'string': return `s${v}`;
-    case 'number': return `n${v}`;
-    case 'boolean': return v ? 'bt' : 'bf';
-  }
-  if (v instanceof Date) return `d${v.getTime()}`;
-  if (v instanceof IpAddress) return `i${v.text}`;
-  if (Array.isArray(v)) return `a${JSON.stringify(v.map(distinctKey))}`;
-  return `m${JSON.stringify(Object.keys(v).sort().map((k) => [k, distinctKey(v[k])]))}`;
 }
 
 class Count implements Accumulator {
@@ -132,7 +116,7 @@ class FirstLast implements Accumulator {
 class DistinctCount implements Accumulator {
   seen = new Set<string>();
   add(values: readonly Value[]): void {
-    if (values[0] !== null) this.seen.add(distinctKey(values[0]));
+    if (values[0] !== null) this.seen.add(valueKey(values[0]));
   }
   result(): Value { return this.seen.size; }
   merge(other: Accumulator): void {
@@ -146,7 +130,7 @@ class Values implements Accumulator {
   add(values: readonly Value[]): void {
     const v = values[0];
     if (v === null || this.seen.size >= MAX_COLLECTED) return;
-    const k = distinctKey(v);
+    const k = valueKey(v);
     if (!this.seen.has(k)) this.seen.set(k, v);
   }
   result(): Value { return [...this.seen.values()].sort(compareValues); }

@@ -531,11 +531,18 @@ const registry: Record<string, FunctionDef> = {
   }),
 };
 
-function javaTrim(s: string): string {
+/**
+ * Java's `String.trim()`: strips chars <= U+0020 at both ends (the `trim` function, and
+ * each pair of `parsekv` — spec "Commands").
+ *
+ * @example
+ * javaTrim('\tImage: x\r') // 'Image: x'
+ */
+export function javaTrim(s: string): string {
   let a = 0, b = s.length;
   while (a < b && s.charCodeAt(a) <= 0x20) a++;
   while (b > a && s.charCodeAt(b - 1) <= 0x20) b--;
-  return s.slice(a, b);
+  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Blocking commands that see every row first: `stats`, `timechart` and `sort`.
  */
-import type { Aggregate, SortCommand, StatsCommand, TimechartCommand, TimeSpan } from '../ast.js';
+import type { Aggregate, SortCommand, StatsCommand, TimechartCommand } from '../ast.js';
+import { truncateDate } from '../dates.js';
 import { newRow, type Row, type Value } from '../value.js';
 import { compareValues, formatValue } from '../semantics.js';
 import { createAccumulator, type Accumulator } from '../aggregates.js';
@@ -78,33 +79,9 @@ export async function* stats(cmd: StatsCommand, input: RowStream, ctx: ExecConte
   }), ctx.batchSize);
 }
 
-/** Start of the `span` bucket holding `t` (UTC; weeks start on Monday; months are calendar months). */
-export function bucketStart(t: Date, span: TimeSpan): Date {
-  const ms = t.getTime();
-  const n = span.amount;
-  const floorTo = (size: number): Date => new Date(Math.floor(ms / size) * size);
-  switch (span.unit) {
-    case 's': return floorTo(n * 1000);
-    case 'm': return floorTo(n * 60_000);
-    case 'h': return floorTo(n * 3_600_000);
-    case 'd': return floorTo(n * 86_400_000);
-    case 'w': {
-      // 1970-01-05 was a Monday.
-      const monday = Date.UTC(1970, 0, 5);
-      const size = n * 7 * 86_400_000;
-      return new Date(monday + Math.floor((ms - monday) / size) * size);
-    }
-    case 'mon': {
-      const months = t.getUTCFullYear() * 12 + t.getUTCMonth();
-      const start = Math.floor(months / n) * n;
-      return new Date(Date.UTC(Math.floor(start / 12), start % 12, 1));
-    }
-  }
-}
-
 /**
  * `timechart span=N{unit} AGG [by F]`: one row per time bucket (oldest first) with
- * `_time`; without `by` the aggregates are fields; with `by`, each value of F becomes a
+ * `_time` (buckets as `datetrunc` makes them); without `by` the aggregates are fields; with `by`, each value of F becomes a
  * field holding the (first) aggregate — the chart's series. Rows without a `_time` date
  * are skipped.
  */
@@ -115,7 +92,7 @@ export async function* timechart(cmd: TimechartCommand, input: RowStream, ctx: E
     for (const row of rows) {
       const t = row['_time'];
       if (!(t instanceof Date)) continue;
-      const start = bucketStart(t, cmd.bucket).getTime();
+      const start = truncateDate(t, cmd.bucket).getTime();
       let series = buckets.get(start);
       if (!series) buckets.set(start, (series = new Map()));
       const byValue: Value = cmd.by !== undefined ? row[cmd.by] ?? null : null;

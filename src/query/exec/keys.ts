@@ -6,7 +6,9 @@
 import { IpAddress, type Value } from '../value.js';
 
 /**
- * The key of one value: equal keys ⇔ equal, same-typed values.
+ * The key of one value: equal keys ⇔ equal, same-typed values (strings case-sensitively,
+ * 1 and 1.0 alike, maps whatever their key order). Used by join, stats groups, dedup,
+ * and the `dc`/`values` aggregates.
  *
  * @example
  * valueKey('80') !== valueKey(80) // true
@@ -21,7 +23,7 @@ export function valueKey(v: Value): string {
   if (v instanceof Date) return 'd' + String(v.getTime());
   if (v instanceof IpAddress) return 'i' + v.text;
   if (Array.isArray(v)) return 'a' + JSON.stringify(v.map(valueKey));
-  return 'm' + JSON.stringify(Object.entries(v).map(([k, x]) => [k, valueKey(x)]));
+  return 'm' + JSON.stringify(Object.keys(v).sort().map((k) => [k, valueKey(v[k]!)]));
 }
 
 /** The key of a tuple of values (group-by fields, join keys). */

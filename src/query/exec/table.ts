@@ -3,37 +3,19 @@
  * `order=asc` (spec "Commands": `table [duration=…] [from=…] [to=…] [limit=N] [offset=N]
  * [order=asc|desc] T1[, T2]`; `*` in names; a trailing `?` makes a missing table no error).
  */
-import type { TableCommand, TimeSpan } from '../ast.js';
+import type { TableCommand } from '../ast.js';
+import { addToDate } from '../dates.js';
+import { wildcardRegExp } from '../semantics.js';
 import type { Row, Value } from '../value.js';
 import { ExecError, type ExecContext, type RowStream, type ScanRequest } from './context.js';
 import { BATCH_SIZE } from './batches.js';
-
-/** `now` minus a duration; months are calendar months (UTC). */
-export function subtractSpan(now: Date, span: TimeSpan): Date {
-  const d = new Date(now.getTime());
-  const n = span.amount;
-  switch (span.unit) {
-    case 's': return new Date(d.getTime() - n * 1000);
-    case 'm': return new Date(d.getTime() - n * 60_000);
-    case 'h': return new Date(d.getTime() - n * 3_600_000);
-    case 'd': return new Date(d.getTime() - n * 86_400_000);
-    case 'w': return new Date(d.getTime() - n * 7 * 86_400_000);
-    case 'mon': d.setUTCMonth(d.getUTCMonth() - n); return d;
-  }
-}
-
-/** Compiles a `*` table-name pattern (names are matched case-insensitively). */
-function namePattern(name: string): RegExp {
-  const body = name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${body}$`, 'i');
-}
 
 /** Resolves the command's table references to existing table names, in order, without repeats. */
 export async function resolveTables(cmd: TableCommand, ctx: ExecContext): Promise<string[]> {
   const existing = await ctx.source.tableNames();
   const out: string[] = [];
   for (const ref of cmd.tables) {
-    const re = namePattern(ref.name);
+    const re = wildcardRegExp(ref.name);
     const found = existing.filter((t) => re.test(t)).sort();
     if (found.length === 0 && !ref.optional && !ref.name.includes('*')) {
       const list = existing.length > 0 ? existing.join(', ') : 'none yet — import some events first';
@@ -48,7 +30,7 @@ export async function resolveTables(cmd: TableCommand, ctx: ExecContext): Promis
 export function timeWindow(cmd: TableCommand, now: Date): { from?: Date; to?: Date } {
   let from = cmd.from;
   if (cmd.duration) {
-    const d = subtractSpan(now, cmd.duration);
+    const d = addToDate(now, cmd.duration.unit, -cmd.duration.amount);
     if (!from || d > from) from = d;
   }
   return { ...(from ? { from } : {}), ...(cmd.to ? { to: cmd.to } : {}) };

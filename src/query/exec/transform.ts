@@ -8,13 +8,14 @@ import type {
 } from '../ast.js';
 import { newRow, type Row, type Value, type ValueMap } from '../value.js';
 import { formatValue, isTruthy, valueFromJson } from '../semantics.js';
+import { javaTrim } from '../functions.js';
 import type { ExecContext, RowStream } from './context.js';
 import { mapBatches } from './batches.js';
 import { compileExpr } from './expr.js';
 import { tupleKey } from './keys.js';
 
 /** System fields a non-overlay parse keeps (spec parsekv: "the row holds only the parsed keys plus `_id`, `_time`, `_table`"). */
-const KEPT_SYSTEM_FIELDS = ['_id', '_time', '_table'] as const;
+export const KEPT_SYSTEM_FIELDS = ['_id', '_time', '_table'] as const;
 
 /** `search [limit=N] EXPR`: keeps a row when the expression is true or any non-null non-boolean. */
 export async function* search(cmd: SearchCommand, input: RowStream, ctx: ExecContext): RowStream {
@@ -39,15 +40,6 @@ export function evalCommand(cmd: EvalCommand, input: RowStream, ctx: ExecContext
     for (const row of rows) for (const s of steps) row[s.field] = s.value(row);
     return rows;
   });
-}
-
-/** Java's `String.trim()`: strips chars <= U+0020 at both ends (spec parsekv). */
-export function javaTrim(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && s.charCodeAt(a) <= 0x20) a++;
-  while (b > a && s.charCodeAt(b - 1) <= 0x20) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Command, ParsekvCommand, StatsCommand, TableCommand } from '../ast
 import { newRow, type Row, type Value } from '../value.js';
 import type { ColumnInfo } from '../exec/context.js';
 import { timeWindow } from '../exec/table.js';
+import { KEPT_SYSTEM_FIELDS } from '../exec/transform.js';
 import { Parameters, kindOfColumnType, quoteIdent, type ValueKind } from './dialect.js';
 import { translateExpr, truthSql, type FieldScope, type SqlExpr } from './expr.js';
 
@@ -201,7 +202,7 @@ function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
       next.set(name, f.kind === 'string' || f.kind === 'null' ? lazyField('string', () => lookup(name, f.sql)) : { sql: f.sql, kind: 'unknown' });
     }
   } else {
-    for (const name of ['_id', '_time', '_table']) {
+    for (const name of KEPT_SYSTEM_FIELDS) {
       const f = b.fields.get(name);
       if (f) next.set(name, f);
     }
@@ -219,7 +220,7 @@ function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
 }
 
 /** Aggregates with an exact SQL form: count, count(e), dc, and sum/avg/min/max of numbers. */
-function aggregateSql(b: Builder, fn: string, args: SqlExpr[]): SqlExpr | undefined {
+function aggregateSql(fn: string, args: SqlExpr[]): SqlExpr | undefined {
   if (fn === 'count') {
     if (args.length === 0) return { sql: 'count(*)', kind: 'number' };
     return args.length === 1 ? { sql: `count(${args[0]!.sql})`, kind: 'number' } : undefined;
@@ -250,7 +251,7 @@ function pushStats(b: Builder, cmd: StatsCommand): boolean {
       if (!t) return false;
       args.push(t);
     }
-    const e = aggregateSql(b, a.fn, args);
+    const e = aggregateSql(a.fn, args);
     if (!e) return false;
     aggs.push({ name: a.name, e, alias: b.alias() });
   }
@@ -393,7 +394,7 @@ export function shapeRow(raw: Row, pushed: PushedQuery): Row {
         const pairs = raw[w.column] ?? null;
         if (w.reset) {
           const kept = newRow();
-          for (const f of ['_id', '_time', '_table']) if (f in row) kept[f] = row[f]!;
+          for (const f of KEPT_SYSTEM_FIELDS) if (f in row) kept[f] = row[f]!;
           row = kept;
         }
         if (Array.isArray(pairs)) {
