@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { NeedleIndex } from './needle-index.js';
+
+function found(idx: NeedleIndex, text: string): number[] {
+  const hits = new Set<number>();
+  idx.search(text, (n) => hits.add(n));
+  return [...hits].sort((a, b) => a - b);
+}
+
+test('finds every needle, overlapping ones and needles inside needles', () => {
+  const idx = new NeedleIndex(['he', 'she', 'his', 'hers', '\\cmd.exe', 'cmd']);
+  assert.deepEqual(found(idx, 'ushers'), [0, 1, 3]);
+  assert.deepEqual(found(idx, 'c:\\windows\\system32\\cmd.exe'), [4, 5]);
+  assert.deepEqual(found(idx, 'nothing here'), [0]);
+  assert.deepEqual(found(idx, ''), []);
+});
+
+test('agrees with String.includes on random texts (non-ASCII too)', () => {
+  let seed = 7;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const alphabet = 'abc\\.é中 ';
+  const word = (len: number): string => Array.from({ length: len }, () => alphabet[rnd(alphabet.length)]).join('');
+  const needles = Array.from({ length: 60 }, () => word(1 + rnd(5)));
+  const idx = new NeedleIndex(needles);
+  for (let i = 0; i < 300; i++) {
+    const text = word(rnd(40)) + 'xyz\u{1F600}';
+    const expected = needles.flatMap((n, id) => (text.includes(n) ? [id] : []));
+    assert.deepEqual(found(idx, text), expected, text);
+  }
+});
