@@ -101,21 +101,30 @@ export interface CompiledMatcher {
   readonly prefilter: Prefilter | null;
 }
 
-/** A detection (or correlation) hit, as hunt prints it and serve stores it. */
+/**
+ * A detection (or correlation) hit, as hunt prints it and serve stores it. Compact on
+ * purpose: it names the event (channel, event ID, record ID, file) and copies the key
+ * fields, instead of holding the whole Event, so a hunt keeps memory bounded.
+ */
 export interface Detection {
   readonly ruleId: string;
   readonly ruleTitle: string;
   readonly level: Level;
   readonly tags: readonly string[];
-  /** The event time (ISO 8601 UTC), or the correlation window's last event time. */
+  /** The event time (ISO 8601 UTC); for a correlation, the event that completed it. */
   readonly time: string;
   readonly host: string;
-  /** The matched event; for a correlation, the last event that completed it. */
-  readonly event: Event;
+  readonly channel: string;
+  readonly eventId: number;
+  readonly recordId: number | null;
+  /** The input the event came from, when known. */
+  readonly file?: string;
   /** Target name that matched, e.g. `security:4688`, or `correlation`. */
   readonly target: string;
   /** Key fields to show (rule `fields:` or the target's defaults), Sigma names → values. */
   readonly fields: Readonly<Record<string, EventValue>>;
+  /** Process chain, oldest ancestor first, ending with the event's own process (images). */
+  readonly chain: readonly string[];
   /** For correlations: the group-by values and the number of events that made it. */
   readonly correlation?: { readonly type: string; readonly group: Readonly<Record<string, EventValue>>; readonly events: number };
 }
