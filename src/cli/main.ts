@@ -13,6 +13,7 @@ interface Command {
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   dump: { summary: 'decode EVTX files to Event JSON lines, Windows XML or evtx_dump JSON', load: () => import('./commands/dump.js') },
   export: { summary: 'convert events to another format, e.g. write an EVTX file', load: () => import('./commands/export.js') },
+  hunt: { summary: 'run Sigma rules and Haetae packs over event files; print a timeline of detections', load: () => import('./commands/hunt.js') },
   import: { summary: 'store events from EVTX, XML or JSON files in the data directory (DuckDB)', load: () => import('./commands/import.js') },
   tables: { summary: 'list the stored tables with event counts and time ranges', load: () => import('./commands/tables.js') },
   query: { summary: 'run a Logpresso-style pipe query on the stored events', load: () => import('./commands/query.js') },

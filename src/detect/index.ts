@@ -1,0 +1,12 @@
+/**
+ * Detection: Sigma rules (and Haetae's packs, which are Sigma rules) compiled into fast
+ * matchers, correlations, the process tracker, and the hunt that ties them together.
+ */
+export * from './types.js';
+export { RuleSet, type LoadedRule, type RuleSetOptions } from './rule-set.js';
+export { Hunt, type HuntOptions, type HuntResult } from './hunt.js';
+export { readRuleSources, type RuleSource } from './rule-files.js';
+export { selectRuleSources, allowlistText, type RuleSelection } from './rule-sources.js';
+export { parseAllowlist, allowlistFilters, type Allowlist } from './allowlist.js';
+export { PACK_NAMES, packDir, packRules, packAllowlist, type PackName } from './packs.js';
+export { ProcessTracker } from './process-tracker.js';
