@@ -2,8 +2,10 @@
  * The hunt pipeline behind `haetae hunt` (and its benchmark): rule files → RuleSet,
  * inputs decoded one after another (any format) → Hunt → sorted detections + summary.
  */
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Hunt, ProcessTracker, RuleSet, selectRuleSources, type Detection, type Level, type PackName, type RuleLoadEntry } from '../detect/index.js';
+import { Worker } from 'node:worker_threads';
+import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type Detection, type Level, type PackName, type RuleHit, type RuleLoadEntry } from '../detect/index.js';
 import { decodeFile, type InputFormat } from '../formats/index.js';
 import { formatInputIssue } from './issues.js';
 
@@ -16,11 +18,28 @@ export interface HuntFilesOptions {
   readonly minLevel?: Level;
   readonly maxPerRule?: number;
   readonly inputFormat?: InputFormat;
+  /** Worker threads matching files in parallel (default: all cores, at most one per file; 1 = this thread). */
+  readonly threads?: number;
   /** Called as input is consumed (bytes, events). */
   readonly onProgress?: (bytes: number, events: number) => void;
   /** Called with each input problem, formatted (`file:line: error: reason`). */
   readonly onIssue?: (line: string) => void;
 }
+
+/** What a hunt worker is started with. */
+export interface HuntWorkerData {
+  readonly selection: { readonly packs: readonly PackName[]; readonly rules: readonly string[]; readonly allowlist?: string };
+  readonly placeholders?: Readonly<Record<string, string[]>>;
+  readonly minLevel?: Level;
+  readonly inputFormat?: InputFormat;
+}
+/** Main thread → worker. */
+export type HuntWorkerRequest = { readonly kind: 'file'; readonly file: string } | { readonly kind: 'end' };
+/** Worker → main thread. */
+export type HuntWorkerMessage =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'batch'; readonly hits: RuleHit[]; readonly bytes: number; readonly events: number; readonly issues: { line: string; error: boolean }[] }
+  | { readonly kind: 'end'; readonly events: number; readonly belowMinLevel: number };
 
 /** Counts for the end-of-run summary. */
 export interface HuntSummary {
@@ -53,19 +72,15 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
     ...ruleSet.report,
   ];
   for (const p of ruleSet.problems) options.onIssue?.(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: warning: ${p.message}`);
-  const hunt = new Hunt(ruleSet, { minLevel: options.minLevel, maxPerRule: options.maxPerRule, tracker });
-  let inputErrors = 0;
-  for (const file of files) {
-    for await (const batch of decodeFile(file, { format: options.inputFormat })) {
-      for (const e of batch.events) hunt.observe(e, file);
-      for (const issue of batch.issues) { if (issue.severity === 'error') inputErrors++; options.onIssue?.(formatInputIssue(issue)); }
-      options.onProgress?.(batch.bytes, batch.events.length);
-    }
-  }
+  const hunt = new Hunt(ruleSet, { minLevel: options.minLevel, maxPerRule: options.maxPerRule });
+  const threads = Math.min(options.threads ?? availableParallelism(), files.length);
+  const counts = threads > 1
+    ? await matchInWorkers(files, threads, options, (hit) => hunt.add(hit), () => { inputErrors++; })
+    : await matchHere(files, ruleSet, tracker, options, (hit) => hunt.add(hit), () => { inputErrors++; });
   const result = hunt.finish();
   const notLoaded = report.filter((r) => r.status === 'not-loaded');
   const summary: HuntSummary = {
-    files: files.length, events: result.events, seconds: (performance.now() - started) / 1000, inputErrors,
+    files: files.length, events: counts.events, seconds: (performance.now() - started) / 1000, inputErrors,
     rules: {
       loaded: report.filter((r) => r.status === 'loaded').length,
       dormant: report.filter((r) => r.status === 'dormant').length,
@@ -73,7 +88,60 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
     },
     notLoadedSample: notLoaded.slice(0, 10).map((r) => `${r.file}: ${r.reasons.join('; ')}`),
     detections: Object.values(result.byLevel).reduce((a, b) => a + b, 0),
-    byLevel: result.byLevel, belowMinLevel: result.belowMinLevel, suppressed: result.suppressed,
+    byLevel: result.byLevel, belowMinLevel: result.belowMinLevel + counts.belowMinLevel, suppressed: result.suppressed,
   };
   return { detections: result.detections, report, summary };
+}
+
+/** Matches every file in this thread. */
+async function matchHere(
+  files: readonly string[], ruleSet: RuleSet, tracker: ProcessTracker, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
+): Promise<{ events: number; belowMinLevel: number }> {
+  const stage = new MatchStage(ruleSet, tracker, options.minLevel);
+  for (const file of files) {
+    for await (const batch of decodeFile(file, { format: options.inputFormat })) {
+      for (const e of batch.events) stage.observe(e, file, add);
+      for (const issue of batch.issues) { if (issue.severity === 'error') onError(); options.onIssue?.(formatInputIssue(issue)); }
+      options.onProgress?.(batch.bytes, batch.events.length);
+    }
+  }
+  return { events: stage.events, belowMinLevel: stage.belowMinLevel };
+}
+
+/** Matches files in `threads` workers, each taking the next file when it is free. */
+function matchInWorkers(
+  files: readonly string[], threads: number, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
+): Promise<{ events: number; belowMinLevel: number }> {
+  const queue = [...files];
+  const totals = { events: 0, belowMinLevel: 0 };
+  const data: HuntWorkerData = {
+    selection: { packs: options.packs, rules: options.rules, allowlist: options.allowlist },
+    placeholders: options.placeholders, minLevel: options.minLevel, inputFormat: options.inputFormat,
+  };
+  return new Promise((resolve, reject) => {
+    let running = threads;
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(new URL('./hunt-worker.js', import.meta.url), { workerData: data });
+      worker.on('message', (m: HuntWorkerMessage) => {
+        switch (m.kind) {
+          case 'ready': {
+            const file = queue.shift();
+            worker.postMessage(file === undefined ? { kind: 'end' } : { kind: 'file', file } satisfies HuntWorkerRequest);
+            break;
+          }
+          case 'batch':
+            for (const hit of m.hits) add(hit);
+            for (const issue of m.issues) { if (issue.error) onError(); options.onIssue?.(issue.line); }
+            options.onProgress?.(m.bytes, m.events);
+            break;
+          case 'end':
+            totals.events += m.events;
+            totals.belowMinLevel += m.belowMinLevel;
+            break;
+        }
+      });
+      worker.on('error', reject);
+      worker.on('exit', () => { if (--running === 0) resolve(totals); });
+    }
+  });
 }

@@ -6,7 +6,8 @@
  *
  * Memory is bounded by what is kept, not by the input: detections are compact (no Event),
  * each rule keeps at most `maxPerRule` of them (the rest are counted), and the tracker
- * evicts old processes.
+ * evicts old processes. Matching (MatchStage) and collecting (Hunt) are separate so
+ * several worker threads can match while one Hunt collects.
  */
 import type { Event, EventValue } from '../event/index.js';
 import { CorrelationEngine, type BaseMatch, type CorrelationHit } from './correlation/index.js';
@@ -14,28 +15,16 @@ import { ProcessTracker } from './process-tracker.js';
 import type { LoadedRule, RuleSet } from './rule-set.js';
 import { LEVELS, type CompiledMatcher, type Detection, type Level } from './types.js';
 
-/** Hunt settings. */
-export interface HuntOptions {
-  /** Detections below this level are counted but not kept. */
-  readonly minLevel?: Level;
-  /** Detections kept per rule; the rest are counted in `suppressed` (default 10,000). */
-  readonly maxPerRule?: number;
-  /** Correlation inputs kept per referenced rule (default 200,000). */
-  readonly maxCorrelationInputs?: number;
-  /** A tracker shared with the rule set's resolvers (the rule set was loaded with it). */
-  readonly tracker?: ProcessTracker;
-}
-
-/** What a finished hunt returns. */
-export interface HuntResult {
-  /** Sorted by time, then rule title. */
-  readonly detections: Detection[];
-  readonly events: number;
-  /** Detections not kept because a rule reached `maxPerRule`, by rule key. */
-  readonly suppressed: ReadonlyMap<string, number>;
-  /** Detections per level (including suppressed, excluding those below minLevel). */
-  readonly byLevel: Readonly<Record<Level, number>>;
-  readonly belowMinLevel: number;
+/**
+ * One rule match, as the matching stage (any thread) hands it to the {@link Hunt}: the
+ * compact detection, plus what correlations need when the rule is referenced by one.
+ * Plain data, so worker threads can post it.
+ */
+export interface RuleHit {
+  readonly detection: Detection;
+  readonly ruleName?: string;
+  /** Present when a correlation references the rule. */
+  readonly correlationInput?: { readonly time: number; readonly event: Event; readonly values: Readonly<Record<string, EventValue>> };
 }
 
 /** Sigma fields shown for a match when the rule names none (`fields:`). */
@@ -48,69 +37,67 @@ function clip(v: EventValue | undefined): EventValue {
   return v;
 }
 
+/** Rule keys (ids and names) some correlation references, and the fields they read. */
+function correlationNeeds(rules: RuleSet): { referenced: Set<string>; fields: string[] } {
+  const referenced = new Set<string>();
+  const fields = new Set<string>();
+  for (const c of rules.correlations) {
+    for (const r of c.rules) referenced.add(r);
+    for (const g of c.groupBy) fields.add(g);
+    for (const byRule of c.aliases.values()) for (const f of byRule.values()) fields.add(f);
+    if ('fields' in c) for (const f of c.fields) fields.add(f);
+    if ('field' in c) fields.add(c.field);
+  }
+  return { referenced, fields: [...fields] };
+}
+
 /**
- * Runs a rule set over a stream of events.
+ * The matching stage: tracker + rule set, one event at a time, emitting {@link RuleHit}s.
+ * Runs in the main thread or in each hunt worker.
  *
  * @example
- * const hunt = new Hunt(ruleSet, { minLevel: 'medium', tracker });
- * for (const e of events) hunt.observe(e, 'Security.evtx');
- * const { detections } = hunt.finish();
+ * const stage = new MatchStage(ruleSet, tracker);
+ * stage.observe(event, 'Security.evtx', (hit) => hunt.add(hit));
  */
-export class Hunt {
-  private readonly tracker: ProcessTracker;
-  private readonly correlation: CorrelationEngine | null;
-  /** Keys (ids and names) of rules some correlation references. */
+export class MatchStage {
   private readonly referenced: Set<string>;
-  /** Rules referenced only by correlations with `generate: false`: no standalone output. */
-  private readonly silent: Set<string>;
+  private readonly neededFields: readonly string[];
   private readonly minRank: number;
-  private readonly maxPerRule: number;
-  private readonly maxInputs: number;
-  private readonly kept = new Map<string, number>();
-  private readonly suppressed = new Map<string, number>();
-  private readonly inputs: { match: BaseMatch; rule: LoadedRule; file?: string }[] = [];
-  private readonly inputsPerRule = new Map<string, number>();
-  private readonly detections: Detection[] = [];
-  private readonly byLevel = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
-  private belowMinLevel = 0;
-  private events = 0;
+  /** Events seen. */
+  events = 0;
+  /** Matches of rules below the level floor (not referenced by correlations): counted only. */
+  belowMinLevel = 0;
 
-  constructor(private readonly rules: RuleSet, options: HuntOptions = {}) {
-    this.tracker = options.tracker ?? new ProcessTracker();
-    this.minRank = LEVELS.indexOf(options.minLevel ?? 'informational');
-    this.maxPerRule = options.maxPerRule ?? 10_000;
-    this.maxInputs = options.maxCorrelationInputs ?? 200_000;
-    this.correlation = rules.correlations.length > 0 ? new CorrelationEngine(rules.correlations) : null;
-    this.referenced = this.correlation?.referencedRuleKeys() ?? new Set();
-    const generating = new Set<string>();
-    for (const c of rules.correlations) if (c.generate) for (const r of c.rules) generating.add(r);
-    this.silent = new Set([...this.referenced].filter((k) => !generating.has(k)));
+  /** `minLevel`: matches of lower rules are only counted (correlation inputs are always kept). */
+  constructor(private readonly rules: RuleSet, private readonly tracker: ProcessTracker = new ProcessTracker(), minLevel: Level = 'informational') {
+    this.minRank = LEVELS.indexOf(minLevel);
+    const needs = correlationNeeds(rules);
+    this.referenced = needs.referenced;
+    this.neededFields = needs.fields;
   }
 
-  /** Feeds one event (in any order; correlations are ordered at {@link finish}). */
-  observe(event: Event, file?: string): void {
+  /** Tracks and matches one event. */
+  observe(event: Event, file: string | undefined, emit: (hit: RuleHit) => void): void {
     this.events++;
     this.tracker.observe(event);
-    this.rules.match(event, (rule, matcher) => this.onMatch(rule, matcher, event, file));
-  }
-
-  private onMatch(rule: LoadedRule, matcher: CompiledMatcher, event: Event, file?: string): void {
-    const name = rule.doc.meta.name;
-    const isReferenced = this.referenced.has(rule.key) || (name !== undefined && this.referenced.has(name));
-    if (isReferenced) {
-      const n = this.inputsPerRule.get(rule.key) ?? 0;
-      if (n < this.maxInputs) {
-        this.inputsPerRule.set(rule.key, n + 1);
-        const target = matcher.target;
-        const match: BaseMatch = {
-          ruleId: rule.key, ruleName: name, time: Date.parse(event._time), event,
-          field: (f) => target.resolve(f)?.(event),
-        };
-        this.inputs.push({ match, rule, file });
+    this.rules.match(event, (rule, matcher) => {
+      const name = rule.doc.meta.name;
+      const meta = rule.doc.meta;
+      const referenced = this.referenced.has(rule.key) || (name !== undefined && this.referenced.has(name));
+      if (!referenced && LEVELS.indexOf(rule.level) < this.minRank) { this.belowMinLevel++; return; }
+      const detection: Detection = {
+        ruleId: rule.key, ruleTitle: meta.title, level: rule.level, tags: meta.tags, time: event._time, host: event.host,
+        channel: event.channel, eventId: event.event_id, recordId: event.record_id, file, target: matcher.target.name,
+        fields: this.keyFields(rule, matcher, event), chain: this.chain(event),
+      };
+      if (!referenced) { emit({ detection, ruleName: name }); return; }
+      const values: Record<string, EventValue> = {};
+      for (const f of this.neededFields) {
+        const v = matcher.target.resolve(f)?.(event);
+        if (v !== undefined) values[f] = v;
       }
-      if (this.silent.has(rule.key) || (name !== undefined && this.silent.has(name))) return;
-    }
-    this.record(rule.key, rule.doc.meta.title, rule.level, rule.doc.meta.tags, event, file, matcher.target.name, this.keyFields(rule, matcher, event));
+      emit({ detection, ruleName: name, correlationInput: { time: Date.parse(event._time), event, values } });
+    });
   }
 
   private keyFields(rule: LoadedRule, matcher: CompiledMatcher, event: Event): Record<string, EventValue> {
@@ -123,49 +110,118 @@ export class Hunt {
     return out;
   }
 
-  private record(
-    key: string, title: string, level: Level, tags: readonly string[], event: Event, file: string | undefined, target: string,
-    fields: Record<string, EventValue>, correlation?: Detection['correlation'],
-  ): void {
-    if (LEVELS.indexOf(level) < this.minRank) { this.belowMinLevel++; return; }
-    this.byLevel[level]++;
-    const n = this.kept.get(key) ?? 0;
-    if (n >= this.maxPerRule) { this.suppressed.set(key, (this.suppressed.get(key) ?? 0) + 1); return; }
-    this.kept.set(key, n + 1);
-    this.detections.push({
-      ruleId: key, ruleTitle: title, level, tags, time: event._time, host: event.host, channel: event.channel,
-      eventId: event.event_id, recordId: event.record_id, file, target, fields, chain: this.chain(event), correlation,
-    });
-  }
-
   /** Images from the oldest known ancestor down to the event's own process. */
   private chain(event: Event): string[] {
-    const own = this.tracker.processOf(event);
-    const ancestors = this.tracker.ancestors(event).map((p) => p.image).reverse();
-    return own ? [...ancestors, own.image] : ancestors;
+    return this.tracker.ancestors(event).map((p) => p.image).reverse().concat(this.tracker.processOf(event)?.image ?? []);
+  }
+}
+
+/** Hunt settings. */
+export interface HuntOptions {
+  /** Detections below this level are counted but not kept. */
+  readonly minLevel?: Level;
+  /** Detections kept per rule; the rest are counted in `suppressed` (default 10,000). */
+  readonly maxPerRule?: number;
+  /** Correlation inputs kept per referenced rule (default 200,000). */
+  readonly maxCorrelationInputs?: number;
+}
+
+/** What a finished hunt returns. */
+export interface HuntResult {
+  /** Sorted by time, then rule title. */
+  readonly detections: Detection[];
+  /** Detections not kept because a rule reached `maxPerRule`, by rule key. */
+  readonly suppressed: ReadonlyMap<string, number>;
+  /** Detections per level (including suppressed, excluding those below minLevel). */
+  readonly byLevel: Readonly<Record<Level, number>>;
+  readonly belowMinLevel: number;
+}
+
+/**
+ * Collects rule hits (from one or many matching stages), applies the level floor and
+ * per-rule caps, and runs the correlations in time order at the end.
+ *
+ * @example
+ * const hunt = new Hunt(ruleSet, { minLevel: 'medium' });
+ * const stage = new MatchStage(ruleSet);
+ * for (const e of events) stage.observe(e, 'Security.evtx', (hit) => hunt.add(hit));
+ * const { detections } = hunt.finish();
+ */
+export class Hunt {
+  private readonly correlation: CorrelationEngine | null;
+  /** Rules referenced only by correlations with `generate: false`: no standalone output. */
+  private readonly silent: Set<string>;
+  private readonly minRank: number;
+  private readonly maxPerRule: number;
+  private readonly maxInputs: number;
+  private readonly kept = new Map<string, number>();
+  private readonly suppressed = new Map<string, number>();
+  private readonly inputs: { match: BaseMatch; file?: string; chain: readonly string[] }[] = [];
+  private readonly inputsPerRule = new Map<string, number>();
+  private readonly detections: Detection[] = [];
+  private readonly byLevel = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
+  private belowMinLevel = 0;
+
+  constructor(rules: RuleSet, options: HuntOptions = {}) {
+    this.minRank = LEVELS.indexOf(options.minLevel ?? 'informational');
+    this.maxPerRule = options.maxPerRule ?? 10_000;
+    this.maxInputs = options.maxCorrelationInputs ?? 200_000;
+    this.correlation = rules.correlations.length > 0 ? new CorrelationEngine(rules.correlations) : null;
+    const { referenced } = correlationNeeds(rules);
+    const generating = new Set<string>();
+    for (const c of rules.correlations) if (c.generate) for (const r of c.rules) generating.add(r);
+    this.silent = new Set([...referenced].filter((k) => !generating.has(k)));
+  }
+
+  /** Takes one rule hit (in any order; correlations are ordered at {@link finish}). */
+  add(hit: RuleHit): void {
+    const d = hit.detection;
+    if (hit.correlationInput) {
+      const n = this.inputsPerRule.get(d.ruleId) ?? 0;
+      if (n < this.maxInputs) {
+        this.inputsPerRule.set(d.ruleId, n + 1);
+        const { time, event, values } = hit.correlationInput;
+        this.inputs.push({ match: { ruleId: d.ruleId, ruleName: hit.ruleName, time, event, field: (f) => values[f] }, file: d.file, chain: d.chain });
+      }
+      if (this.silent.has(d.ruleId) || (hit.ruleName !== undefined && this.silent.has(hit.ruleName))) return;
+    }
+    this.record(d);
+  }
+
+  private record(d: Detection): void {
+    if (LEVELS.indexOf(d.level) < this.minRank) { this.belowMinLevel++; return; }
+    this.byLevel[d.level]++;
+    const n = this.kept.get(d.ruleId) ?? 0;
+    if (n >= this.maxPerRule) { this.suppressed.set(d.ruleId, (this.suppressed.get(d.ruleId) ?? 0) + 1); return; }
+    this.kept.set(d.ruleId, n + 1);
+    this.detections.push(d);
   }
 
   /** Runs the correlations and returns every detection, sorted by time. */
   finish(): HuntResult {
     if (this.correlation) {
       this.inputs.sort((a, b) => a.match.time - b.match.time);
-      const files = new Map<Event, string | undefined>();
-      for (const { match, file } of this.inputs) {
-        files.set(match.event, file);
-        for (const hit of this.correlation.observe(match)) this.recordHit(hit, files.get(hit.event));
+      const origin = new Map<Event, { file?: string; chain: readonly string[] }>();
+      for (const input of this.inputs) {
+        origin.set(input.match.event, input);
+        for (const hit of this.correlation.observe(input.match)) this.recordHit(hit, origin.get(hit.event));
       }
-      for (const hit of this.correlation.flush()) this.recordHit(hit, files.get(hit.event));
+      for (const hit of this.correlation.flush()) this.recordHit(hit, origin.get(hit.event));
       this.inputs.length = 0;
     }
     this.detections.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.ruleTitle.localeCompare(b.ruleTitle)));
-    return { detections: this.detections, events: this.events, suppressed: this.suppressed, byLevel: this.byLevel, belowMinLevel: this.belowMinLevel };
+    return { detections: this.detections, suppressed: this.suppressed, byLevel: this.byLevel, belowMinLevel: this.belowMinLevel };
   }
 
-  private recordHit(hit: CorrelationHit, file: string | undefined): void {
+  private recordHit(hit: CorrelationHit, origin: { file?: string; chain: readonly string[] } | undefined): void {
     const meta = hit.rule.meta;
     const fields: Record<string, EventValue> = { ...hit.group };
     if (hit.value !== undefined) fields[hit.rule.type] = hit.value;
-    this.record(meta.id ?? `${meta.location.file}#${meta.title}`, meta.title, meta.level ?? 'medium', meta.tags, hit.event, file, 'correlation', fields,
-      { type: hit.rule.type, group: hit.group, events: hit.events });
+    const e = hit.event;
+    this.record({
+      ruleId: meta.id ?? `${meta.location.file}#${meta.title}`, ruleTitle: meta.title, level: meta.level ?? 'medium', tags: meta.tags,
+      time: e._time, host: e.host, channel: e.channel, eventId: e.event_id, recordId: e.record_id, file: origin?.file, target: 'correlation', fields, chain: origin?.chain ?? [],
+      correlation: { type: hit.rule.type, group: hit.group, events: hit.events },
+    });
   }
 }

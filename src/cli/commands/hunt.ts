@@ -3,6 +3,7 @@
  * of detections, with a summary of what was read and which rules loaded (and why not).
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { PACK_NAMES, type PackName } from '../../detect/index.js';
 import { huntFiles, type HuntSummary } from '../hunt-files.js';
 import { FORMAT_DESCRIPTIONS, INPUT_FORMATS } from '../../formats/index.js';
@@ -32,6 +33,7 @@ Options:
       --report <file>      write the rule load report (one JSON line per rule file)
       --max-per-rule <n>   detections kept per rule, the rest only counted (default 10000)
   -i, --input-format <f>   read every input as this format: ${INPUT_FORMATS.join(', ')}
+  -t, --threads <n>        worker threads, one file each at a time (default: all cores, ${availableParallelism()} here)
   -q, --quiet              no summary, no per-file problems on stderr
   -h, --help               show this help
 
@@ -74,6 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     report: { type: 'string' },
     'max-per-rule': { type: 'string' },
     'input-format': { type: 'string', short: 'i' },
+    threads: { type: 'string', short: 't' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -89,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   const options = {
     packs: usePacks, rules, allowlist, placeholders: placeholders(cl),
     minLevel: oneOf(str(cl, 'min-level'), 'min-level', LEVELS, 'low'),
+    threads: positiveInt(str(cl, 'threads'), 'threads', availableParallelism()),
     maxPerRule: positiveInt(str(cl, 'max-per-rule'), 'max-per-rule', 10_000),
     inputFormat: str(cl, 'input-format') === undefined ? undefined : oneOf(str(cl, 'input-format'), 'input-format', INPUT_FORMATS, 'evtx'),
   };

@@ -1,0 +1,40 @@
+/**
+ * A hunt worker thread: loads the rule set once, then decodes and matches the files the
+ * main thread hands it, one at a time, posting rule hits, progress and input problems.
+ * Each worker has its own process tracker, so process chains are per file set of that
+ * worker (a host's Sysmon file carries its own parents; see README "haetae hunt").
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { MatchStage, ProcessTracker, RuleSet, selectRuleSources, type RuleHit } from '../detect/index.js';
+import { decodeFile } from '../formats/index.js';
+import type { HuntWorkerData, HuntWorkerMessage, HuntWorkerRequest } from './hunt-files.js';
+import { formatInputIssue } from './issues.js';
+
+const data = workerData as HuntWorkerData;
+const port = parentPort;
+if (!port) throw new Error('hunt-worker must run as a worker thread');
+const tracker = new ProcessTracker();
+const ruleSet = RuleSet.load(selectRuleSources(data.selection).sources, { placeholders: data.placeholders, tracker });
+const stage = new MatchStage(ruleSet, tracker, data.minLevel);
+const post = (m: HuntWorkerMessage): void => port.postMessage(m);
+
+async function hunt(file: string): Promise<void> {
+  let hits: RuleHit[] = [];
+  const add = (hit: RuleHit): void => { hits.push(hit); };
+  try {
+    for await (const batch of decodeFile(file, { format: data.inputFormat })) {
+      for (const e of batch.events) stage.observe(e, file, add);
+      const issues = batch.issues.map((i) => ({ line: formatInputIssue(i), error: i.severity === 'error' }));
+      post({ kind: 'batch', hits, bytes: batch.bytes, events: batch.events.length, issues });
+      hits = [];
+    }
+  } catch (e) {
+    post({ kind: 'batch', hits, bytes: 0, events: 0, issues: [{ line: `${file}: error: ${(e as Error).message}`, error: true }] });
+  }
+}
+
+port.on('message', (req: HuntWorkerRequest) => {
+  if (req.kind === 'file') void hunt(req.file).then(() => post({ kind: 'ready' }));
+  else { post({ kind: 'end', events: stage.events, belowMinLevel: stage.belowMinLevel }); port.close(); }
+});
+post({ kind: 'ready' });
