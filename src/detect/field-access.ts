@@ -17,7 +17,6 @@ import type { FieldAccessor, FieldResolver } from './types.js';
  */
 const SYSTEM_ALWAYS: Readonly<Record<string, FieldAccessor>> = {
   eventid: (e) => e.event_id,
-  channel: (e) => e.channel,
   provider_name: (e) => e.provider,
   computer: (e) => e.host,
   eventrecordid: (e) => e.record_id ?? undefined,
@@ -25,12 +24,16 @@ const SYSTEM_ALWAYS: Readonly<Record<string, FieldAccessor>> = {
 };
 
 /**
- * System fields whose names some EventData may also use (Sysmon 4 has a `Version` data
- * field): these read the data field when the event has one, else the System value.
+ * System fields whose names some EventData also uses: these read the data field when the
+ * event has one, else the System value. System 104 "log cleared" (Microsoft-Windows-Eventlog)
+ * names the cleared log in UserData `Channel`, and SigmaHQ's eventlog-cleared rules (service
+ * system) test exactly that (`Channel: Security`) — the event's own channel is always
+ * System. Sysmon 4 has a `Version`, Wininit 12 a `Level` data field (seen in the corpus).
  * `Provider` and `ProcessID` are not System aliases at all: SigmaHQ's WMI rules mean the
  * data field `Provider`, and 5156 has a data field `ProcessID`.
  */
 const SYSTEM_FALLBACK: Readonly<Record<string, (e: Event) => EventValue | undefined>> = {
+  channel: (e) => e.channel || undefined,
   level: (e) => e.level ?? undefined,
   keywords: (e) => e.keywords ?? undefined,
   task: (e) => e.task ?? undefined,

@@ -152,6 +152,11 @@ test('the default resolver reads System fields and data, exact then case-insensi
   const both = event(SYSMON_CHANNEL, 'Microsoft-Windows-Sysmon', 1, { image: 'lower', Image: 'exact' });
   assert.equal(read(sysmon, 'Image', both), 'exact');
   assert.equal(read(sysmon, 'IMAGE', both), 'lower', 'first case-insensitive match in document order');
+  // System 104 names the cleared log in its data `Channel` (SigmaHQ win_system_eventlog_cleared tests it).
+  const cleared = event('System', 'Microsoft-Windows-Eventlog', 104, { SubjectUserName: 'admmig', SubjectDomainName: 'OFFSEC', Channel: 'Security', BackupPath: '' });
+  const [system] = logSourceTargets({ product: 'windows', service: 'system' }).targets;
+  assert.equal(read(system, 'Channel', cleared), 'Security');
+  assert.equal(read(system, 'Provider_Name', cleared), 'Microsoft-Windows-Eventlog');
   const proto = event(SYSMON_CHANNEL, 'Microsoft-Windows-Sysmon', 1, JSON.parse('{"__proto__": "x"}'));
   assert.equal(read(sysmon, 'constructor', proto), undefined, 'inherited properties are not fields');
 });
