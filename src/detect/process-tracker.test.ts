@@ -217,7 +217,6 @@ test('corpus: Sysmon 1 parents resolve, and agree with the ParentImage each even
     assert.equal(parent.image.toLowerCase(), String(e.data.ParentImage).toLowerCase(), `record ${e.record_id}`);
     if (tracker.ancestors(e).length >= 2) deep++;
   }
-  if (process.env.DBG) console.log('sysmon', resolved, deep, creations.length);
   assert.ok(resolved / creations.length > 0.95, `${resolved}/${creations.length} parents resolved`);
   assert.ok(deep > creations.length / 2, `${deep} creations with a grandparent`);
 });
@@ -247,7 +246,6 @@ test('corpus: 4688 creator PIDs at event time give the ParentProcessName Windows
     resolved++;
     assert.equal(String(v).toLowerCase(), truth.get(e)!.toLowerCase(), `record ${e.record_id}`);
   }
-  if (process.env.DBG) console.log('4688', resolved, creations.length);
   assert.ok(creations.length > 100 && resolved / creations.length > 0.5, `${resolved}/${creations.length} parents resolved`);
 
   // Version 1 events (no ParentProcessName at all): most creators were created in the same log.
@@ -255,6 +253,5 @@ test('corpus: 4688 creator PIDs at event time give the ParentProcessName Windows
   const t2 = new ProcessTracker();
   for (const e of v1) t2.observe(e);
   const resolvedV1 = v1.filter((e) => t2.parentOf(e) !== null).length;
-  if (process.env.DBG) console.log('v1', resolvedV1, v1.length);
   assert.ok(resolvedV1 / v1.length > 0.5, `${resolvedV1}/${v1.length} v1 parents resolved`);
 });
