@@ -1,0 +1,109 @@
+/**
+ * How a Sigma field name reads an Event: the System fields Sigma rules name (`EventID`,
+ * `Channel`, `Provider_Name`, `Computer`, …) map to the Event's flat system fields; every
+ * other name reads `event.data`, exact name first, then case-insensitively.
+ *
+ * Sigma taxonomy appendix, "Specific": "`product: windows` … The naming of Windows
+ * Eventlog attributes is used in Sigma rules", i.e. the EventData `Name` attributes and
+ * the System element names (as pySigma-style backends flatten them: `Provider_Name` for
+ * System/Provider/@Name).
+ */
+import type { Event, EventValue } from '../event/index.js';
+import type { FieldAccessor, FieldResolver } from './types.js';
+
+/**
+ * System fields that always read the System part: no EventData field of a Windows event
+ * uses these names.
+ */
+const SYSTEM_ALWAYS: Readonly<Record<string, FieldAccessor>> = {
+  eventid: (e) => e.event_id,
+  provider_name: (e) => e.provider,
+  computer: (e) => e.host,
+  eventrecordid: (e) => e.record_id ?? undefined,
+  provider_guid: (e) => e.provider_guid ?? undefined,
+};
+
+/**
+ * System fields whose names some EventData also uses: these read the data field when the
+ * event has one, else the System value. System 104 "log cleared" (Microsoft-Windows-Eventlog)
+ * names the cleared log in UserData `Channel`, and SigmaHQ's eventlog-cleared rules (service
+ * system) test exactly that (`Channel: Security`) — the event's own channel is always
+ * System. Sysmon 4 has a `Version`, Wininit 12 a `Level` data field (seen in the corpus).
+ * `Provider` and `ProcessID` are not System aliases at all: SigmaHQ's WMI rules mean the
+ * data field `Provider`, and 5156 has a data field `ProcessID`.
+ */
+const SYSTEM_FALLBACK: Readonly<Record<string, (e: Event) => EventValue | undefined>> = {
+  channel: (e) => e.channel || undefined,
+  level: (e) => e.level ?? undefined,
+  keywords: (e) => e.keywords ?? undefined,
+  task: (e) => e.task ?? undefined,
+  opcode: (e) => e.opcode ?? undefined,
+  version: (e) => e.version ?? undefined,
+  timecreated: (e) => e._time || undefined,
+  security_userid: (e) => e.user_sid ?? undefined,
+};
+
+/**
+ * An accessor for the System field a Sigma name denotes, or null when the name is not one.
+ *
+ * @example
+ * systemFieldAccessor('EventID')!(event) // 4688
+ * systemFieldAccessor('Image')           // null
+ */
+export function systemFieldAccessor(sigmaField: string): FieldAccessor | null {
+  const key = sigmaField.toLowerCase();
+  const always = SYSTEM_ALWAYS[key];
+  if (always !== undefined && Object.hasOwn(SYSTEM_ALWAYS, key)) return always;
+  const fallback = SYSTEM_FALLBACK[key];
+  if (fallback === undefined || !Object.hasOwn(SYSTEM_FALLBACK, key)) return null;
+  const data = dataFieldAccessor(sigmaField);
+  return (e) => {
+    const v = data(e);
+    return v !== undefined ? v : fallback(e);
+  };
+}
+
+/**
+ * Reads `event.data[name]`; when the event has no field of exactly that name, the first
+ * field whose name equals it case-insensitively (rules write `ParentCommandline`, exports
+ * lower-case keys). `undefined` when absent. The fallback scans the event's keys with a
+ * length check first: no per-event index is built, and events have a few dozen keys.
+ *
+ * @example
+ * dataFieldAccessor('image')({ ...event, data: { Image: 'C:\\x.exe' } }) // 'C:\\x.exe'
+ */
+export function dataFieldAccessor(name: string): FieldAccessor {
+  const lower = name.toLowerCase();
+  const n = name.length;
+  return (e) => {
+    const data = e.data;
+    if (Object.hasOwn(data, name)) return data[name];
+    for (const k in data) {
+      if (k.length === n && k.toLowerCase() === lower && Object.hasOwn(data, k)) return data[k];
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The default resolver (Sysmon and every channel without a special mapping): System field
+ * names first, then `event.data`. Never null: any field may exist in some event version.
+ *
+ * @example
+ * defaultResolver('CommandLine')!(sysmon1) // the command line
+ */
+export const defaultResolver: FieldResolver = (sigmaField) => systemFieldAccessor(sigmaField) ?? dataFieldAccessor(sigmaField);
+
+/**
+ * A resolver that first renames Sigma fields (`{ Image: 'NewProcessName' }`, from a
+ * user mapping) and reads the renamed field through `base`; unmapped names go to `base`
+ * as written.
+ *
+ * @example
+ * renamingResolver({ Image: 'Path' })('Image')!(e) // e.data.Path
+ */
+export function renamingResolver(renames: Readonly<Record<string, string>>, base: FieldResolver = defaultResolver): FieldResolver {
+  const byLower = new Map<string, string>();
+  for (const [from, to] of Object.entries(renames)) byLower.set(from.toLowerCase(), to);
+  return (sigmaField) => base(byLower.get(sigmaField.toLowerCase()) ?? sigmaField);
+}
