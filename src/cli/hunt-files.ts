@@ -9,6 +9,12 @@ import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type Dete
 import { decodeFile, type InputFormat } from '../formats/index.js';
 import { formatInputIssue } from './issues.js';
 
+/**
+ * Processes a hunt's tracker keeps (at ~420 bytes each, ~100 MB): enough for a day of a
+ * busy server's process creations, and what keeps a hunt under its 500 MB budget.
+ */
+export const HUNT_TRACKER_RECORDS = 250_000;
+
 /** What to hunt with. */
 export interface HuntFilesOptions {
   readonly packs: readonly PackName[];
@@ -65,7 +71,7 @@ export interface HuntSummary {
 export async function huntFiles(files: readonly string[], options: HuntFilesOptions): Promise<{ detections: Detection[]; report: RuleLoadEntry[]; summary: HuntSummary }> {
   const started = performance.now();
   const { sources, problems } = selectRuleSources(options);
-  const tracker = new ProcessTracker();
+  const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
   const ruleSet = RuleSet.load(sources, { placeholders: options.placeholders, tracker });
   const report: RuleLoadEntry[] = [
     ...problems.map((p) => ({ file: p.file, kind: 'detection' as const, status: 'not-loaded' as const, reasons: [p.line !== undefined ? `line ${p.line}: ${p.message}` : p.message], targets: [] })),

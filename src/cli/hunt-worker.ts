@@ -7,13 +7,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MatchStage, ProcessTracker, RuleSet, selectRuleSources, type RuleHit } from '../detect/index.js';
 import { decodeFile } from '../formats/index.js';
-import type { HuntWorkerData, HuntWorkerMessage, HuntWorkerRequest } from './hunt-files.js';
+import { HUNT_TRACKER_RECORDS, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
 import { formatInputIssue } from './issues.js';
 
 const data = workerData as HuntWorkerData;
 const port = parentPort;
 if (!port) throw new Error('hunt-worker must run as a worker thread');
-const tracker = new ProcessTracker();
+const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
 const ruleSet = RuleSet.load(selectRuleSources(data.selection).sources, { placeholders: data.placeholders, tracker });
 const stage = new MatchStage(ruleSet, tracker, data.minLevel);
 const post = (m: HuntWorkerMessage): void => port.postMessage(m);

@@ -13,6 +13,7 @@ import { logSourceTargets, missingFields, type LogSourceMapping } from './logsou
 import { NeedleIndex } from './needle-index.js';
 import type { ProcessTracker } from './process-tracker.js';
 import type { RuleSource } from './rule-files.js';
+import { trackerAwareResolve } from './tracker-resolve.js';
 import { applyFilters, compileDetection, parseSigmaText, SigmaCompileError, type DetectionRuleDoc, type FilterDoc } from './sigma/index.js';
 import { LEVELS, type CompiledMatcher, type FieldResolver, type Level, type LogSourceTarget, type RuleLoadEntry, type RuleProblem } from './types.js';
 
@@ -114,7 +115,10 @@ export class RuleSet {
   private compile(doc: DetectionRuleDoc, options: RuleSetOptions): void {
     const meta = doc.meta;
     const base = { file: meta.location.file, id: meta.id, title: meta.title, kind: 'detection' as const };
-    const { targets, reason } = logSourceTargets(doc.logsource, { extra: options.logSources, tracker: options.tracker });
+    const resolution = logSourceTargets(doc.logsource, options.logSources);
+    const tracker = options.tracker;
+    const targets = tracker ? resolution.targets.map((t) => ({ ...t, resolve: trackerAwareResolve(t.resolve, tracker, t) })) : resolution.targets;
+    const reason = resolution.reason;
     const used = new Set<string>();
     const reasons: string[] = [];
     const matchers: CompiledMatcher[] = [];
