@@ -1,62 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EvtxWriter } from '../evtx/index.js';
-import { emptyEvent, eventToXml, type Event, type EventValue } from '../event/index.js';
-import { decodeFile } from '../formats/index.js';
+import type { Event } from '../event/index.js';
+import { SECURITY, SYSMON, throughEvtx, W3WP, WindowsEvents } from '../testing/windows-events.js';
 import { corpusRoot, requireShared } from '../testing/corpus.js';
 import { logSourceTargets, SECURITY_4688_TARGET, SECURITY_5156_TARGET } from './logsource.js';
 import { ProcessTracker } from './process-tracker.js';
 import { trackerAwareResolve } from './tracker-resolve.js';
 import type { LogSourceTarget } from './types.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'haetae-tracker-'));
-const HOST = 'WEB01';
-const W3WP = 'C:\\Windows\\System32\\inetsrv\\w3wp.exe';
-const SYSMON = ['Microsoft-Windows-Sysmon/Operational', 'Microsoft-Windows-Sysmon'] as const;
-const SECURITY = ['Security', 'Microsoft-Windows-Security-Auditing'] as const;
-
-let recordId = 0;
-function ev(time: string, [channel, provider]: readonly [string, string], eventId: number, data: Record<string, EventValue>): Event {
-  return { ...emptyEvent(), _time: `2024-05-01T${time}.0000000Z`, host: HOST, channel, provider, event_id: eventId, record_id: ++recordId, level: 0, data };
-}
-const at = (time: string): number => Date.parse(`2024-05-01T${time}Z`);
-
-/** A Windows 7 / 2008 R2 style 4688 (version 1: no ParentProcessName) unless `parent` is given. */
-function sec4688(time: string, pid: string, image: string, creator: string, parent?: string): Event {
-  const data: Record<string, EventValue> = {
-    SubjectUserSid: 'S-1-5-82-1', SubjectUserName: 'DefaultAppPool', SubjectDomainName: 'IIS APPPOOL', SubjectLogonId: '0x3e4',
-    NewProcessId: pid, NewProcessName: image, TokenElevationType: '%%1936', ProcessId: creator, CommandLine: `${image.split('\\').pop()} /x`,
-  };
-  if (parent !== undefined) Object.assign(data, { TargetUserSid: 'S-1-0-0', TargetUserName: '-', TargetDomainName: '-', TargetLogonId: '0x0', ParentProcessName: parent, MandatoryLabel: 'S-1-16-8192' });
-  return { ...ev(time, SECURITY, 4688, data), version: parent === undefined ? 1 : 2 };
-}
-const sec4689 = (time: string, pid: string, image: string): Event =>
-  ev(time, SECURITY, 4689, { SubjectUserSid: 'S-1-5-18', SubjectUserName: 'WEB01$', SubjectDomainName: 'CORP', SubjectLogonId: '0x3e7', Status: '0x0', ProcessId: pid, ProcessName: image });
-
-function sysmon1(time: string, p: { pid: number; guid: string; image: string; ppid: number; pguid: string; pimage: string }): Event {
-  return ev(time, SYSMON, 1, {
-    RuleName: '-', UtcTime: `2024-05-01 ${time}.000`, ProcessGuid: p.guid, ProcessId: p.pid, Image: p.image, CommandLine: `"${p.image}"`,
-    CurrentDirectory: 'C:\\', User: 'IIS APPPOOL\\DefaultAppPool', IntegrityLevel: 'Medium', Hashes: 'SHA256=00',
-    ParentProcessGuid: p.pguid, ParentProcessId: p.ppid, ParentImage: p.pimage, ParentCommandLine: `"${p.pimage}"`,
-  });
-}
-const sysmon5 = (time: string, pid: number, guid: string, image: string): Event =>
-  ev(time, SYSMON, 5, { RuleName: '-', UtcTime: `2024-05-01 ${time}.000`, ProcessGuid: guid, ProcessId: pid, Image: image });
-
-/** Writes events to a real EVTX file and decodes them back, as a hunt would read them. */
-async function roundTrip(name: string, events: Event[]): Promise<Event[]> {
-  const path = join(dir, `${name}.evtx`);
-  const w = new EvtxWriter(path);
-  for (const e of events) w.writeRecord(eventToXml(e), e._time);
-  w.close();
-  const out: Event[] = [];
-  for await (const batch of decodeFile(path)) out.push(...batch.events);
-  assert.equal(out.length, events.length);
-  return out;
-}
+const b = new WindowsEvents('WEB01', '2024-05-01');
+const HOST = b.host;
+const ev = b.ev.bind(b);
+const at = b.at.bind(b);
+const sec4688 = b.sec4688.bind(b);
+const sec4689 = b.sec4689.bind(b);
+const sysmon1 = b.sysmon1.bind(b);
+const sysmon5 = b.sysmon5.bind(b);
+const roundTrip = async (name: string, events: Event[]): Promise<Event[]> => (await throughEvtx(name, events)).events;
 
 const target = (category: string, name: string): LogSourceTarget =>
   logSourceTargets({ product: 'windows', category }).targets.find((t) => t.name === name)!;
