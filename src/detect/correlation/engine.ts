@@ -36,12 +36,15 @@
  * "Grouping", "Field Name Aliases"); values compare by their exact string form
  * (values.ts `valueKey`), and a missing field is the value null: events lacking the
  * field form their own group rather than being dropped. Without `group-by`, all matches
- * of a correlation form one group.
+ * of a correlation form one group. An alias applies to the rules it names (by name or
+ * id); for other rules the alias name is read as a field. Aliases also apply to the
+ * condition's `field`.
  *
  * ## Memory
  * A sliding group is forgotten once its last match leaves the window, a closing group
  * when its window closes. Each correlation holds at most `maxGroupsPerRule` groups (the
- * least recently used goes, counted in `groupsEvicted`), and each group at most
+ * least recently used sliding group, or the oldest closing window, goes untested,
+ * counted in `groupsEvicted`), and each group at most
  * `maxSamplesPerGroup` stored samples (the oldest go, counted in `samplesDropped`;
  * counts saturate exactly, see window.ts).
  */
@@ -52,7 +55,12 @@ import type { BaseMatch, CorrelationHit, CorrelationRule } from './types.js';
 import { valueKey } from './values.js';
 import { newWindow, type WindowState } from './window.js';
 
-/** Limits of the engine; the defaults suit a hunt over millions of events. */
+/**
+ * Limits of the engine; the defaults suit a hunt over millions of events.
+ *
+ * @example
+ * new CorrelationEngine(rules, { maxGroupsPerRule: 10_000 });
+ */
 export interface CorrelationEngineOptions {
   /** Groups kept per correlation rule; default 100 000. */
   readonly maxGroupsPerRule?: number;
@@ -60,7 +68,12 @@ export interface CorrelationEngineOptions {
   readonly maxSamplesPerGroup?: number;
 }
 
-/** What the engine had to approximate or drop, for the run report. */
+/**
+ * What the engine reported, approximated or dropped, for the run report.
+ *
+ * @example
+ * const s: CorrelationStats = engine.stats(); // { hits: 3, groupsEvicted: 0, samplesDropped: 0, … }
+ */
 export interface CorrelationStats {
   /** Correlation hits reported. */
   readonly hits: number;
@@ -76,7 +89,12 @@ export interface CorrelationStats {
   readonly openGroups: number;
 }
 
-/** Identifies a rule by its `id` and/or `name` (a RuleMeta fits). */
+/**
+ * Identifies a rule by its `id` and/or `name` (a RuleMeta fits).
+ *
+ * @example
+ * const keys: RuleKeys = { id: '53ba33fd-3a50-4468-a5ef-c583635cfa92', name: 'failed_login' };
+ */
 export interface RuleKeys {
   readonly id?: string;
   readonly name?: string;
@@ -330,7 +348,8 @@ export class CorrelationEngine {
     return (hit, lastMatch) => {
       hits.push(hit);
       this.counts.hits++;
-      this.dispatch(chainedMatch(hit, lastMatch), hits);
+      // A correlation without id or name cannot be referenced (spec "Related rules").
+      if (ruleKeys(hit.rule).length > 0) this.dispatch(chainedMatch(hit, lastMatch), hits);
     };
   }
 
@@ -427,7 +446,7 @@ function problemAt(rule: CorrelationRule, message: string): RuleProblem {
 function chainedMatch(hit: CorrelationHit, lastMatch: BaseMatch): BaseMatch {
   const meta = hit.rule.meta;
   return {
-    ruleId: meta.id ?? meta.name ?? meta.title,
+    ruleId: meta.id ?? meta.name ?? '',
     ruleName: meta.name,
     time: hit.time,
     event: hit.event,

@@ -8,13 +8,23 @@
 import type { Event, EventValue } from '../../event/index.js';
 import type { RuleMeta } from '../types.js';
 
-/** Correlation spec "Correlation type" and "Correlation Types" (v2.1 adds the value_* metrics). */
+/**
+ * Correlation spec "Correlation type" and "Correlation Types" (v2.1 adds the value_* metrics).
+ *
+ * @example
+ * (CORRELATION_TYPES as readonly string[]).includes('temporal'); // true
+ */
 export const CORRELATION_TYPES = [
   'event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile',
 ] as const;
 export type CorrelationType = (typeof CORRELATION_TYPES)[number];
 
-/** Correlation spec "Condition": the comparison operators (v2.1 adds `neq`). */
+/**
+ * Correlation spec "Condition": the comparison operators (v2.1 adds `neq`).
+ *
+ * @example
+ * const op: ComparisonOperator = 'gte';
+ */
 export const COMPARISON_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const;
 export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
 

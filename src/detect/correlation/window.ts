@@ -14,13 +14,23 @@ import { interpolatedPercentile, insertSorted, removeSorted } from './percentile
 import type { CorrelationRule, CorrelationType } from './types.js';
 import { numericValue, valueKey } from './values.js';
 
-/** The aggregate a condition is tested on, and how many matches or rules made it. */
+/**
+ * The aggregate a condition is tested on, and how many matches or rules made it.
+ *
+ * @example
+ * const m: Measure = { value: 1_200_000, events: 3 }; // value_sum of three matches
+ */
 export interface Measure {
   readonly value: number;
   readonly events: number;
 }
 
-/** One group's state for one correlation rule. */
+/**
+ * One group's state for one correlation rule.
+ *
+ * @example
+ * w.add(t, [0], read); w.expire(t - span); const m = w.measure();
+ */
 export interface WindowState {
   /**
    * Adds a match at `time` (≥ every earlier time) that satisfies `rules[i]` for each `i` in
@@ -35,7 +45,12 @@ export interface WindowState {
   readonly dropped: number;
 }
 
-/** Limits shared by all states. */
+/**
+ * Limits shared by all states.
+ *
+ * @example
+ * const limits: WindowLimits = { maxSamples: 10_000, sliding: true };
+ */
 export interface WindowLimits {
   /** Cap on stored samples (times, numbers) per group. */
   readonly maxSamples: number;
