@@ -53,6 +53,7 @@ import type { RuleProblem } from '../types.js';
 import { isLowerBoundOnly, meetsCondition } from './condition.js';
 import type { BaseMatch, CorrelationHit, CorrelationRule } from './types.js';
 import { valueKey } from './values.js';
+import { RecencyList } from './recency.js';
 import { newWindow, type WindowState } from './window.js';
 
 /**
@@ -117,7 +118,8 @@ type Emit = (hit: CorrelationHit, lastMatch: BaseMatch) => void;
 class LiveCorrelation {
   readonly sliding: boolean;
   readonly span: number;
-  readonly groups = new Map<string, Group>();
+  /** Sliding: least recently used first; closing: oldest window first. */
+  readonly groups = new RecencyList<string, Group>();
   /** Reference string → indexes in `rule.rules` it stands at. */
   readonly indexes = new Map<string, number[]>();
   droppedOfGone = 0;
@@ -364,7 +366,8 @@ export class CorrelationEngine {
     const t = this.clock;
     const values: Record<string, EventValue> = {};
     for (const name of c.rule.groupBy) setField(values, name, match.field(c.fieldFor(name, match)) ?? null);
-    const key = c.rule.groupBy.length === 0 ? '' : JSON.stringify(c.rule.groupBy.map((name) => valueKey(values[name])));
+    const by = c.rule.groupBy;
+    const key = by.length === 0 ? '' : by.length === 1 ? valueKey(values[by[0]]) : JSON.stringify(by.map((name) => valueKey(values[name])));
     const read = (name: string): EventValue | undefined => match.field(c.fieldFor(name, match));
 
     let g = c.groups.get(key);
@@ -373,17 +376,16 @@ export class CorrelationEngine {
       this.test(c, g, emit);
       g = undefined;
     }
-    if (g && c.sliding) c.groups.delete(key); // re-inserted last: the Map stays in last-used order
+    if (g && c.sliding) c.groups.touch(key);
     if (!g) {
       if (c.groups.size >= this.maxGroups) {
-        const oldest = c.groups.values().next().value as Group;
-        this.forget(c, oldest);
+        this.forget(c, c.groups.oldest()![1]);
         this.counts.groupsEvicted++;
       }
       g = { key, window: newWindow(c.rule, { maxSamples: this.maxSamples, sliding: c.sliding }), start: t, last: t, lastMatch: match, values };
+      c.groups.set(key, g);
     }
     const group = g;
-    c.groups.set(key, group);
     group.window.add(t, indexes, read);
     group.last = t;
     group.lastMatch = match;
@@ -414,7 +416,8 @@ export class CorrelationEngine {
   private sweep(hits: CorrelationHit[]): void {
     const emit = this.emitter(hits);
     for (const c of this.ordered) {
-      for (const g of c.groups.values()) {
+      for (let oldest = c.groups.oldest(); oldest; oldest = c.groups.oldest()) {
+        const g = oldest[1];
         if (c.sliding) {
           if (g.last > this.clock - c.span) break;
           this.forget(c, g);

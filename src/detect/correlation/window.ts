@@ -12,6 +12,7 @@ import type { EventValue } from '../../event/index.js';
 import { countSaturation } from './condition.js';
 import { interpolatedPercentile, insertSorted, removeSorted } from './percentile.js';
 import type { CorrelationRule, CorrelationType } from './types.js';
+import { RecencyList } from './recency.js';
 import { numericValue, valueKey } from './values.js';
 
 /**
@@ -162,7 +163,7 @@ class EventCountWindow implements WindowState {
  * data, as in group-by).
  */
 class ValueCountWindow implements WindowState {
-  private readonly lastSeen = new Map<string, number>();
+  private readonly lastSeen = new RecencyList<string, number>();
   private readonly saturation: number;
   private readonly tally: Tally;
 
@@ -173,17 +174,13 @@ class ValueCountWindow implements WindowState {
 
   add(time: number, _indexes: readonly number[], read: (field: string) => EventValue | undefined): void {
     const key = this.fields.length === 1 ? valueKey(read(this.fields[0])) : JSON.stringify(this.fields.map((f) => valueKey(read(f))));
-    this.lastSeen.delete(key);
     this.lastSeen.set(key, time);
-    if (this.lastSeen.size > this.saturation) this.lastSeen.delete(this.lastSeen.keys().next().value as string);
+    if (this.lastSeen.size > this.saturation) this.lastSeen.delete(this.lastSeen.oldest()![0]);
     this.tally.add(time);
   }
 
   expire(horizon: number): void {
-    for (const [key, time] of this.lastSeen) {
-      if (time > horizon) break;
-      this.lastSeen.delete(key);
-    }
+    for (let oldest = this.lastSeen.oldest(); oldest && oldest[1] <= horizon; oldest = this.lastSeen.oldest()) this.lastSeen.delete(oldest[0]);
     this.tally.expire(horizon);
   }
 
