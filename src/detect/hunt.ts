@@ -149,8 +149,6 @@ export interface HuntResult {
  */
 export class Hunt {
   private readonly correlation: CorrelationEngine | null;
-  /** Rules referenced only by correlations with `generate: false`: no standalone output. */
-  private readonly silent: Set<string>;
   private readonly minRank: number;
   private readonly maxPerRule: number;
   private readonly maxInputs: number;
@@ -167,10 +165,6 @@ export class Hunt {
     this.maxPerRule = options.maxPerRule ?? 10_000;
     this.maxInputs = options.maxCorrelationInputs ?? 200_000;
     this.correlation = rules.correlations.length > 0 ? new CorrelationEngine(rules.correlations) : null;
-    const { referenced } = correlationNeeds(rules);
-    const generating = new Set<string>();
-    for (const c of rules.correlations) if (c.generate) for (const r of c.rules) generating.add(r);
-    this.silent = new Set([...referenced].filter((k) => !generating.has(k)));
   }
 
   /** Takes one rule hit (in any order; correlations are ordered at {@link finish}). */
@@ -183,7 +177,9 @@ export class Hunt {
         const { time, event, values } = hit.correlationInput;
         this.inputs.push({ match: { ruleId: d.ruleId, ruleName: hit.ruleName, time, event, field: (f) => values[f] }, file: d.file, chain: d.chain });
       }
-      if (this.silent.has(d.ruleId) || (hit.ruleName !== undefined && this.silent.has(hit.ruleName))) return;
+      // Correlation spec "Generate": a referenced rule's own matches are shown only when a
+      // correlation referencing it says `generate: true`.
+      if (this.correlation?.outputSuppressed({ id: d.ruleId, name: hit.ruleName })) return;
     }
     this.record(d);
   }

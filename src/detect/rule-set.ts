@@ -8,7 +8,7 @@
  * This is what lets thousands of rules run at hunt speed.
  */
 import type { Event } from '../event/index.js';
-import { parseCorrelation, type CorrelationRule } from './correlation/index.js';
+import { CorrelationEngine, parseCorrelation, type CorrelationRule } from './correlation/index.js';
 import { logSourceTargets, missingFields, type LogSourceMapping } from './logsource.js';
 import { NeedleIndex } from './needle-index.js';
 import type { ProcessTracker } from './process-tracker.js';
@@ -107,8 +107,15 @@ export class RuleSet {
       }
     }
     const filtered = applyFilters(detections, filters);
-    for (const f of filtered.report) this.report.push(f);
+    for (const f of filters) this.report.push({ file: f.meta.location.file, id: f.meta.id, title: f.meta.title, kind: 'filter', status: 'loaded', reasons: [], targets: [] });
+    this.problems.push(...filtered.problems);
     for (const doc of filtered.rules) this.compile(doc, options);
+    if (this.correlations.length > 0) {
+      // Duplicate names, reference cycles and references to rules that did not load are
+      // reported here, at load time, not discovered as silence during the hunt.
+      const engine = new CorrelationEngine(this.correlations);
+      this.problems.push(...engine.problems, ...engine.unresolvedReferences([...this.rules.map((r) => r.doc.meta), ...this.correlations.map((c) => c.meta)]));
+    }
     this.index();
   }
 
