@@ -24,6 +24,7 @@ import type { CompiledMatcher, FieldAccessor, LogSourceTarget } from '../types.j
 import { ConditionError, identifierMatches, parseCondition, type ConditionKind, type ConditionNode } from './condition.js';
 import { SigmaCompileError, type DetectionRuleDoc, type FieldMatch, type Selection } from './model.js';
 import { planFieldMatch, type FieldPlan, type TimePart, type ValueTest, type ValueTestKind } from './modifiers.js';
+import { foldCase } from './fold.js';
 import { compilePattern, type StringTest } from './pattern.js';
 import { derivePrefilter, type PlannedSelection } from './prefilter.js';
 
@@ -124,7 +125,7 @@ function compileValueTests(plan: FieldPlan): (v: EventValue | undefined) => bool
     } else others.push(scalarTest(t, plan.cased));
   }
   const cased = plan.cased;
-  const fold = (v: Scalar): string => { const s = typeof v === 'string' ? v : String(v); return cased ? s : s.toLowerCase(); };
+  const fold = (v: Scalar): string => { const s = typeof v === 'string' ? v : String(v); return cased ? s : foldCase(s); };
   if (!plan.all) {
     const anyPattern: ScalarTest | null = patterns.length === 0 ? null
       : patterns.length === 1 ? ((t) => (v) => t(fold(v)))(patterns[0])
@@ -176,7 +177,7 @@ function scalarTest(t: ValueTest, cased: boolean): ScalarTest {
   const make: { [K in ValueTestKind]: (x: Extract<ValueTest, { kind: K }>) => ScalarTest } = {
     pattern: (x) => {
       const variants = x.variants.map((p) => compilePattern(p, cased));
-      return (v) => { const t = typeof v === 'string' ? v : String(v); const s = cased ? t : t.toLowerCase(); return variants.some((p) => p(s)); };
+      return (v) => { const t = typeof v === 'string' ? v : String(v); const s = cased ? t : foldCase(t); return variants.some((p) => p(s)); };
     },
     number: (x) => {
       const { value, op, part } = x;
@@ -210,7 +211,7 @@ function scalarTest(t: ValueTest, cased: boolean): ScalarTest {
 
 /** `fieldref`: the field compared with other fields of the same event (modifiers appendix). */
 function compileFieldRefs(plan: FieldPlan, accessor: FieldAccessor, target: LogSourceTarget): Predicate {
-  const fold = (v: EventValue): string => (plan.cased ? String(v) : String(v).toLowerCase());
+  const fold = (v: EventValue): string => (plan.cased ? String(v) : foldCase(String(v)));
   const refs = plan.tests.map((t) => {
     if (t.kind !== 'fieldref') throw new Error('fieldref mixed with other values');
     const other = target.resolve(t.field) ?? ABSENT;

@@ -16,6 +16,7 @@
  */
 import type { Event } from '../../event/index.js';
 import type { FieldAccessor, Prefilter } from '../types.js';
+import { foldCase } from './fold.js';
 import { identifierMatches, type ConditionKind, type ConditionNode } from './condition.js';
 import type { FieldMatch } from './model.js';
 import type { FieldPlan } from './modifiers.js';
@@ -39,10 +40,16 @@ type Alternatives = readonly Alternative[] | null;
  */
 export function prefilterHolds(prefilter: Prefilter | null, event: Event): boolean {
   if (!prefilter) return true;
+  // Alternatives of one field are adjacent: read and fold each field once.
+  let field = '';
+  let text: string | null = null;
   for (const alt of prefilter.anyOf) {
-    const v = alt.accessor(event);
-    if (v === undefined || v === null) continue;
-    if ((typeof v === 'string' ? v : String(v)).toLowerCase().includes(alt.needle)) return true;
+    if (alt.field !== field || text === null) {
+      field = alt.field;
+      const v = alt.accessor(event);
+      text = v === undefined || v === null ? '' : foldCase(typeof v === 'string' ? v : String(v));
+    }
+    if (text.includes(alt.needle)) return true;
   }
   return false;
 }
@@ -120,5 +127,5 @@ export function derivePrefilter(conditions: readonly ConditionNode[], selections
   };
   const go = (n: ConditionNode): Alternatives => (derive[n.kind] as (x: ConditionNode) => Alternatives)(n);
   const anyOf = union(conditions.map(go));
-  return anyOf && anyOf.length > 0 ? { anyOf } : null;
+  return anyOf && anyOf.length > 0 ? { anyOf: [...anyOf].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)) } : null;
 }
