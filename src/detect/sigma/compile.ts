@@ -10,7 +10,8 @@
  * - `null` matches a field that is absent, null or empty; `exists` checks presence only;
  * - an array event value matches when any element does;
  * - `neq` matches a present field that matches none of the values (with `all`: not all);
- * - keywords (no field name) match any string or number in `data`, or `line`.
+ * - keywords (no field name) are substrings (unless a position modifier says otherwise) of
+ *   any string or number in `data`, or of `line`.
  * Fields are read only through `target.resolve`; a field it cannot resolve is absent.
  * `matches` does not check the target's channel or event IDs: the engine routes events.
  *

@@ -338,7 +338,9 @@ export function planFieldMatch(fm: FieldMatch, placeholders: Readonly<Record<str
         default: break;
       }
     }
-    const variants = asText(w);
+    let variants = asText(w);
+    // Keywords search the whole message (rules spec "Keywords search"): a plain keyword is a substring.
+    if (fm.field === '' && !mods.some((m) => (STRING_POSITION as readonly Modifier[]).includes(m))) variants = variants.map((p) => normalizePattern([ANY, ...p, ANY]));
     const left = variants.find((p) => p.some((x) => x.kind === 'placeholder'));
     if (left) fail(`placeholder in '${printPattern(left)}' needs the 'expand' modifier first`);
     return variants;
