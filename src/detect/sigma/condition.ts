@@ -50,7 +50,8 @@ function tokenize(text: string): Token[] {
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
     if (c === '(') { out.push({ kind: 'lparen', text: c, column: i + 1 }); i++; continue; }
     if (c === ')') { out.push({ kind: 'rparen', text: c, column: i + 1 }); i++; continue; }
-    if (c === '|') { out.push({ kind: 'pipe', text: c, column: i + 1 }); i++; continue; }
+    // Sigma 1 aggregations (`| count() by x > 5`) are reported by the parser: stop here.
+    if (c === '|') { out.push({ kind: 'pipe', text: c, column: i + 1 }); break; }
     if (!IDENT.test(c)) throw new ConditionError(`unexpected character '${c}'`, i + 1);
     const start = i;
     while (i < text.length && IDENT.test(text[i])) i++;

@@ -168,7 +168,7 @@ export function translateRegex(source: string, flags: string): RegExp {
   try {
     return new RegExp(out, [...flagSet].sort().join(''));
   } catch (e) {
-    throw new Error(`invalid regular expression /${source}/: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, { cause: e });
+    throw new Error(`invalid regular expression /${source}/: ${(e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`, { cause: e });
   }
 }
 

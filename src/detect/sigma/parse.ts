@@ -45,9 +45,9 @@ export function parseSigmaText(text: string, file: string): { documents: SigmaDo
   for (const doc of docs) {
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
-        const pos = err.linePos?.[0];
-        const where = pos ? ` (line ${pos.line}, col ${pos.col})` : '';
-        problems.push({ file, line: pos?.line, column: pos?.col, message: `YAML: ${err.message.split('\n')[0]}${where}` });
+        const pos = lineCounter.linePos(err.pos[0]);
+        const where = ` (line ${pos.line}, col ${pos.col})`;
+        problems.push({ file, line: pos.line, column: pos.col, message: `YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}${where}` });
       }
       continue;
     }
@@ -92,8 +92,9 @@ class DocumentReader {
     const get = (key: string): Node | null | undefined => fieldNode(root, key);
     const action = get('action');
     if (action !== undefined) throw new DocumentProblem("rule collections ('action: global/reset/repeat', Sigma 1.0) are not supported: write one rule per document", this.at(action));
+    const named = (k: string): string | undefined => { const n = get(k); return isScalar(n) && typeof n.value === 'string' ? n.value : undefined; };
+    this.ruleName = named('id') ?? named('title');
     const meta = this.meta(root);
-    this.ruleName = meta.id ?? meta.title;
     if (get('correlation') !== undefined) return { kind: 'correlation', meta, body: this.toJs(get('correlation')) };
     if (get('filter') !== undefined) {
       const logsource = this.logsource(root);
@@ -184,7 +185,8 @@ class DocumentReader {
     if (conditionNode === undefined) throw new DocumentProblem(`'${what}' has no 'condition'`, this.at(node));
     const conditionNodes = isSeq(conditionNode) ? conditionNode.items as Node[] : [conditionNode];
     if (conditionNodes.length === 0) throw new DocumentProblem("'condition' is empty", this.at(conditionNode));
-    const names = Object.keys(selections);
+    // Selections with problems are reported already: still count them as defined.
+    const names = node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')).filter((k) => k !== 'condition' && k !== 'timeframe' && !skip.includes(k));
     const conditions: ConditionText[] = [];
     for (const c of conditionNodes) {
       if (!isScalar(c) || typeof c.value !== 'string') { this.report("'condition' must be a string or a list of strings", this.at(c)); continue; }
