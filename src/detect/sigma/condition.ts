@@ -168,6 +168,7 @@ export function conditionReferences(ast: ConditionNode, names: readonly string[]
   return { used: [...used], missing };
 }
 
+/** Binding strength, least first; `and`/`or` are associative, so a same-kind child needs no brackets. */
 const BINDING: Readonly<Record<ConditionKind, number>> = { or: 1, and: 2, not: 3, of: 4, ref: 5 };
 
 /**
@@ -177,16 +178,17 @@ const BINDING: Readonly<Record<ConditionKind, number>> = { or: 1, and: 2, not: 3
  * printCondition({ kind: 'and', operands: [{ kind: 'or', operands: [a, b] }, c] }) // '(a or b) and c'
  */
 export function printCondition(ast: ConditionNode): string {
-  const wrap = (child: ConditionNode, parent: number): string => {
+  const wrap = (child: ConditionNode, parent: ConditionKind): string => {
     const s = printCondition(child);
-    return BINDING[child.kind] <= parent ? `(${s})` : s;
+    const loose = parent === 'not' ? BINDING[child.kind] < BINDING.not : BINDING[child.kind] < BINDING[parent];
+    return loose ? `(${s})` : s;
   };
   const print: { [K in ConditionKind]: (n: Extract<ConditionNode, { kind: K }>) => string } = {
     ref: (n) => n.name,
     of: (n) => `${n.quantifier === 'one' ? '1' : 'all'} of ${n.pattern ?? 'them'}`,
-    not: (n) => `not ${wrap(n.operand, BINDING.not - 1)}`,
-    and: (n) => n.operands.map((o) => wrap(o, BINDING.and)).join(' and '),
-    or: (n) => n.operands.map((o) => wrap(o, BINDING.or)).join(' or '),
+    not: (n) => `not ${wrap(n.operand, 'not')}`,
+    and: (n) => n.operands.map((o) => wrap(o, 'and')).join(' and '),
+    or: (n) => n.operands.map((o) => wrap(o, 'or')).join(' or '),
   };
   return (print[ast.kind] as (x: ConditionNode) => string)(ast);
 }

@@ -3,7 +3,7 @@
  * (by `id` or `name`, "Relative rules") and a selection + condition; every named rule
  * whose log source agrees with the filter's ("Log source": each of category, product,
  * service the filter sets must be equal, case-insensitively) gets the filter as
- * `(<rule condition>) and not (<filter condition>)`, for each of its conditions.
+ * `<rule condition> and not (<filter condition>)` (bracketed as needed), for each of its conditions.
  *
  * The filter's selections are copied into the rule as `_filter<k>_<name>`: the leading
  * underscore keeps them out of the rule's `1 of them` (rules spec "Condition"); `of`
@@ -12,7 +12,7 @@
  *
  * @example
  * const { rules, problems } = applyFilters(detectionRules, filterDocs);
- * // rule 6f3e… now has condition '(selection) and not _filter1_selection'
+ * // rule 6f3e… now has condition 'selection and not _filter1_selection'
  */
 import type { RuleProblem } from '../types.js';
 import { ConditionError, identifierMatches, parseCondition, printCondition, type ConditionKind, type ConditionNode } from './condition.js';
@@ -53,7 +53,7 @@ const sameLogSource = (filter: FilterDoc, rule: DetectionRuleDoc): boolean =>
  *
  * @example
  * applyFilters([rule], [filter]).rules[0].detection.conditions[0].text
- * // '(selection and not filter_main) and not _filter1_selection'
+ * // 'selection and not filter_main and not _filter1_selection'
  */
 export function applyFilters(rules: readonly DetectionRuleDoc[], filters: readonly FilterDoc[]): FilterResult {
   const problems: RuleProblem[] = [];
