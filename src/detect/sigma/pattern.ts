@@ -55,12 +55,22 @@ export function parseSigmaString(raw: string, placeholders = false): Pattern {
   return parts;
 }
 
-/** A pattern for an exact literal string (no wildcard interpretation). */
+/**
+ * A pattern for an exact literal string (no wildcard interpretation).
+ *
+ * @example
+ * literalPattern('a*b') // [text 'a*b']
+ */
 export function literalPattern(text: string): Pattern {
   return text ? [{ kind: 'text', text }] : [];
 }
 
-/** Merges adjacent texts and repeated `any`s (after concatenations). */
+/**
+ * Merges adjacent texts and repeated `any`s (after concatenations).
+ *
+ * @example
+ * normalizePattern([ANY, ANY, { kind: 'text', text: 'a' }, { kind: 'text', text: 'b' }]) // [any, text 'ab']
+ */
 export function normalizePattern(parts: readonly PatternPart[]): Pattern {
   const out: PatternPart[] = [];
   for (const p of parts) {
@@ -75,7 +85,13 @@ export function normalizePattern(parts: readonly PatternPart[]): Pattern {
   return out;
 }
 
-/** The plain text of a pattern without wildcards or placeholders, else null. */
+/**
+ * The plain text of a pattern without wildcards or placeholders, else null.
+ *
+ * @example
+ * patternText(parseSigmaString('a\\*')) // 'a*'
+ * patternText(parseSigmaString('a*'))   // null
+ */
 export function patternText(p: Pattern): string | null {
   let s = '';
   for (const part of p) {
@@ -85,7 +101,12 @@ export function patternText(p: Pattern): string | null {
   return s;
 }
 
-/** Applies `f` to every literal text of a pattern (e.g. lowercasing). */
+/**
+ * Applies `f` to every literal text of a pattern (e.g. lowercasing).
+ *
+ * @example
+ * mapPatternText(parseSigmaString('A*B'), (s) => s.toLowerCase()) // [text 'a', any, text 'b']
+ */
 export function mapPatternText(p: Pattern, f: (s: string) => string): Pattern {
   return p.map((part) => (part.kind === 'text' ? { kind: 'text', text: f(part.text) } : part));
 }
@@ -101,7 +122,12 @@ export function literalRuns(p: Pattern): string[] {
   return p.filter((x): x is { kind: 'text'; text: string } => x.kind === 'text').map((x) => x.text);
 }
 
-/** Prints a pattern back as Sigma text (escaping wildcards and backslashes before them). */
+/**
+ * Prints a pattern back as Sigma text (escaping wildcards and backslashes before them).
+ *
+ * @example
+ * printPattern([{ kind: 'text', text: 'a*' }, ANY]) // 'a\\**'
+ */
 export function printPattern(p: Pattern): string {
   const print: { [K in PatternPart['kind']]: (x: Extract<PatternPart, { kind: K }>) => string } = {
     text: (x) => x.text.replace(/\\(?=[*?\\]|$)|[*?]/g, (m) => `\\${m}`),
