@@ -1,0 +1,69 @@
+/** Prefilter derivation from conditions and selections, and its evaluation. (Soundness on real data: regression.test.ts.) */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { emptyEvent, type EventValue } from '../../event/index.js';
+import type { LogSourceTarget, Prefilter } from '../types.js';
+import { compileDetection, parseSigmaText, prefilterHolds, type DetectionRuleDoc } from './index.js';
+
+const target: LogSourceTarget = { name: 'test', channel: null, provider: null, eventIds: [], resolve: (f) => (e) => e.data[f] };
+
+function prefilterOf(detection: string): Prefilter | null {
+  const text = `title: t\nlogsource:\n    product: windows\ndetection:\n${detection.replace(/^/gm, '    ')}\n`;
+  const { documents, problems } = parseSigmaText(text, 't.yml');
+  assert.deepEqual(problems, []);
+  return compileDetection(documents[0] as DetectionRuleDoc, target).prefilter;
+}
+const needles = (p: Prefilter | null): string[] | null => p && p.anyOf.map((a) => `${a.field}:${a.needle}`).sort();
+
+test('a selection picks its most selective field; needles are the longest literal runs, lowercased', () => {
+  assert.deepEqual(needles(prefilterOf("sel:\n    Image|endswith: '\\CMD.exe'\n    CommandLine|contains:\n        - ' /c '\n        - ' /k '\ncondition: sel")), ['Image:\\cmd.exe']);
+  assert.deepEqual(needles(prefilterOf("sel:\n    Image: 'C:*\\x\\longer_part.exe'\ncondition: sel")), ['Image:\\x\\longer_part.exe']);
+  assert.deepEqual(needles(prefilterOf("sel:\n    C|contains|all:\n        - ab\n        - abcdef\ncondition: sel")), ['C:abcdef']);
+  assert.equal(prefilterOf("sel:\n    C|windash|contains: ' -enc'\ncondition: sel")?.anyOf.length, 5);
+  assert.deepEqual(needles(prefilterOf("sel:\n    C|base64offset|contains: 'http://'\ncondition: sel")), ['aHR0cDovL', 'h0dHA6Ly', 'odHRwOi8v'].map((s) => `C:${s.toLowerCase()}`));
+});
+
+test('no prefilter where no literal is guaranteed', () => {
+  for (const d of [
+    "sel:\n    C|re: 'abc'\ncondition: sel",
+    "sel:\n    C|cased: 'abc'\ncondition: sel",
+    "sel:\n    C|neq: 'abc'\ncondition: sel",
+    "sel:\n    EventID: 4688\ncondition: sel",
+    "sel:\n    C: null\ncondition: sel",
+    "sel:\n    C|exists: true\ncondition: sel",
+    "sel:\n    C|cidr: 10.0.0.0/8\ncondition: sel",
+    "sel:\n    C: '*'\ncondition: sel",
+    "sel:\n    C: '?'\ncondition: sel",
+    "keywords:\n    - evil\ncondition: keywords",
+    "sel:\n    - A: x\n    - B|re: y\ncondition: sel",
+    "sel:\n    A: xyz\ncondition: not sel",
+    "a:\n    A: xyz\nb:\n    B|re: y\ncondition: a or b",
+  ]) assert.equal(prefilterOf(d), null, d);
+});
+
+test('conditions: and keeps the better side, or / 1 of unite, all of keeps the best', () => {
+  const sels = "a:\n    A|contains: aaaaaaaa\nb:\n    B|contains: bb\nc:\n    C|re: c\n";
+  assert.deepEqual(needles(prefilterOf(`${sels}condition: a and b`)), ['A:aaaaaaaa']);
+  assert.deepEqual(needles(prefilterOf(`${sels}condition: b and c`)), ['B:bb']);
+  assert.deepEqual(needles(prefilterOf(`${sels}condition: a or b`)), ['A:aaaaaaaa', 'B:bb']);
+  assert.deepEqual(needles(prefilterOf(`${sels}condition: b and not a`)), ['B:bb']);
+  assert.deepEqual(needles(prefilterOf(`${sels}condition: 1 of them`)), null);
+  assert.deepEqual(needles(prefilterOf(`${sels}condition: 1 of a or 1 of b`)), ['A:aaaaaaaa', 'B:bb']);
+  assert.deepEqual(needles(prefilterOf(`${sels}condition: all of them`)), ['A:aaaaaaaa']);
+  assert.deepEqual(needles(prefilterOf(`${sels}condition:\n    - a\n    - b`)), ['A:aaaaaaaa', 'B:bb']);
+  assert.deepEqual(needles(prefilterOf("sel:\n    - A: xx\n    - B: yy\ncondition: sel")), ['A:xx', 'B:yy']);
+});
+
+test('prefilterHolds: lowercased text of the field (arrays joined, numbers as text) contains a needle', () => {
+  const p = prefilterOf("sel:\n    C|contains: 'Evil'\n    N|contains: '42'\ncondition: sel");
+  const ev = (data: Record<string, EventValue>) => ({ ...emptyEvent(), data });
+  assert.deepEqual(needles(p), ['C:evil']);
+  assert.ok(prefilterHolds(p, ev({ C: 'very EVIL' })));
+  assert.ok(prefilterHolds(p, ev({ C: ['a', 'xEvil'] })));
+  assert.ok(!prefilterHolds(p, ev({ C: 'good' })));
+  assert.ok(!prefilterHolds(p, ev({})));
+  assert.ok(!prefilterHolds(p, ev({ C: null })));
+  assert.ok(prefilterHolds(null, ev({})));
+  const n = prefilterOf("sel:\n    N|contains: '42'\ncondition: sel");
+  assert.ok(prefilterHolds(n, ev({ N: 1420 })));
+});
