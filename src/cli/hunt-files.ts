@@ -79,6 +79,7 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
   ];
   for (const p of ruleSet.problems) options.onIssue?.(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: warning: ${p.message}`);
   const hunt = new Hunt(ruleSet, { minLevel: options.minLevel, maxPerRule: options.maxPerRule });
+  let inputErrors = 0;
   const threads = Math.min(options.threads ?? availableParallelism(), files.length);
   const counts = threads > 1
     ? await matchInWorkers(files, threads, options, (hit) => hunt.add(hit), () => { inputErrors++; })
@@ -105,7 +106,7 @@ async function matchHere(
 ): Promise<{ events: number; belowMinLevel: number }> {
   const stage = new MatchStage(ruleSet, tracker, options.minLevel);
   for (const file of files) {
-    for await (const batch of decodeFile(file, { format: options.inputFormat })) {
+    for await (const batch of decodeFile(file, { format: options.inputFormat, render: false })) {
       for (const e of batch.events) stage.observe(e, file, add);
       for (const issue of batch.issues) { if (issue.severity === 'error') onError(); options.onIssue?.(formatInputIssue(issue)); }
       options.onProgress?.(batch.bytes, batch.events.length);

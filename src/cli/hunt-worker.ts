@@ -22,7 +22,7 @@ async function hunt(file: string): Promise<void> {
   let hits: RuleHit[] = [];
   const add = (hit: RuleHit): void => { hits.push(hit); };
   try {
-    for await (const batch of decodeFile(file, { format: data.inputFormat })) {
+    for await (const batch of decodeFile(file, { format: data.inputFormat, render: false })) {
       for (const e of batch.events) stage.observe(e, file, add);
       const issues = batch.issues.map((i) => ({ line: formatInputIssue(i), error: i.severity === 'error' }));
       post({ kind: 'batch', hits, bytes: batch.bytes, events: batch.events.length, issues });

@@ -66,8 +66,10 @@ export function systemFieldAccessor(sigmaField: string): FieldAccessor | null {
 /**
  * Reads `event.data[name]`; when the event has no field of exactly that name, the first
  * field whose name equals it case-insensitively (rules write `ParentCommandline`, exports
- * lower-case keys). `undefined` when absent. The fallback scans the event's keys with a
- * length check first: no per-event index is built, and events have a few dozen keys.
+ * lower-case keys), or that equals it once its spaces are removed (rules spec "Field
+ * Usage": Defender's `Source Name` is written `SourceName`). `undefined` when absent. The
+ * fallback scans the event's keys with a length check first: no per-event index is built,
+ * and events have a few dozen keys.
  *
  * @example
  * dataFieldAccessor('image')({ ...event, data: { Image: 'C:\\x.exe' } }) // 'C:\\x.exe'
@@ -79,7 +81,9 @@ export function dataFieldAccessor(name: string): FieldAccessor {
     const data = e.data;
     if (Object.hasOwn(data, name)) return data[name];
     for (const k in data) {
-      if (k.length === n && k.toLowerCase() === lower && Object.hasOwn(data, k)) return data[k];
+      if (k.length === n ? k.toLowerCase() === lower : k.length > n && k.includes(' ') && k.replaceAll(' ', '').toLowerCase() === lower) {
+        if (Object.hasOwn(data, k)) return data[k];
+      }
     }
     return undefined;
   };

@@ -29,3 +29,12 @@ test('agrees with String.includes on random texts (non-ASCII too)', () => {
     assert.deepEqual(found(idx, text), expected, text);
   }
 });
+
+test('with more distinct characters than classes, it never misses a needle (it may over-report)', () => {
+  const needles = Array.from({ length: 400 }, (_, i) => String.fromCharCode(0x4e00 + i, 0x4e00 + ((i * 7) % 400), 0x61 + (i % 26)));
+  const idx = new NeedleIndex(needles);
+  for (let i = 0; i < 400; i += 7) {
+    const text = `x${needles[i]}y`;
+    assert.ok(found(idx, text).includes(i), `needle ${i} found in ${text}`);
+  }
+});

@@ -4,12 +4,20 @@
  * engine avoids running every rule on every event: a rule whose prefilter needles all
  * miss cannot match (see types.ts `Prefilter`).
  *
- * The alphabet is reduced to the characters that occur in needles (class 0 is "any other
- * character", which can only lead back towards the root), so the transition table is
- * `states × classes` 32-bit entries however large the Unicode range of the text is.
+ * The alphabet is reduced to character classes: each of the most frequent needle
+ * characters has its own class, the rarer needle characters share one class, and class 0
+ * is every character no needle contains. The transition table is then `states × classes`
+ * 32-bit entries (at most {@link MAX_CLASSES} columns) whatever the needles' Unicode range:
+ * SigmaHQ's command-line needles alone hold over a thousand distinct characters, which
+ * would make a table of 140 MB. Sharing a class can only make the index report a needle
+ * that is not really there (text `aü` for needle `aé`), never miss one, and a prefilter
+ * may over-report: the rule's own matcher decides.
  * Needles are lowercase; callers lowercase the text (Sigma matching is case-insensitive
  * by default: rules spec, "Value modifiers" / `cased`).
  */
+
+/** Columns of the transition table (see the module comment). */
+export const MAX_CLASSES = 96;
 
 /**
  * A compiled set of needles.
@@ -30,16 +38,15 @@ export class NeedleIndex {
 
   constructor(needles: readonly string[]) {
     this.size = needles.length;
+    const frequency = new Map<number, number>();
+    for (const n of needles) for (let i = 0; i < n.length; i++) { const c = n.charCodeAt(i); frequency.set(c, (frequency.get(c) ?? 0) + 1); }
+    const byFrequency = [...frequency.entries()].sort((a, b) => b[1] - a[1]);
     const classOf = new Uint16Array(65536);
-    let classes = 1;
-    for (const n of needles) {
-      for (let i = 0; i < n.length; i++) {
-        const c = n.charCodeAt(i);
-        if (classOf[c] === 0) classOf[c] = classes++;
-      }
-    }
-    // Trie over classes; `goto` rows filled lazily, -1 = no edge.
-    const goto: number[][] = [new Array<number>(classes).fill(-1)];
+    const dedicated = byFrequency.length <= MAX_CLASSES - 1 ? byFrequency.length : MAX_CLASSES - 2;
+    byFrequency.forEach(([c], i) => { classOf[c] = i < dedicated ? i + 1 : dedicated + 1; });
+    const classes = byFrequency.length <= MAX_CLASSES - 1 ? byFrequency.length + 1 : MAX_CLASSES;
+    // Trie over classes; `goto` rows created on demand, -1 = no edge.
+    const goto: Int32Array[] = [new Int32Array(classes).fill(-1)];
     const own: number[][] = [[]];
     needles.forEach((n, id) => {
       let s = 0;
@@ -48,7 +55,7 @@ export class NeedleIndex {
         let t = goto[s][k];
         if (t === -1) {
           t = goto.length;
-          goto.push(new Array<number>(classes).fill(-1));
+          goto.push(new Int32Array(classes).fill(-1));
           own.push([]);
           goto[s][k] = t;
         }
@@ -71,8 +78,8 @@ export class NeedleIndex {
     for (let head = 0; head < queue.length; head++) {
       const s = queue[head];
       const f = fail[s];
-      const merged = own[s].concat(outputs[f] ?? []);
-      outputs[s] = merged.length > 0 ? merged : null;
+      const inherited = outputs[f];
+      outputs[s] = own[s].length === 0 ? inherited : inherited === null ? own[s] : own[s].concat(inherited);
       for (let k = 0; k < classes; k++) {
         const t = goto[s][k];
         if (t !== -1 && k !== 0) {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Event } from '../event/index.js';
+import { decodeFile } from '../formats/index.js';
 import { SECURITY, SYSMON, throughEvtx, W3WP, WindowsEvents } from '../testing/windows-events.js';
 import { corpusRoot, requireShared } from '../testing/corpus.js';
 import { logSourceTargets, SECURITY_4688_TARGET, SECURITY_5156_TARGET } from './logsource.js';

@@ -75,6 +75,8 @@ export class RuleSet {
   readonly problems: RuleProblem[] = [];
   private readonly byTarget = new Map<string, { rule: LoadedRule; matcher: CompiledMatcher }[]>();
   private readonly buckets = new Map<string, Bucket>();
+  private readonly shared = new Map<string, Bucket>();
+  private readonly listIds = new Map<object, number>();
   private stamp = new Int32Array(0);
   private epoch = 0;
 
@@ -182,15 +184,30 @@ export class RuleSet {
     this.stamp = new Int32Array(most);
   }
 
-  /** The rules for one (channel, event ID), built on first use. */
+  /**
+   * The rules for one (channel, event ID), built on first use. Event IDs with the same
+   * rule lists (e.g. every Security event ID only `service: security` rules cover) share
+   * one bucket, so its automata are built once.
+   */
   private bucket(channel: string, eventId: number): Bucket {
     const key = `${channel}|${eventId}`;
     let b = this.buckets.get(key);
     if (b) return b;
-    const found = [
-      ...(this.byTarget.get(key) ?? []), ...(this.byTarget.get(`${channel}|${ANY}`) ?? []),
-      ...(this.byTarget.get(`${ANY}|${eventId}`) ?? []), ...(this.byTarget.get(`${ANY}|${ANY}`) ?? []),
-    ];
+    const lists = [key, `${channel}|${ANY}`, `${ANY}|${eventId}`, `${ANY}|${ANY}`].map((k) => this.byTarget.get(k));
+    const shape = lists.map((l) => (l ? this.listId(l) : -1)).join(',');
+    b = this.shared.get(shape);
+    if (!b) this.shared.set(shape, (b = this.buildBucket(lists.flatMap((l) => l ?? []))));
+    this.buckets.set(key, b);
+    return b;
+  }
+
+  private listId(list: object): number {
+    let id = this.listIds.get(list);
+    if (id === undefined) this.listIds.set(list, (id = this.listIds.size));
+    return id;
+  }
+
+  private buildBucket(found: readonly { rule: LoadedRule; matcher: CompiledMatcher }[]): Bucket {
     const entries = found.map(({ rule, matcher }) => ({ rule, matcher, provider: matcher.target.provider?.toLowerCase() ?? null }));
     const always: number[] = [];
     const byField = new Map<string, { accessor: (e: Event) => unknown; needles: Map<string, number[]> }>();
@@ -210,9 +227,7 @@ export class RuleSet {
       const needles = [...g.needles.keys()];
       return { accessor: g.accessor, index: new NeedleIndex(needles), entriesOf: needles.map((n) => g.needles.get(n) ?? []) };
     });
-    b = { entries, always, groups };
-    this.buckets.set(key, b);
-    return b;
+    return { entries, always, groups };
   }
 
   /**

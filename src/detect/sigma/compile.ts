@@ -19,7 +19,7 @@
  * const m = compileDetection(rule, { name: 'test', channel: null, provider: null, eventIds: [], resolve: (f) => (e) => e.data[f] });
  * m.matches(event)  // true when the rule's condition holds for the event
  */
-import type { Event, EventValue } from '../../event/index.js';
+import { renderLine, type Event, type EventValue } from '../../event/index.js';
 import { ipAddressBytes } from '../../event/normalize.js';
 import type { CompiledMatcher, FieldAccessor, LogSourceTarget } from '../types.js';
 import { ConditionError, identifierMatches, parseCondition, type ConditionKind, type ConditionNode } from './condition.js';
@@ -236,12 +236,16 @@ function compileFieldRefs(plan: FieldPlan, accessor: FieldAccessor, target: LogS
   };
 }
 
-/** Keywords: a value matches when any string or number of `data`, or `line`, matches. */
+/**
+ * Keywords: a value matches when any string or number of `data`, or `line`, matches.
+ * Hunts decode without rendering messages (it costs more than matching); the message is
+ * rendered here, the first time a keyword needs it.
+ */
 function compileKeywords(valueTest: (v: EventValue | undefined) => boolean, plan: FieldPlan): Predicate {
   const anyValue = (e: Event, test: (v: EventValue | undefined) => boolean): boolean => {
-    if (e.line && test(e.line)) return true;
     for (const k in e.data) if (test(e.data[k])) return true;
-    return false;
+    if (e.line === '') e.line = renderLine(e);
+    return test(e.line);
   };
   if (!plan.all) return plan.negate ? (e) => !anyValue(e, valueTest) : (e) => anyValue(e, valueTest);
   const each = plan.tests.map((t) => compileValueTests({ ...plan, all: false, tests: [t] }));
