@@ -102,3 +102,35 @@ test('dump and export convert between every format: NXLog → XML → CSV/ECS, E
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /input-format/);
 });
+
+test('haetae hunt: the webshell sample gives a detection line with the chain; bad files are reported and skipped; exit 0', () => {
+  const sample = requireShared(join(corpusRoot, 'evtx', 'EVTX-ATTACK-SAMPLES', 'Lateral Movement', 'LM_typical_IIS_webshell_sysmon_1_10_traces.evtx'));
+  const bad = join(dir, 'truncated.evtx');
+  writeFileSync(bad, readFileSync(sample).subarray(0, 5000));
+  const r = haetae('hunt', sample, bad, '-f', 'jsonl', '-t', '1');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rule: string; level: string; chain: string[]; host: string; record_id: number });
+  assert.deepEqual(lines.map((l) => [l.rule, l.level, l.host]), [['IIS Worker Process Spawned a Shell, Script Host or LOLBin', 'high', 'IEWIN7']]);
+  assert.deepEqual(lines[0].chain.map((p) => p.split('\\').pop()), ['w3wp.exe', 'cmd.exe']);
+  assert.match(r.stderr, /truncated\.evtx/, 'the bad file is named');
+  assert.match(r.stderr, /Summary: 2 file\(s\)/);
+  assert.match(r.stderr, /Rules: 6 loaded, 0 dormant/);
+  const table = haetae('hunt', sample, '-q');
+  assert.equal(table.code, 0);
+  assert.match(table.stdout, /HIGH\s+IIS Worker Process Spawned a Shell/);
+  assert.match(table.stdout, /chain: w3wp\.exe > cmd\.exe/);
+  assert.equal(table.stderr, '');
+});
+
+test('haetae hunt: usage errors exit 2; --show-allowlist prints the generated Sigma filters', () => {
+  assert.equal(haetae('hunt').code, 2);
+  assert.equal(haetae('hunt', 'x.evtx', '--min-level', 'loud').code, 2);
+  assert.equal(haetae('hunt', join(dir, 'no-such-folder')).code, 2);
+  const allow = join(dir, 'allow.yml');
+  writeFileSync(allow, 'destinations: [203.0.113.7, "*.example.com"]\nports: [1433]\n');
+  const r = haetae('hunt', '--show-allowlist', '--allowlist', allow);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /DestinationIp\|cidr:\n\s+- 203\.0\.113\.7\/32/);
+  assert.match(r.stdout, /DestinationHostname:\n\s+- "\*\.example\.com"/);
+  assert.match(r.stdout, /haetae_iis_w3wp_outbound_web/);
+});
