@@ -52,6 +52,8 @@ export interface HuntSummary {
   readonly files: number;
   readonly events: number;
   readonly seconds: number;
+  /** Of `seconds`, the time spent reading, parsing and compiling rules (main thread). */
+  readonly loadSeconds: number;
   readonly inputErrors: number;
   readonly rules: { readonly loaded: number; readonly dormant: number; readonly notLoaded: number };
   /** A few "file: reason" lines for rules not loaded. */
@@ -73,6 +75,7 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
   const { sources, problems } = selectRuleSources(options);
   const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
   const ruleSet = RuleSet.load(sources, { placeholders: options.placeholders, tracker });
+  const loadSeconds = (performance.now() - started) / 1000;
   const report: RuleLoadEntry[] = [
     ...problems.map((p) => ({ file: p.file, kind: 'detection' as const, status: 'not-loaded' as const, reasons: [p.line !== undefined ? `line ${p.line}: ${p.message}` : p.message], targets: [] })),
     ...ruleSet.report,
@@ -87,7 +90,7 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
   const result = hunt.finish();
   const notLoaded = report.filter((r) => r.status === 'not-loaded');
   const summary: HuntSummary = {
-    files: files.length, events: counts.events, seconds: (performance.now() - started) / 1000, inputErrors,
+    files: files.length, events: counts.events, seconds: (performance.now() - started) / 1000, loadSeconds, inputErrors,
     rules: {
       loaded: report.filter((r) => r.status === 'loaded').length,
       dormant: report.filter((r) => r.status === 'dormant').length,

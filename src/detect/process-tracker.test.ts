@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Event } from '../event/index.js';
 import { decodeFile } from '../formats/index.js';
-import { SECURITY, SYSMON, throughEvtx, W3WP, WindowsEvents } from '../testing/windows-events.js';
+import { SECURITY, throughEvtx, W3WP, WindowsEvents } from '../testing/windows-events.js';
 import { corpusRoot, requireShared } from '../testing/corpus.js';
 import { logSourceTargets, SECURITY_4688_TARGET, SECURITY_5156_TARGET } from './logsource.js';
 import { ProcessTracker } from './process-tracker.js';
