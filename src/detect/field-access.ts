@@ -75,18 +75,38 @@ export function systemFieldAccessor(sigmaField: string): FieldAccessor | null {
  * dataFieldAccessor('image')({ ...event, data: { Image: 'C:\\x.exe' } }) // 'C:\\x.exe'
  */
 export function dataFieldAccessor(name: string): FieldAccessor {
-  const lower = name.toLowerCase();
-  const n = name.length;
+  const key = foldedName(name);
   return (e) => {
     const data = e.data;
     if (Object.hasOwn(data, name)) return data[name];
-    for (const k in data) {
-      if (k.length === n ? k.toLowerCase() === lower : k.length > n && k.includes(' ') && k.replaceAll(' ', '').toLowerCase() === lower) {
-        if (Object.hasOwn(data, k)) return data[k];
-      }
-    }
-    return undefined;
+    const actual = foldedKeys(data).get(key);
+    return actual === undefined ? undefined : data[actual];
   };
+}
+
+/** A field name as the fallback compares it: lower case, spaces removed. */
+function foldedName(name: string): string {
+  return name.toLowerCase().replaceAll(' ', '');
+}
+
+/**
+ * Folded name → actual key of an event's data, built on the first fallback lookup and
+ * kept while the event lives: thousands of rules ask one event for fields it lacks, and
+ * scanning its keys each time cost more than matching.
+ */
+const folded = new WeakMap<object, Map<string, string>>();
+function foldedKeys(data: Readonly<Record<string, unknown>>): Map<string, string> {
+  let m = folded.get(data);
+  if (m === undefined) {
+    m = new Map();
+    for (const k in data) {
+      if (!Object.hasOwn(data, k)) continue;
+      const f = foldedName(k);
+      if (!m.has(f)) m.set(f, k);
+    }
+    folded.set(data, m);
+  }
+  return m;
 }
 
 /**
