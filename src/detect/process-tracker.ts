@@ -440,34 +440,32 @@ export class ProcessTracker {
 
   /** An exit (Sysmon 5 or 4689). */
   private exit(h: HostState, host: string, time: number, pid: number, guid: string | undefined, image: string): void {
-    let p = guid === undefined ? undefined : h.byGuid.get(guid);
-    if (p === undefined) {
-      const alive = aliveAt(h, pid, time);
-      if (alive !== null && (alive.guid === undefined || guid === undefined || alive.guid === guid) && sameImage(alive.image, image)) p = alive;
-    }
-    if (p === undefined) {
-      this.add(h, { host, pid, guid, image, start: null, end: time, seen: time, lastSeen: time });
-      return;
-    }
-    this.setGuid(h, p, guid);
-    if (p.image === '') p.image = image;
-    if (p.end === null || time < p.end) p.end = time;
-    touch(p, time);
+    this.sighting(h, host, time, pid, guid, image, time);
   }
 
   /** A running process named by another Sysmon event (3, 7, 11, …). */
   private running(h: HostState, host: string, time: number, pid: number, guid: string | undefined, image: string): void {
+    this.sighting(h, host, time, pid, guid, image, null);
+  }
+
+  /**
+   * A process seen at `time` (ending then when `end` is given): merged into the record
+   * with its GUID, or the one alive with its PID and a compatible GUID and image; a new
+   * record (start unknown) otherwise.
+   */
+  private sighting(h: HostState, host: string, time: number, pid: number, guid: string | undefined, image: string, end: number | null): void {
     let p = guid === undefined ? undefined : h.byGuid.get(guid);
     if (p === undefined) {
       const alive = aliveAt(h, pid, time);
       if (alive !== null && (alive.guid === undefined || guid === undefined || alive.guid === guid) && sameImage(alive.image, image)) p = alive;
     }
     if (p === undefined) {
-      this.add(h, { host, pid, guid, image, start: null, end: null, seen: time, lastSeen: time });
+      this.add(h, { host, pid, guid, image, start: null, end, seen: time, lastSeen: time });
       return;
     }
     this.setGuid(h, p, guid);
     if (p.image === '') p.image = image;
+    if (end !== null && (p.end === null || end < p.end)) p.end = end;
     touch(p, time);
   }
 
