@@ -44,7 +44,7 @@ export type HuntWorkerRequest = { readonly kind: 'file'; readonly file: string }
 /** Worker → main thread. */
 export type HuntWorkerMessage =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'batch'; readonly hits: RuleHit[]; readonly bytes: number; readonly events: number; readonly issues: { line: string; error: boolean }[] }
+  | { readonly kind: 'batch'; readonly hits: RuleHit[]; readonly bytes: number; readonly events: number; readonly issues: HuntIssue[] }
   | { readonly kind: 'end'; readonly events: number; readonly belowMinLevel: number };
 
 /** Counts for the end-of-run summary. */
@@ -103,17 +103,38 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
   return { detections: result.detections, report, summary };
 }
 
+/** An input problem, formatted for stderr, and whether it cost events. */
+export interface HuntIssue { readonly line: string; readonly error: boolean }
+
+/**
+ * Decodes one file (without rendering messages: keywords render them when needed) and
+ * matches its events, calling `onBatch` after each batch. An unexpected decoder failure is
+ * an issue naming the file, never the end of the hunt. Shared by this thread and the workers.
+ */
+export async function matchFile(
+  file: string, stage: MatchStage, inputFormat: InputFormat | undefined, add: (hit: RuleHit) => void,
+  onBatch: (bytes: number, events: number, issues: HuntIssue[]) => void,
+): Promise<void> {
+  try {
+    for await (const batch of decodeFile(file, { format: inputFormat, render: false })) {
+      for (const e of batch.events) stage.observe(e, file, add);
+      onBatch(batch.bytes, batch.events.length, batch.issues.map((i) => ({ line: formatInputIssue(i), error: i.severity === 'error' })));
+    }
+  } catch (e) {
+    onBatch(0, 0, [{ line: `${file}: error: ${(e as Error).message}`, error: true }]);
+  }
+}
+
 /** Matches every file in this thread. */
 async function matchHere(
   files: readonly string[], ruleSet: RuleSet, tracker: ProcessTracker, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
 ): Promise<{ events: number; belowMinLevel: number }> {
   const stage = new MatchStage(ruleSet, tracker, options.minLevel);
   for (const file of files) {
-    for await (const batch of decodeFile(file, { format: options.inputFormat, render: false })) {
-      for (const e of batch.events) stage.observe(e, file, add);
-      for (const issue of batch.issues) { if (issue.severity === 'error') onError(); options.onIssue?.(formatInputIssue(issue)); }
-      options.onProgress?.(batch.bytes, batch.events.length);
-    }
+    await matchFile(file, stage, options.inputFormat, add, (bytes, events, issues) => {
+      for (const issue of issues) { if (issue.error) onError(); options.onIssue?.(issue.line); }
+      options.onProgress?.(bytes, events);
+    });
   }
   return { events: stage.events, belowMinLevel: stage.belowMinLevel };
 }

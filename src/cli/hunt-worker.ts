@@ -6,9 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { MatchStage, ProcessTracker, RuleSet, selectRuleSources, type RuleHit } from '../detect/index.js';
-import { decodeFile } from '../formats/index.js';
-import { HUNT_TRACKER_RECORDS, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
-import { formatInputIssue } from './issues.js';
+import { HUNT_TRACKER_RECORDS, matchFile, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
 
 const data = workerData as HuntWorkerData;
 const port = parentPort;
@@ -20,17 +18,10 @@ const post = (m: HuntWorkerMessage): void => port.postMessage(m);
 
 async function hunt(file: string): Promise<void> {
   let hits: RuleHit[] = [];
-  const add = (hit: RuleHit): void => { hits.push(hit); };
-  try {
-    for await (const batch of decodeFile(file, { format: data.inputFormat, render: false })) {
-      for (const e of batch.events) stage.observe(e, file, add);
-      const issues = batch.issues.map((i) => ({ line: formatInputIssue(i), error: i.severity === 'error' }));
-      post({ kind: 'batch', hits, bytes: batch.bytes, events: batch.events.length, issues });
-      hits = [];
-    }
-  } catch (e) {
-    post({ kind: 'batch', hits, bytes: 0, events: 0, issues: [{ line: `${file}: error: ${(e as Error).message}`, error: true }] });
-  }
+  await matchFile(file, stage, data.inputFormat, (hit) => { hits.push(hit); }, (bytes, events, issues) => {
+    post({ kind: 'batch', hits, bytes, events, issues });
+    hits = [];
+  });
 }
 
 port.on('message', (req: HuntWorkerRequest) => {
