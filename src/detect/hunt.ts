@@ -37,12 +37,14 @@ function clip(v: EventValue | undefined): EventValue {
   return v;
 }
 
-/** Rule keys (ids and names) some correlation references, and the fields they read. */
+/**
+ * Keys (ids and names) of the detection rules some correlation references (the
+ * correlation engine resolves chains), and the Sigma fields correlations read.
+ */
 function correlationNeeds(rules: RuleSet): { referenced: Set<string>; fields: string[] } {
-  const referenced = new Set<string>();
+  const referenced = rules.correlations.length > 0 ? new CorrelationEngine(rules.correlations).referencedRuleKeys() : new Set<string>();
   const fields = new Set<string>();
   for (const c of rules.correlations) {
-    for (const r of c.rules) referenced.add(r);
     for (const g of c.groupBy) fields.add(g);
     for (const byRule of c.aliases.values()) for (const f of byRule.values()) fields.add(f);
     if ('fields' in c) for (const f of c.fields) fields.add(f);

@@ -240,12 +240,7 @@ export class RuleSet {
     const b = this.bucket(event.channel.toLowerCase(), event.event_id);
     if (b.entries.length === 0) return;
     const provider = event.provider.toLowerCase();
-    const run = (i: number): void => {
-      const entry = b.entries[i];
-      if (entry.provider !== null && entry.provider !== provider) return;
-      if (entry.matcher.matches(event)) onMatch(entry.rule, entry.matcher);
-    };
-    for (let i = 0; i < b.always.length; i++) run(b.always[i]);
+    for (let i = 0; i < b.always.length; i++) runEntry(b.entries[b.always[i]], event, provider, onMatch);
     if (b.groups.length === 0) return;
     const stamp = this.stamp.length >= b.entries.length ? this.stamp : (this.stamp = new Int32Array(b.entries.length * 2));
     const epoch = ++this.epoch;
@@ -259,7 +254,7 @@ export class RuleSet {
       });
     }
     candidates.sort((x, y) => x - y);
-    for (const i of candidates) run(i);
+    for (const i of candidates) runEntry(b.entries[i], event, provider, onMatch);
   }
 
   /** Counts of the load report by status. */
@@ -272,6 +267,12 @@ export class RuleSet {
     }
     return { loaded, dormant, notLoaded, byLevel };
   }
+}
+
+/** Runs one bucket entry's full predicate (a module function: `match` is the hot path and makes no closures for it). */
+function runEntry(entry: Bucket['entries'][number], event: Event, provider: string, onMatch: (rule: LoadedRule, matcher: CompiledMatcher) => void): void {
+  if (entry.provider !== null && entry.provider !== provider) return;
+  if (entry.matcher.matches(event)) onMatch(entry.rule, entry.matcher);
 }
 
 function describe(p: RuleProblem): string {
