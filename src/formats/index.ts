@@ -5,7 +5,7 @@
 export { decodeFile, detectFormat, type DecodeOptions, type DetectedFormat } from './decode.js';
 export { INPUT_FORMATS, FORMAT_DESCRIPTIONS, RecordError, type InputFormat, type InputIssue, type DecodedBatch } from './types.js';
 export { eventFromXmlElement, decodeWindowsXml } from './windows-xml.js';
-export { parseXmlElement } from './xml-parser.js';
+export { parseXmlElement, type XmlObserver } from './xml-parser.js';
 export { eventFromEvtxJson } from './evtx-json.js';
 export { eventFromNxlog, LocalTimeFixer } from './nxlog.js';
 export { eventFromEcs, eventToEcs } from './ecs.js';

@@ -13,6 +13,18 @@ import { RecordError } from './types.js';
 type Element = Extract<SourceNode, { kind: 'element' }>;
 type Attribute = Element['attributes'][number];
 
+/**
+ * Optional observers for readers that need more than the element tree: where each element
+ * starts and ends (offsets into the text) and the comments, which the tree leaves out.
+ * Configuration files (src/sysmon/) use them for line numbers and to keep comments.
+ */
+export interface XmlObserver {
+  /** Called when an element is complete; `start` is its `<`, `end` just past its last `>`. */
+  element?(element: Element, start: number, end: number): void;
+  /** Called for each comment, with its text (without `<!--`/`-->`) and the offset of `<!--`. */
+  comment?(text: string, start: number): void;
+}
+
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const NAME = /[A-Za-z_:][-A-Za-z0-9_:.\u00b7\u00c0-\uffff]*/y;
 const SPACE = /[ \t\r\n]*/y;
@@ -27,8 +39,8 @@ const MAX_DEPTH = 64;
  * @example
  * parseXmlElement("<Event><System><EventID>1</EventID></System></Event>").name // 'Event'
  */
-export function parseXmlElement(text: string): Element {
-  const p = new Parser(text);
+export function parseXmlElement(text: string, observer?: XmlObserver): Element {
+  const p = new Parser(text, observer);
   p.misc();
   if (text.startsWith('<!DOCTYPE', p.pos) || text.startsWith('<!ENTITY', p.pos)) p.fail('DOCTYPE and ENTITY declarations are refused (no DTD processing)');
   if (text[p.pos] !== '<') p.fail('expected an element');
@@ -61,7 +73,7 @@ function localName(qualified: string): string {
 
 class Parser {
   pos = 0;
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, private readonly observer?: XmlObserver) {}
 
   /** Throws a RecordError naming the line and column of `at`. */
   fail(message: string, at = this.pos): never {
@@ -96,10 +108,21 @@ class Parser {
   misc(): void {
     for (;;) {
       this.space();
-      if (this.text.startsWith('<!--', this.pos)) this.skipPast('-->', 'comment');
+      if (this.text.startsWith('<!--', this.pos)) this.comment();
       else if (this.text.startsWith('<?', this.pos)) this.skipPast('?>', 'processing instruction');
       else return;
     }
+  }
+
+  private comment(): void {
+    const start = this.pos;
+    this.skipPast('-->', 'comment');
+    this.observer?.comment?.(this.text.slice(start + 4, this.pos - 3), start);
+  }
+
+  private done(element: Element, start: number): Element {
+    this.observer?.element?.(element, start, this.pos);
+    return element;
   }
 
   element(depth: number): Element {
@@ -112,7 +135,7 @@ class Parser {
     for (;;) {
       this.space();
       const c = this.text[this.pos];
-      if (c === '/' && this.text[this.pos + 1] === '>') { this.pos += 2; return { kind: 'element', name, attributes, children: [] }; }
+      if (c === '/' && this.text[this.pos + 1] === '>') { this.pos += 2; return this.done({ kind: 'element', name, attributes, children: [] }, start); }
       if (c === '>') { this.pos++; break; }
       if (c === undefined) this.fail(`unterminated start tag <${rawName}`, start);
       const attrName = this.qualifiedName();
@@ -148,14 +171,14 @@ class Parser {
         if (this.text[this.pos] !== '>') this.fail('expected ">"');
         this.pos++;
         flush();
-        return { kind: 'element', name, attributes, children };
+        return this.done({ kind: 'element', name, attributes, children }, start);
       }
       if (this.text.startsWith('<![CDATA[', lt)) {
         const end = this.text.indexOf(']]>', lt + 9);
         if (end === -1) this.fail('unterminated CDATA section');
         text += this.text.slice(lt + 9, end);
         this.pos = end + 3;
-      } else if (this.text.startsWith('<!--', lt)) this.skipPast('-->', 'comment');
+      } else if (this.text.startsWith('<!--', lt)) this.comment();
       else if (this.text.startsWith('<?', lt)) this.skipPast('?>', 'processing instruction');
       else if (this.text.startsWith('<!', lt)) this.fail('DOCTYPE and ENTITY declarations are refused (no DTD processing)');
       else { flush(); children.push(this.element(depth + 1)); }

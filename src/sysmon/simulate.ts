@@ -1,0 +1,292 @@
+/**
+ * The Sysmon rule engine, reproduced: given a config and an event's fields, would Sysmon
+ * log the event, and which rule decided? Semantics from shared/specs/windows-events.md §1
+ * (Microsoft's SysmonCommon rule engine wins over the docs):
+ * - exclude blocks first: an exclude match drops the event whatever includes say;
+ * - then include blocks: a match logs it;
+ * - no match: no block for the type → only ProcessCreate/ProcessTerminate are logged;
+ *   one block → its default (include drops the rest, exclude keeps it); several → dropped;
+ * - in a block, loose filters combine with AND when schemaversion > 4.1, OR when <= 4.1, and
+ *   `<RuleGroup groupRelation>` overrides (no attribute: AND); in an AND, filters on the same
+ *   field are OR'ed; `<Rule groupRelation="and">` ANDs every child, same field included;
+ *   a `<Rule>` without groupRelation ORs its children;
+ * - RuleName: the matching filter's name, else the `<Rule>`'s, else the RuleGroup's.
+ *
+ * Configs of thousands of filters are indexed: each rule is anchored on one clause of
+ * positive filters (`is`, `begin with`, `contains`…), found per event by hash lookups and
+ * one many-needle scan per field, so an event only runs the rules that can match it.
+ */
+import { NeedleIndex } from '../detect/needle-index.js';
+import { eventTag, tagOfEventId, type EventTagSpec } from './catalog.js';
+import { alternatives, baseName, conditionTest, type ValueTest } from './conditions.js';
+import { eventBlocks, type EventBlock, type FieldFilter, type Relation, type RuleGroup, type SysmonConfig } from './model.js';
+
+/** Why an event was logged or dropped. */
+export type VerdictReason =
+  | 'exclude-rule' | 'include-rule'
+  | 'no-filter' // no block for the type: Sysmon's built-in default
+  | 'include-default' // one exclude block and no match: kept
+  | 'exclude-default' // one include block (or several blocks) and no match: dropped
+  | 'not-filterable'; // Sysmon's own service events (4, 16, 255) are always written
+
+/** Sysmon's decision for one event. */
+export interface Verdict {
+  readonly decision: 'include' | 'exclude';
+  /** The RuleName Sysmon reports ("" for a matching rule without a name); null when no rule matched. */
+  readonly ruleName: string | null;
+  /** Config line of the rule that matched (its first filter's line for AND rules), or null. */
+  readonly line: number | null;
+  readonly reason: VerdictReason;
+  /** The event tag (`NetworkConnect`), or null for IDs that are not filterable. */
+  readonly tag: string | null;
+}
+
+/** An event's fields by name (as Sysmon writes them; lookups forgive case). */
+export type EventFields = Readonly<Record<string, unknown>>;
+
+/** The lowercased string value of each field of one event, computed once. */
+class EventView {
+  private readonly cache = new Map<string, string>();
+  private folded: Map<string, unknown> | null = null;
+  constructor(private readonly fields: EventFields) {}
+
+  get(field: string): string {
+    let v = this.cache.get(field);
+    if (v === undefined) {
+      let raw = this.fields[field];
+      if (raw === undefined) {
+        this.folded ??= new Map(Object.entries(this.fields).map(([k, x]) => [k.toLowerCase(), x]));
+        raw = this.folded.get(field.toLowerCase());
+      }
+      // Absent fields compare as empty strings: Sysmon always writes every field of its schema.
+      v = raw === undefined || raw === null ? '' : String(raw).toLowerCase();
+      this.cache.set(field, v);
+    }
+    return v;
+  }
+}
+
+/** One compiled filter. */
+interface CompiledFilter {
+  readonly field: string;
+  readonly test: ValueTest;
+  readonly name: string | undefined;
+  readonly source: FieldFilter;
+}
+
+/** A rule as Sysmon evaluates it: an AND of clauses, each an OR of filters. */
+interface Unit {
+  readonly clauses: readonly (readonly CompiledFilter[])[];
+  /** Name when no matching filter has one: the `<Rule>`'s, else the RuleGroup's. */
+  readonly fallbackName: string | undefined;
+  readonly line: number;
+}
+
+/** A unit's RuleName and line when it matches the event, else null. */
+function matchUnit(unit: Unit, view: EventView): { name: string; line: number } | null {
+  let named: string | undefined;
+  for (const clause of unit.clauses) {
+    let hit: CompiledFilter | undefined;
+    for (const f of clause) if (f.test(view.get(f.field))) { hit = f; break; }
+    if (hit === undefined) return null;
+    named ??= hit.name;
+  }
+  return { name: named ?? unit.fallbackName ?? '', line: unit.line };
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s === '' ? undefined : s;
+}
+
+/** The canonical field name for a config field (Sysmon matches field names case-insensitively). */
+function canonicalField(spec: EventTagSpec, field: string): string {
+  return spec.fields.find((f) => f.toLowerCase() === field.toLowerCase()) ?? field;
+}
+
+/** The block's relation for loose filters (§1 "Combining filters in a block"). */
+export function blockRelation(schema: number | null, group: RuleGroup | null): Relation {
+  if (group !== null) return group.groupRelation ?? 'and';
+  return schema !== null && schema <= 4.1 ? 'or' : 'and';
+}
+
+/** Splits a block into the units Sysmon evaluates, in document order. */
+function units(block: EventBlock, group: RuleGroup | null, schema: number | null): Unit[] {
+  const spec = eventTag(block.tag);
+  if (spec === undefined) return [];
+  const groupName = nonEmpty(group?.name);
+  const compile = (f: FieldFilter): CompiledFilter => ({ field: canonicalField(spec, f.field), test: conditionTest(f.condition, f.value), name: nonEmpty(f.name), source: f });
+  const out: { at: number; unit: Unit }[] = [];
+  const loose: CompiledFilter[] = [];
+  const relation = blockRelation(schema, group);
+  block.items.forEach((item, at) => {
+    if (item.kind === 'filter') {
+      const f = compile(item);
+      if (relation === 'or') out.push({ at, unit: { clauses: [[f]], fallbackName: groupName, line: item.line } });
+      else loose.push(f);
+    } else if (item.kind === 'rule') {
+      const filters = item.items.filter((x): x is FieldFilter => x.kind === 'filter').map(compile);
+      if (filters.length === 0) return; // an empty <Rule> matches nothing
+      const fallbackName = nonEmpty(item.name) ?? groupName;
+      if (item.groupRelation === 'and') out.push({ at, unit: { clauses: filters.map((f) => [f]), fallbackName, line: item.line } });
+      else for (const f of filters) out.push({ at, unit: { clauses: [[f]], fallbackName, line: f.source.line } });
+    }
+  });
+  if (loose.length > 0) {
+    // AND of fields, OR within a field (§1: "(any filter on A) AND (any filter on B)").
+    const byField = new Map<string, CompiledFilter[]>();
+    for (const f of loose) {
+      const key = f.field.toLowerCase();
+      byField.set(key, [...(byField.get(key) ?? []), f]);
+    }
+    const first = block.items.findIndex((i) => i.kind === 'filter');
+    out.push({ at: first, unit: { clauses: [...byField.values()], fallbackName: groupName, line: loose[0].source.line } });
+  }
+  return out.sort((a, b) => a.at - b.at).map((u) => u.unit);
+}
+
+/** Keys under which a filter can be found in an event value: exact values, file names or needles. */
+type Anchor = { kind: 'exact' | 'base' | 'needle'; keys: string[] };
+
+/** How to find events a filter may match without running it, or null when it may match anything. */
+function anchorOf(f: FieldFilter): Anchor | null {
+  const x = f.value.toLowerCase();
+  switch (f.condition) {
+    case 'is': return { kind: 'exact', keys: [x] };
+    case 'is any': return { kind: 'exact', keys: alternatives(f.value) };
+    case 'image': return { kind: x.includes('\\') ? 'exact' : 'base', keys: [x] };
+    case 'begin with': case 'end with': case 'contains': return x === '' ? null : { kind: 'needle', keys: [x] };
+    case 'contains any': { const xs = alternatives(f.value); return xs.includes('') ? null : { kind: 'needle', keys: xs }; }
+    // Every alternative must be present: the longest one is the most selective anchor.
+    case 'contains all': { const longest = alternatives(f.value).reduce((a, b) => (b.length > a.length ? b : a)); return longest === '' ? null : { kind: 'needle', keys: [longest] }; }
+    default: return null;
+  }
+}
+
+/** Units of one block indexed by anchor; finds the candidates for an event in rule order. */
+class BlockIndex {
+  private readonly exact = new Map<string, Map<string, number[]>>();
+  private readonly base = new Map<string, Map<string, number[]>>();
+  private readonly needles = new Map<string, { index: NeedleIndex; units: number[][] }>();
+  private readonly always: number[] = [];
+  private readonly mark: Uint8Array;
+
+  constructor(readonly units: readonly Unit[]) {
+    this.mark = new Uint8Array(units.length);
+    const needleLists = new Map<string, { keys: string[]; units: number[][] }>();
+    units.forEach((unit, id) => {
+      const clause = unit.clauses.find((c) => c.every((f) => anchorOf(f.source) !== null));
+      if (clause === undefined) { this.always.push(id); return; }
+      for (const f of clause) {
+        const anchor = anchorOf(f.source);
+        if (anchor === null) continue;
+        if (anchor.kind === 'needle') {
+          const list = needleLists.get(f.field) ?? { keys: [], units: [] };
+          needleLists.set(f.field, list);
+          for (const k of anchor.keys) { list.keys.push(k); list.units.push([id]); }
+        } else {
+          const maps = anchor.kind === 'exact' ? this.exact : this.base;
+          const byValue = maps.get(f.field) ?? new Map<string, number[]>();
+          maps.set(f.field, byValue);
+          for (const k of anchor.keys) byValue.set(k, [...(byValue.get(k) ?? []), id]);
+        }
+      }
+    });
+    for (const [field, list] of needleLists) this.needles.set(field, { index: new NeedleIndex(list.keys), units: list.units });
+  }
+
+  /** The first matching unit in rule order, or null. */
+  first(view: EventView): { name: string; line: number } | null {
+    const found: number[] = [...this.always];
+    const add = (ids: readonly number[] | undefined): void => {
+      if (ids) for (const id of ids) if (this.mark[id] === 0) { this.mark[id] = 1; found.push(id); }
+    };
+    for (const id of this.always) this.mark[id] = 1;
+    for (const [field, byValue] of this.exact) add(byValue.get(view.get(field)));
+    for (const [field, byValue] of this.base) add(byValue.get(baseName(view.get(field))));
+    for (const [field, { index, units }] of this.needles) index.search(view.get(field), (n) => add(units[n]));
+    for (const id of found) this.mark[id] = 0;
+    found.sort((a, b) => a - b);
+    for (const id of found) {
+      const m = matchUnit(this.units[id], view);
+      if (m !== null) return m;
+    }
+    return null;
+  }
+}
+
+/** Blocks under this many rules are scanned in order: an index would cost more than it saves. */
+const INDEX_FROM = 24;
+
+/** Simulator options. */
+export interface SimulatorOptions {
+  /** Index blocks with at least this many rules (default 24; Infinity: never — for cross-checking the index). */
+  readonly indexFrom?: number;
+}
+
+/** One block compiled: its rules, scanned in order or through an index. */
+class CompiledBlock {
+  private readonly index: BlockIndex | null;
+  constructor(private readonly units: readonly Unit[], indexFrom: number) {
+    this.index = units.length >= indexFrom ? new BlockIndex(units) : null;
+  }
+
+  first(view: EventView): { name: string; line: number } | null {
+    if (this.index !== null) return this.index.first(view);
+    for (const u of this.units) {
+      const m = matchUnit(u, view);
+      if (m !== null) return m;
+    }
+    return null;
+  }
+}
+
+/** The compiled rules of one event tag. */
+interface TagRules {
+  readonly spec: EventTagSpec;
+  readonly excludes: readonly CompiledBlock[];
+  readonly includes: readonly CompiledBlock[];
+}
+
+/**
+ * A config compiled for simulation. Build once, then call {@link decide} per event.
+ *
+ * @example
+ * const sim = new SysmonSimulator(parseSysmonConfig(xml).config);
+ * sim.decide(3, { Image: 'C:\\Windows\\System32\\inetsrv\\w3wp.exe', DestinationIp: '8.8.8.8' }).decision
+ */
+export class SysmonSimulator {
+  private readonly byTag = new Map<string, TagRules>();
+
+  constructor(readonly config: SysmonConfig, options: SimulatorOptions = {}) {
+    const blocks = new Map<string, { spec: EventTagSpec; excludes: CompiledBlock[]; includes: CompiledBlock[] }>();
+    for (const { block, group } of eventBlocks(config)) {
+      const spec = eventTag(block.tag);
+      if (spec === undefined) continue;
+      const entry = blocks.get(spec.tag) ?? { spec, excludes: [], includes: [] };
+      blocks.set(spec.tag, entry);
+      const compiled = new CompiledBlock(units(block, group, config.schema), options.indexFrom ?? INDEX_FROM);
+      (block.onmatch === 'exclude' ? entry.excludes : entry.includes).push(compiled);
+    }
+    for (const [tag, entry] of blocks) this.byTag.set(tag, entry);
+  }
+
+  /** Sysmon's decision for an event of `eventId` with these fields. */
+  decide(eventId: number, fields: EventFields): Verdict {
+    const spec = tagOfEventId(eventId);
+    if (spec === undefined) return { decision: 'include', ruleName: null, line: null, reason: 'not-filterable', tag: null };
+    const rules = this.byTag.get(spec.tag);
+    if (rules === undefined) return { decision: spec.loggedByDefault ? 'include' : 'exclude', ruleName: null, line: null, reason: 'no-filter', tag: spec.tag };
+    const view = new EventView(fields);
+    for (const b of rules.excludes) {
+      const m = b.first(view);
+      if (m !== null) return { decision: 'exclude', ruleName: m.name, line: m.line, reason: 'exclude-rule', tag: spec.tag };
+    }
+    for (const b of rules.includes) {
+      const m = b.first(view);
+      if (m !== null) return { decision: 'include', ruleName: m.name, line: m.line, reason: 'include-rule', tag: spec.tag };
+    }
+    const only = rules.excludes.length + rules.includes.length === 1;
+    if (only && rules.excludes.length === 1) return { decision: 'include', ruleName: null, line: null, reason: 'include-default', tag: spec.tag };
+    return { decision: 'exclude', ruleName: null, line: null, reason: 'exclude-default', tag: spec.tag };
+  }
+}
