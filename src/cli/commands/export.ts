@@ -3,14 +3,11 @@
  * events from any source can be opened in Event Viewer or any EVTX tool, and so that
  * Haetae makes its own test fixtures.
  */
-import { EvtxWriter, EvtxWriteError } from '../../evtx/index.js';
-import { eventToXml } from '../../event/index.js';
 import { decodeFile, INPUT_FORMATS } from '../../formats/index.js';
-import { csvHeader, formatEvent, OUTPUT_FORMATS } from '../../formats/write.js';
 import { flag, oneOf, parseCommandLine, str, UsageError } from '../args.js';
 import { expandInputs, INPUT_FILE_PATTERN } from '../inputs.js';
 import { formatInputIssue } from '../issues.js';
-import { openOutput } from '../output.js';
+import { EventSink, SINK_FORMATS } from '../event-sink.js';
 
 export const usage = `Usage: haetae export --format <fmt> -o <file> <files|folders...>
 
@@ -39,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (flag(cl, 'help')) { process.stdout.write(usage + '\n'); return 0; }
-  const format = oneOf(str(cl, 'format'), 'format', ['evtx', ...OUTPUT_FORMATS] as const, 'evtx');
+  const format = oneOf(str(cl, 'format'), 'format', SINK_FORMATS, 'evtx');
   const inputFormat = str(cl, 'input-format') === undefined ? undefined : oneOf(str(cl, 'input-format'), 'input-format', INPUT_FORMATS, 'evtx');
   const output = str(cl, 'output');
   if (format === 'evtx' && (output === undefined || output === '-')) throw new UsageError('--format evtx needs -o FILE (EVTX is binary and is written with seeks)');
@@ -47,41 +44,25 @@ export async function run(argv: string[]): Promise<number> {
   const { files, problems } = expandInputs(cl.positionals, INPUT_FILE_PATTERN);
   for (const p of problems) process.stderr.write(`haetae export: ${p}\n`);
 
-  const writer = format === 'evtx' ? new EvtxWriter(output!) : null;
-  const text = format !== 'evtx' ? openOutput(output) : null;
-  let written = 0;
+  const sink = await EventSink.open(format, output);
   let skipped = 0;
   try {
-    if (text && format === 'csv') await text.write(csvHeader() + '\n');
     for (const file of files) {
       for await (const batch of decodeFile(file, { format: inputFormat })) {
         for (const i of batch.issues) {
           if (i.severity === 'error') skipped++;
           if (!flag(cl, 'quiet')) process.stderr.write(formatInputIssue(i) + '\n');
         }
-        if (text && format !== 'evtx') {
-          let s = '';
-          for (const e of batch.events) s += formatEvent(e, format) + '\n';
-          await text.write(s);
-          written += batch.events.length;
-          continue;
-        }
-        for (const e of batch.events) {
-          try {
-            writer!.writeRecord(eventToXml(e), e._time);
-            written++;
-          } catch (err) {
-            if (!(err instanceof EvtxWriteError)) throw err;
-            skipped++;
-            if (!flag(cl, 'quiet')) process.stderr.write(`${file}: record ${e.record_id ?? '?'}: not exported: ${err.message}\n`);
-          }
-        }
+        await sink.write(batch.events, (e, reason) => {
+          if (!flag(cl, 'quiet')) process.stderr.write(`${file}: record ${e.record_id ?? '?'}: not exported: ${reason}\n`);
+        });
       }
     }
   } finally {
-    writer?.close();
-    await text?.close();
+    await sink.close();
   }
+  const written = sink.written;
+  skipped += sink.skipped;
   process.stderr.write(`haetae export: ${written} events written${output ? ` to ${output}` : ''}${skipped ? `, ${skipped} skipped` : ''}\n`);
   return skipped > 0 || problems.length > 0 ? 1 : 0;
 }

@@ -11,6 +11,7 @@ interface Subcommand {
 }
 
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+  simulate: { summary: 'run a config over events as Sysmon would: what is logged, what is dropped, by which rule', load: () => import('../sysmon/simulate.js') },
   print: { summary: 'read a config and print it back normalised (checks that it parses)', load: () => import('../sysmon/print.js') },
 };
 
