@@ -180,21 +180,28 @@ export function checkPowerShell(script: string, knownCommands: readonly string[]
   }
 
   // Functions and their parameters.
-  const functions = new Map<string, { name: string; params: Set<string> }>();
+  const functions = new Map<string, { name: string; params: Set<string>; defined: number }>();
+  const bodies: [number, number][] = [];
   for (const m of code.matchAll(/\bfunction\s+([\w-]+)\s*\{/gi)) {
     const body = code.slice(m.index + m[0].length);
     const p = /^\s*param\s*\(/i.exec(body);
     const params = p ? paramBlock(body, p.index) : '';
-    functions.set(m[1].toLowerCase(), { name: m[1], params: new Set([...params.matchAll(/\$(\w+)/g)].map((x) => x[1].toLowerCase())) });
+    functions.set(m[1].toLowerCase(), { name: m[1], params: new Set([...params.matchAll(/\$(\w+)/g)].map((x) => x[1].toLowerCase())), defined: m.index });
+    let depth = 1;
+    let end = m.index + m[0].length;
+    while (end < code.length && depth > 0) { depth += code[end] === '{' ? 1 : code[end] === '}' ? -1 : 0; end++; }
+    bodies.push([m.index, end]);
   }
   const known = new Set(knownCommands.map((c) => c.toLowerCase()));
   for (const m of code.matchAll(/(?<![\w$-])([A-Z][A-Za-z]+-[A-Z][A-Za-z]+)\b/g)) {
     const name = m[1].toLowerCase();
     if (!functions.has(name) && !known.has(name)) problems.push(`line ${lineAt(code, m.index)}: '${m[1]}' is neither defined in the script nor a known command`);
   }
-  for (const { name, params } of functions.values()) {
+  for (const { name, params, defined } of functions.values()) {
     for (const m of code.matchAll(new RegExp(`(?<![\\w-])${name.replace(/-/g, '\\-')}(?![\\w-])`, 'gi'))) {
       if (/function\s+$/i.test(code.slice(Math.max(0, m.index - 20), m.index))) continue;
+      // A script runs top to bottom: outside function bodies, a function must be defined first.
+      if (m.index < defined && !bodies.some(([from, to]) => m.index > from && m.index < to)) problems.push(`line ${lineAt(code, m.index)}: ${name} is called before it is defined`);
       let rest = code.slice(m.index + m[0].length).split('\n')[0];
       let depth = 0;
       for (let j = 0; j < rest.length; j++) {

@@ -35,6 +35,7 @@ test('verify script: the static checks catch what would break on a server', () =
     ['a misspelt variable', (s) => s.replace('$list = $Lifetimes[[string]$ProcessId]', '$list = $Lifetime[[string]$ProcessId]'), /\$Lifetime is never assigned/],
     ['an automatic variable', (s) => s.replace('foreach ($rec in $sysmonNetworkEvents)', 'foreach ($event in $sysmonNetworkEvents)'), /automatic variable \$event/],
     ['an unknown parameter', (s) => s.replace("-Log 'Sysmon' -Finding 'w3wp.exe child process'", "-Log 'Sysmon' -Findng 'w3wp.exe child process'"), /Add-Finding has no parameter -Findng/],
+    ['a call before the definition', (s) => s.replace("$NonPublicRanges = @($NonPublicRangeTable", "$early = Get-IpClass '10.0.0.1'\n$NonPublicRanges = @($NonPublicRangeTable"), /Get-IpClass is called before it is defined/],
     ['an undefined function', (s) => s.replace('$owner = Find-ProcessAt $creator', '$owner = Find-ProcessAtTime $creator'), /Find-ProcessAtTime/],
     // A lost quote makes PowerShell read the following lines as string and code swapped.
     ['an unterminated string', (s) => s.replace("$SysmonLog = 'Microsoft-Windows-Sysmon/Operational'", "$SysmonLog = 'Microsoft-Windows-Sysmon/Operational"), /unterminated|never closed|closes|neither defined|never assigned/],
