@@ -295,12 +295,11 @@ test('range table: a wrong table would be caught (string-prefix 172.1 and a miss
 
 test('verify script and audit-commands ps1: parse without errors with the tree-sitter PowerShell grammar', async () => {
   const require = createRequire(import.meta.url);
-  let wasm: string;
-  let ts: { Parser: { init(): Promise<void>; new(): { setLanguage(l: unknown): void; parse(s: string): { rootNode: SyntaxNode } } }; Language: { load(p: string): Promise<unknown> } };
+  type TreeSitter = { Parser: { init(): Promise<void>; new(): { setLanguage(l: unknown): void; parse(s: string): { rootNode: SyntaxNode } } }; Language: { load(p: string): Promise<unknown> } };
   // No PowerShell runs here; the grammar is the closest check that PowerShell would parse the scripts.
-  wasm = join(dirname(require.resolve('tree-sitter-powershell/package.json')), 'tree-sitter-powershell.wasm');
+  const wasm = join(dirname(require.resolve('tree-sitter-powershell/package.json')), 'tree-sitter-powershell.wasm');
   const name = 'web-tree-sitter';
-  ts = await import(name) as typeof ts;
+  const ts = await import(name) as TreeSitter;
   interface SyntaxNode { type: string; isMissing: boolean; startPosition: { row: number; column: number }; children: SyntaxNode[] }
   await ts.Parser.init();
   const parser = new ts.Parser();
