@@ -17,6 +17,8 @@
  *   query_timeout_s: 30
  *   query_max_rows: 100000
  *   max_queued_events: 500000
+ *   syslog_tcp_port: 6514        # syslog receivers (off unless set)
+ *   syslog_udp_port: 514
  * ```
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -49,10 +51,12 @@ export interface ServeSettings {
   query_timeout_s?: number;
   query_max_rows?: number;
   max_queued_events?: number;
+  syslog_tcp_port?: number;
+  syslog_udp_port?: number;
 }
 
 const SERVE_STRINGS = ['host', 'tls_cert', 'tls_key'] as const;
-const SERVE_NUMBERS = ['port', 'max_body_mb', 'query_timeout_s', 'query_max_rows', 'max_queued_events'] as const;
+const SERVE_NUMBERS = ['port', 'max_body_mb', 'query_timeout_s', 'query_max_rows', 'max_queued_events', 'syslog_tcp_port', 'syslog_udp_port'] as const;
 
 function serveSettings(v: unknown, file: string): ServeSettings {
   if (v === undefined || v === null) return {};

@@ -3,7 +3,7 @@ export { emptyEvent, setField, type Event, type EventValue } from './event.js';
 export { eventFromXml, type SourceNode, type SourceValue } from './from-xml.js';
 export { eventToXml, type EventXmlNode } from './to-xml.js';
 export { SYSMON_PROVIDER, SYSMON_TITLES, renderSysmonMessage, parseSysmonMessage, type ParsedSysmonMessage } from './sysmon-message.js';
-export { renderSecurityMessage, parseSecurityMessage, securityMessageTitles, SECURITY_PROVIDER, type ParsedSecurityMessage } from './security-message.js';
+export { renderSecurityMessage, parseSecurityMessage, securityMessageTemplates, securityMessageTitles, SECURITY_PROVIDER, type ParsedSecurityMessage } from './security-message.js';
 export { renderLine, GENERIC_RENDERING_MARK } from './render-line.js';
 export { eventFields, fieldTypes, typedData, coerceValue, type FieldSpec, type FieldType } from './field-catalog.js';
 export { classifyIp, ipAddressBytes, learnVolume, ntPathToDrivePath, processId, splitHashes, type FileHashes, type IpClass } from './normalize.js';

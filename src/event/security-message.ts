@@ -701,6 +701,17 @@ function compiledTemplates(): Map<string, CompiledTemplate[]> {
   return byFirstLine;
 }
 
+/**
+ * The message templates by event ID (`{Field}` marks an insert), for readers of messages
+ * whose whitespace a shipper rewrote (syslog senders put CR, LF and TAB on one line).
+ *
+ * @example
+ * securityMessageTemplates().get(4689)?.split('\r\n')[0] // 'A process has exited.'
+ */
+export function securityMessageTemplates(): ReadonlyMap<number, string> {
+  return new Map(Object.entries(TEMPLATES).map(([id, t]) => [Number(id), t]));
+}
+
 /** The first lines of the Security messages Haetae has templates for (each names its event). */
 export function securityMessageTitles(): ReadonlySet<string> {
   return new Set(compiledTemplates().keys());

@@ -8,6 +8,7 @@ export { eventFromXmlElement, decodeWindowsXml } from './windows-xml.js';
 export { parseXmlElement, type XmlObserver } from './xml-parser.js';
 export { eventFromEvtxJson } from './evtx-json.js';
 export { eventFromNxlog, LocalTimeFixer } from './nxlog.js';
+export { restoreSecurityLineEnds } from './line-ends.js';
 export { eventFromEcs, eventToEcs } from './ecs.js';
 export { eventFromHaetaeJson } from './haetae-json.js';
 export { eventFromMessage, isMessageTitle } from './rendered-text.js';

@@ -4,12 +4,15 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { demoEvents } from '../../demo/index.js';
+import { ElasticEndpoint } from '../../server/elastic.js';
 import { HaetaeServer, type ServerModule } from '../../server/server.js';
+import { SyslogReceiver } from '../../server/syslog.js';
 import { TokenStore, tokensFile } from '../../server/tokens.js';
 import { flag, parseCommandLine, positiveInt, str, UsageError } from '../args.js';
 import { loadConfig } from '../config.js';
 
-export const usage = `Usage: haetae serve [--data DIR] [--host H] [--port P] [--tls-cert F --tls-key F] [--demo]
+export const usage = `Usage: haetae serve [--data DIR] [--host H] [--port P] [--tls-cert F --tls-key F]
+                   [--syslog-tcp P] [--syslog-udp P] [--demo]
 
 Run the Haetae server: an HTTP API on the data directory's embedded DuckDB store.
 Every API call needs a token (haetae token create); GET /api/health does not.
@@ -19,6 +22,8 @@ Every API call needs a token (haetae token create); GET /api/health does not.
   GET  /api/ingest/stats    per-source counters
   POST /api/query           {"query": "table sysmon | stats count by Image", "limit": 1000}
   GET  /api/tables          tables with counts and time ranges
+  POST /_bulk               Elasticsearch bulk API: point Winlogbeat / Elastic Agent here
+                            (api_key "id:token", or username + password = token)
 
 Options:
   -d, --data <dir>      data directory (default ./haetae-data)
@@ -26,12 +31,16 @@ Options:
   -p, --port <port>     TCP port (default 8514)
       --tls-cert <f>    PEM certificate: serve HTTPS (with --tls-key)
       --tls-key <f>     PEM private key
+      --syslog-tcp <p>  receive syslog over TCP on port p (NXLog, Snare; RFC 5424/3164,
+                        octet-counted or line framing); 0 picks a free port
+      --syslog-udp <p>  receive syslog over UDP on port p (dropped, and counted, when full)
       --demo            with an empty data directory: load the demo dataset first (an
                         IIS webshell intrusion) and create an admin token if none exists
   -h, --help            show this help
 
 Settings may also come from haetae.yaml (serve: host, port, tls_cert, tls_key,
-max_body_mb, query_timeout_s, query_max_rows, max_queued_events); flags win.
+max_body_mb, query_timeout_s, query_max_rows, max_queued_events, syslog_tcp_port,
+syslog_udp_port); flags win.
 SIGINT/SIGTERM stop the server gracefully: queued events are committed first.`;
 
 /** Whether a data directory holds no database yet. */
@@ -39,9 +48,23 @@ function isEmptyDataDir(dir: string): boolean {
   return !existsSync(dir) || readdirSync(dir).every((n) => n === 'haetae.yaml' || n === 'tokens.json');
 }
 
+/** What the command line and haetae.yaml say about the feature modules. */
+export interface ModuleSettings {
+  readonly syslogTcpPort?: number;
+  readonly syslogUdpPort?: number;
+}
+
 /** Feature modules of the server (ingest paths, streams, rules, alerts), in start order. */
-export function serverModules(): ServerModule[] {
-  return [];
+export function serverModules(settings: ModuleSettings = {}): ServerModule[] {
+  return [
+    new ElasticEndpoint(),
+    ...(settings.syslogTcpPort !== undefined || settings.syslogUdpPort !== undefined ? [new SyslogReceiver({ tcpPort: settings.syslogTcpPort, udpPort: settings.syslogUdpPort })] : []),
+  ];
+}
+
+/** A port flag: 0 (any free port) or a positive integer; the fallback when absent. */
+function portFlag(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
+  return text === '0' ? 0 : text === undefined ? fallback : positiveInt(text, name, 0);
 }
 
 /** Runs `haetae serve` until a signal stops it. */
@@ -52,6 +75,8 @@ export async function run(argv: string[]): Promise<number> {
     port: { type: 'string', short: 'p' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
+    'syslog-tcp': { type: 'string' },
+    'syslog-udp': { type: 'string' },
     demo: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -77,7 +102,10 @@ export async function run(argv: string[]): Promise<number> {
     ...(s.max_queued_events !== undefined ? { maxQueuedEvents: s.max_queued_events } : {}),
     allowHosts: config.wget.allowHosts,
     tables: config.tables,
-    modules: serverModules(),
+    modules: serverModules({
+      syslogTcpPort: portFlag(str(cl, 'syslog-tcp'), 'syslog-tcp', s.syslog_tcp_port),
+      syslogUdpPort: portFlag(str(cl, 'syslog-udp'), 'syslog-udp', s.syslog_udp_port),
+    }),
   });
   server.log(`haetae serving ${config.dataDir} at ${server.url}`);
   if (flag(cl, 'demo')) {
