@@ -8,6 +8,15 @@
  *   allow_hosts: [127.0.0.1, "*.abuse.ch"]   # the only hosts `wget` may reach
  * tables:                       # channel → table, overriding the default mapping
  *   Microsoft-Windows-PowerShell/Operational: powershell
+ * serve:                        # haetae serve (flags win)
+ *   host: 127.0.0.1
+ *   port: 8514
+ *   tls_cert: cert.pem          # HTTPS when both are given
+ *   tls_key: key.pem
+ *   max_body_mb: 64
+ *   query_timeout_s: 30
+ *   query_max_rows: 100000
+ *   max_queued_events: 500000
  * ```
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,6 +35,35 @@ export interface HaetaeConfig {
   readonly wget: { readonly allowHosts: readonly string[] };
   /** Channel → table overrides. */
   readonly tables: Readonly<Record<string, string>>;
+  /** The `serve:` settings, checked (names as in the file). */
+  readonly serve: Readonly<ServeSettings>;
+}
+
+/** `haetae.yaml`'s `serve:` section. */
+export interface ServeSettings {
+  host?: string;
+  port?: number;
+  tls_cert?: string;
+  tls_key?: string;
+  max_body_mb?: number;
+  query_timeout_s?: number;
+  query_max_rows?: number;
+  max_queued_events?: number;
+}
+
+const SERVE_STRINGS = ['host', 'tls_cert', 'tls_key'] as const;
+const SERVE_NUMBERS = ['port', 'max_body_mb', 'query_timeout_s', 'query_max_rows', 'max_queued_events'] as const;
+
+function serveSettings(v: unknown, file: string): ServeSettings {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`${file}: serve must be a mapping of settings`);
+  const out: Record<string, string | number> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if ((SERVE_STRINGS as readonly string[]).includes(k) && typeof x === 'string') out[k] = x;
+    else if ((SERVE_NUMBERS as readonly string[]).includes(k) && typeof x === 'number' && Number.isFinite(x) && x >= 0) out[k] = x;
+    else throw new UsageError(`${file}: serve.${k}: ${[...SERVE_STRINGS, ...SERVE_NUMBERS].includes(k as never) ? 'wrong type' : `unknown setting (known: ${[...SERVE_STRINGS, ...SERVE_NUMBERS].join(', ')})`}`);
+  }
+  return out as ServeSettings;
 }
 
 function stringList(v: unknown, what: string, file: string): string[] {
@@ -43,7 +81,7 @@ function stringList(v: unknown, what: string, file: string): string[] {
 export function loadConfig(dataDirOption?: string): HaetaeConfig {
   const candidates = [join(process.cwd(), 'haetae.yaml'), join(dataDirOption ?? DEFAULT_DATA_DIR, 'haetae.yaml')];
   const file = candidates.find((f) => existsSync(f));
-  if (!file) return { dataDir: dataDirOption ?? DEFAULT_DATA_DIR, wget: { allowHosts: [] }, tables: {} };
+  if (!file) return { dataDir: dataDirOption ?? DEFAULT_DATA_DIR, wget: { allowHosts: [] }, tables: {}, serve: {} };
   let doc: unknown;
   try {
     doc = parse(readFileSync(file, 'utf8'));
@@ -64,5 +102,6 @@ export function loadConfig(dataDirOption?: string): HaetaeConfig {
     file,
     wget: { allowHosts: stringList(wget['allow_hosts'], 'wget.allow_hosts', file) },
     tables: tables as Record<string, string>,
+    serve: serveSettings(root['serve'], file),
   };
 }

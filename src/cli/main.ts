@@ -19,6 +19,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   query: { summary: 'run a Logpresso-style pipe query on the stored events', load: () => import('./commands/query.js') },
   demo: { summary: 'write the demo dataset (an IIS webshell intrusion) and show it', load: () => import('./commands/demo.js') },
   generate: { summary: 'generate realistic Sysmon events of a simulated fleet at any scale', load: () => import('./commands/generate.js') },
+  serve: { summary: 'run the server: ingest from shippers, query API, stream queries and alerts', load: () => import('./commands/serve.js') },
+  token: { summary: 'create, list and revoke API tokens of haetae serve', load: () => import('./commands/token.js') },
   sysmon: { summary: 'write, lint and simulate Sysmon configs; audit settings and a verification script', load: () => import('./commands/sysmon.js') },
 };
 

@@ -6,11 +6,12 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { decodeFile } from '../formats/index.js';
-import { projectRoot } from '../testing/corpus.js';
+import { corpusRoot, projectRoot, requireShared } from '../testing/corpus.js';
+import { sharedSysmonConfigs } from '../testing/sysmon.js';
 import { throughEvtx, W3WP, WindowsEvents } from '../testing/windows-events.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -108,4 +109,16 @@ describe('haetae sysmon simulate', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no table 'nope'/);
   });
+
+  for (const config of sharedSysmonConfigs()) {
+    it(`runs ${basename(config)} over the corpus's Sysmon samples`, () => {
+      const samples = requireShared(join(corpusRoot, 'evtx', 'YamatoSecurity', 'Sysmon'));
+      const r = haetae('sysmon', 'simulate', '-c', config, samples, '--format', 'json');
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as { eventTypes: { events: number; logged: number; dropped: number }[] };
+      const events = report.eventTypes.reduce((n, t) => n + t.events, 0);
+      assert.ok(events > 10, `${events} Sysmon events simulated`);
+      for (const t of report.eventTypes) assert.equal(t.logged + t.dropped, t.events);
+    });
+  }
 });

@@ -17,6 +17,7 @@
  * one many-needle scan per field, so an event only runs the rules that can match it.
  */
 import { NeedleIndex } from '../detect/needle-index.js';
+import { AffixIndex } from './affix-index.js';
 import { eventTag, tagOfEventId, type EventTagSpec } from './catalog.js';
 import { alternatives, baseName, conditionTest, type ValueTest } from './conditions.js';
 import { eventBlocks, type EventBlock, type FieldFilter, type Relation, type RuleGroup, type SysmonConfig } from './model.js';
@@ -44,24 +45,66 @@ export interface Verdict {
 /** An event's fields by name (as Sysmon writes them; lookups forgive case). */
 export type EventFields = Readonly<Record<string, unknown>>;
 
-/** The lowercased string value of each field of one event, computed once. */
-class EventView {
-  private readonly cache = new Map<string, string>();
-  private folded: Map<string, unknown> | null = null;
-  constructor(private readonly fields: EventFields) {}
+/** Numbers the fields a config reads, so that an event's values live in arrays, not maps. */
+class FieldSlots {
+  readonly names: string[] = [];
+  private readonly byName = new Map<string, number>();
+  slot(name: string): number {
+    let s = this.byName.get(name);
+    if (s === undefined) { s = this.names.length; this.names.push(name); this.byName.set(name, s); }
+    return s;
+  }
+}
 
-  get(field: string): string {
-    let v = this.cache.get(field);
-    if (v === undefined) {
-      let raw = this.fields[field];
-      if (raw === undefined) {
-        this.folded ??= new Map(Object.entries(this.fields).map(([k, x]) => [k.toLowerCase(), x]));
-        raw = this.folded.get(field.toLowerCase());
-      }
-      // Absent fields compare as empty strings: Sysmon always writes every field of its schema.
-      v = raw === undefined || raw === null ? '' : String(raw).toLowerCase();
-      this.cache.set(field, v);
+/**
+ * One event's field values as strings, as written and lowercased, each computed once.
+ * The simulator reuses one view for every event: {@link reset} only bumps a generation
+ * number, so nothing is allocated or cleared per event.
+ */
+class EventView {
+  private readonly raws: string[];
+  private readonly lowers: string[];
+  private readonly rawAt: Float64Array;
+  private readonly lowerAt: Float64Array;
+  private generation = 0;
+  private folded: Map<string, unknown> | null = null;
+  private fields: EventFields = {};
+
+  constructor(private readonly names: readonly string[]) {
+    this.raws = names.map(() => '');
+    this.lowers = names.map(() => '');
+    this.rawAt = new Float64Array(names.length);
+    this.lowerAt = new Float64Array(names.length);
+  }
+
+  reset(fields: EventFields): this {
+    this.fields = fields;
+    this.generation++;
+    this.folded = null;
+    return this;
+  }
+
+  /** The value as a string, as written; absent fields are empty (Sysmon always writes every field of its schema). */
+  raw(slot: number): string {
+    if (this.rawAt[slot] === this.generation) return this.raws[slot];
+    const name = this.names[slot];
+    let x = this.fields[name];
+    if (x === undefined) {
+      this.folded ??= new Map(Object.entries(this.fields).map(([k, y]) => [k.toLowerCase(), y]));
+      x = this.folded.get(name.toLowerCase());
     }
+    const v = x === undefined || x === null ? '' : typeof x === 'string' ? x : String(x);
+    this.raws[slot] = v;
+    this.rawAt[slot] = this.generation;
+    return v;
+  }
+
+  /** The value lowercased, as conditions compare it. */
+  get(slot: number): string {
+    if (this.lowerAt[slot] === this.generation) return this.lowers[slot];
+    const v = this.raw(slot).toLowerCase();
+    this.lowers[slot] = v;
+    this.lowerAt[slot] = this.generation;
     return v;
   }
 }
@@ -69,6 +112,7 @@ class EventView {
 /** One compiled filter. */
 interface CompiledFilter {
   readonly field: string;
+  readonly slot: number;
   readonly test: ValueTest;
   readonly name: string | undefined;
   readonly source: FieldFilter;
@@ -87,7 +131,7 @@ function matchUnit(unit: Unit, view: EventView): { name: string; line: number } 
   let named: string | undefined;
   for (const clause of unit.clauses) {
     let hit: CompiledFilter | undefined;
-    for (const f of clause) if (f.test(view.get(f.field))) { hit = f; break; }
+    for (const f of clause) if (f.test(view.get(f.slot))) { hit = f; break; }
     if (hit === undefined) return null;
     named ??= hit.name;
   }
@@ -110,11 +154,11 @@ export function blockRelation(schema: number | null, group: RuleGroup | null): R
 }
 
 /** Splits a block into the units Sysmon evaluates, in document order. */
-function units(block: EventBlock, group: RuleGroup | null, schema: number | null): Unit[] {
+function units(block: EventBlock, group: RuleGroup | null, schema: number | null, slots: FieldSlots): Unit[] {
   const spec = eventTag(block.tag);
   if (spec === undefined) return [];
   const groupName = nonEmpty(group?.name);
-  const compile = (f: FieldFilter): CompiledFilter => ({ field: canonicalField(spec, f.field), test: conditionTest(f.condition, f.value), name: nonEmpty(f.name), source: f });
+  const compile = (f: FieldFilter): CompiledFilter => ({ field: canonicalField(spec, f.field), slot: slots.slot(canonicalField(spec, f.field)), test: conditionTest(f.condition, f.value), name: nonEmpty(f.name), source: f });
   const out: { at: number; unit: Unit }[] = [];
   const loose: CompiledFilter[] = [];
   const relation = blockRelation(schema, group);
@@ -144,8 +188,8 @@ function units(block: EventBlock, group: RuleGroup | null, schema: number | null
   return out.sort((a, b) => a.at - b.at).map((u) => u.unit);
 }
 
-/** Keys under which a filter can be found in an event value: exact values, file names or needles. */
-type Anchor = { kind: 'exact' | 'base' | 'needle'; keys: string[] };
+/** Keys under which a filter can be found in an event value: exact values, file names, prefixes, suffixes or needles. */
+type Anchor = { kind: 'exact' | 'base' | 'prefix' | 'suffix' | 'needle'; keys: string[] };
 
 /** How to find events a filter may match without running it, or null when it may match anything. */
 function anchorOf(f: FieldFilter): Anchor | null {
@@ -154,7 +198,9 @@ function anchorOf(f: FieldFilter): Anchor | null {
     case 'is': return { kind: 'exact', keys: [x] };
     case 'is any': return { kind: 'exact', keys: alternatives(f.value) };
     case 'image': return { kind: x.includes('\\') ? 'exact' : 'base', keys: [x] };
-    case 'begin with': case 'end with': case 'contains': return x === '' ? null : { kind: 'needle', keys: [x] };
+    case 'begin with': return x === '' ? null : { kind: 'prefix', keys: [x] };
+    case 'end with': return x === '' ? null : { kind: 'suffix', keys: [x] };
+    case 'contains': return x === '' ? null : { kind: 'needle', keys: [x] };
     case 'contains any': { const xs = alternatives(f.value); return xs.includes('') ? null : { kind: 'needle', keys: xs }; }
     // Every alternative must be present: the longest one is the most selective anchor.
     case 'contains all': { const longest = alternatives(f.value).reduce((a, b) => (b.length > a.length ? b : a)); return longest === '' ? null : { kind: 'needle', keys: [longest] }; }
@@ -162,55 +208,113 @@ function anchorOf(f: FieldFilter): Anchor | null {
   }
 }
 
+/** Sorts and removes duplicates. */
+function sortedUnique(ids: number[]): number[] {
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+/**
+ * The anchors of one field in one block: which units a value can match. Answers are
+ * cached by the value as written: event streams repeat the same images, paths and keys,
+ * and a hit then costs one hash lookup instead of lowercasing and scanning.
+ */
+class FieldIndex {
+  readonly exact = new Map<string, number[]>();
+  readonly base = new Map<string, number[]>();
+  readonly prefixes: [string, number][] = [];
+  readonly suffixes: [string, number][] = [];
+  readonly needles: string[] = [];
+  readonly needleUnits: number[] = [];
+  private prefixIndex: AffixIndex | null = null;
+  private suffixIndex: AffixIndex | null = null;
+  private needleIndex: NeedleIndex | null = null;
+  private readonly cache = new Map<string, readonly number[]>();
+
+  constructor(readonly slot: number) {}
+
+  add(anchor: Anchor, id: number): void {
+    for (const k of anchor.keys) {
+      switch (anchor.kind) {
+        case 'exact': this.exact.set(k, [...(this.exact.get(k) ?? []), id]); break;
+        case 'base': this.base.set(k, [...(this.base.get(k) ?? []), id]); break;
+        case 'prefix': this.prefixes.push([k, id]); break;
+        case 'suffix': this.suffixes.push([k, id]); break;
+        case 'needle': this.needles.push(k); this.needleUnits.push(id); break;
+      }
+    }
+  }
+
+  build(): void {
+    if (this.prefixes.length > 0) this.prefixIndex = new AffixIndex(this.prefixes, false);
+    if (this.suffixes.length > 0) this.suffixIndex = new AffixIndex(this.suffixes, true);
+    if (this.needles.length > 0) this.needleIndex = new NeedleIndex(this.needles);
+  }
+
+  /** Units (sorted ids) whose anchor on this field the event's value satisfies. */
+  candidates(view: EventView): readonly number[] {
+    const raw = view.raw(this.slot);
+    const cached = this.cache.get(raw);
+    if (cached !== undefined) return cached;
+    const v = view.get(this.slot);
+    const ids: number[] = [];
+    const add = (found: readonly number[]): void => { for (const id of found) ids.push(id); };
+    const exact = this.exact.get(v);
+    if (exact) add(exact);
+    if (this.base.size > 0) { const b = this.base.get(baseName(v)); if (b) add(b); }
+    this.prefixIndex?.match(v, add);
+    this.suffixIndex?.match(v, add);
+    this.needleIndex?.search(v, (n) => ids.push(this.needleUnits[n]));
+    const result = ids.length > 1 ? sortedUnique(ids) : ids;
+    // Bounded: a stream of unique values (command lines) must not grow memory without end.
+    if (this.cache.size >= FIELD_CACHE_SIZE) this.cache.clear();
+    this.cache.set(raw, result);
+    return result;
+  }
+}
+
+/** Values remembered per field and block (see {@link FieldIndex}). */
+const FIELD_CACHE_SIZE = 4096;
+
 /** Units of one block indexed by anchor; finds the candidates for an event in rule order. */
 class BlockIndex {
-  private readonly exact = new Map<string, Map<string, number[]>>();
-  private readonly base = new Map<string, Map<string, number[]>>();
-  private readonly needles = new Map<string, { index: NeedleIndex; units: number[][] }>();
+  private readonly fields: FieldIndex[] = [];
   private readonly always: number[] = [];
   private readonly mark: Uint8Array;
+  private readonly found: number[] = [];
 
   constructor(readonly units: readonly Unit[]) {
     this.mark = new Uint8Array(units.length);
-    const needleLists = new Map<string, { keys: string[]; units: number[][] }>();
+    const byField = new Map<number, FieldIndex>();
     units.forEach((unit, id) => {
       const clause = unit.clauses.find((c) => c.every((f) => anchorOf(f.source) !== null));
       if (clause === undefined) { this.always.push(id); return; }
       for (const f of clause) {
         const anchor = anchorOf(f.source);
         if (anchor === null) continue;
-        if (anchor.kind === 'needle') {
-          const list = needleLists.get(f.field) ?? { keys: [], units: [] };
-          needleLists.set(f.field, list);
-          for (const k of anchor.keys) { list.keys.push(k); list.units.push([id]); }
-        } else {
-          const maps = anchor.kind === 'exact' ? this.exact : this.base;
-          const byValue = maps.get(f.field) ?? new Map<string, number[]>();
-          maps.set(f.field, byValue);
-          for (const k of anchor.keys) byValue.set(k, [...(byValue.get(k) ?? []), id]);
-        }
+        let index = byField.get(f.slot);
+        if (index === undefined) { index = new FieldIndex(f.slot); byField.set(f.slot, index); }
+        index.add(anchor, id);
       }
     });
-    for (const [field, list] of needleLists) this.needles.set(field, { index: new NeedleIndex(list.keys), units: list.units });
+    for (const index of byField.values()) { index.build(); this.fields.push(index); }
   }
 
   /** The first matching unit in rule order, or null. */
   first(view: EventView): { name: string; line: number } | null {
-    const found: number[] = [...this.always];
-    const add = (ids: readonly number[] | undefined): void => {
-      if (ids) for (const id of ids) if (this.mark[id] === 0) { this.mark[id] = 1; found.push(id); }
-    };
-    for (const id of this.always) this.mark[id] = 1;
-    for (const [field, byValue] of this.exact) add(byValue.get(view.get(field)));
-    for (const [field, byValue] of this.base) add(byValue.get(baseName(view.get(field))));
-    for (const [field, { index, units }] of this.needles) index.search(view.get(field), (n) => add(units[n]));
-    for (const id of found) this.mark[id] = 0;
-    found.sort((a, b) => a - b);
-    for (const id of found) {
-      const m = matchUnit(this.units[id], view);
-      if (m !== null) return m;
+    const { found, mark } = this;
+    for (const id of this.always) { mark[id] = 1; found.push(id); }
+    for (const index of this.fields) {
+      for (const id of index.candidates(view)) if (mark[id] === 0) { mark[id] = 1; found.push(id); }
     }
-    return null;
+    for (const id of found) mark[id] = 0;
+    if (found.length > 1) found.sort((a, b) => a - b);
+    let match: { name: string; line: number } | null = null;
+    for (const id of found) {
+      match = matchUnit(this.units[id], view);
+      if (match !== null) break;
+    }
+    found.length = 0;
+    return match;
   }
 }
 
@@ -256,18 +360,21 @@ interface TagRules {
  */
 export class SysmonSimulator {
   private readonly byTag = new Map<string, TagRules>();
+  private readonly view: EventView;
 
   constructor(readonly config: SysmonConfig, options: SimulatorOptions = {}) {
+    const slots = new FieldSlots();
     const blocks = new Map<string, { spec: EventTagSpec; excludes: CompiledBlock[]; includes: CompiledBlock[] }>();
     for (const { block, group } of eventBlocks(config)) {
       const spec = eventTag(block.tag);
       if (spec === undefined) continue;
       const entry = blocks.get(spec.tag) ?? { spec, excludes: [], includes: [] };
       blocks.set(spec.tag, entry);
-      const compiled = new CompiledBlock(units(block, group, config.schema), options.indexFrom ?? INDEX_FROM);
+      const compiled = new CompiledBlock(units(block, group, config.schema, slots), options.indexFrom ?? INDEX_FROM);
       (block.onmatch === 'exclude' ? entry.excludes : entry.includes).push(compiled);
     }
     for (const [tag, entry] of blocks) this.byTag.set(tag, entry);
+    this.view = new EventView(slots.names);
   }
 
   /** Sysmon's decision for an event of `eventId` with these fields. */
@@ -276,7 +383,7 @@ export class SysmonSimulator {
     if (spec === undefined) return { decision: 'include', ruleName: null, line: null, reason: 'not-filterable', tag: null };
     const rules = this.byTag.get(spec.tag);
     if (rules === undefined) return { decision: spec.loggedByDefault ? 'include' : 'exclude', ruleName: null, line: null, reason: 'no-filter', tag: spec.tag };
-    const view = new EventView(fields);
+    const view = this.view.reset(fields);
     for (const b of rules.excludes) {
       const m = b.first(view);
       if (m !== null) return { decision: 'exclude', ruleName: m.name, line: m.line, reason: 'exclude-rule', tag: spec.tag };

@@ -1,0 +1,104 @@
+/**
+ * `haetae serve`: run the server — collect events from shippers, store them in the data
+ * directory's DuckDB database, answer queries, run stream queries and rules, raise alerts.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { demoEvents } from '../../demo/index.js';
+import { HaetaeServer, type ServerModule } from '../../server/server.js';
+import { TokenStore, tokensFile } from '../../server/tokens.js';
+import { flag, parseCommandLine, positiveInt, str, UsageError } from '../args.js';
+import { loadConfig } from '../config.js';
+
+export const usage = `Usage: haetae serve [--data DIR] [--host H] [--port P] [--tls-cert F --tls-key F] [--demo]
+
+Run the Haetae server: an HTTP API on the data directory's embedded DuckDB store.
+Every API call needs a token (haetae token create); GET /api/health does not.
+
+  POST /api/ingest          NDJSON in any JSON shape haetae reads, or an EVTX / XML upload
+                            (Idempotency-Key header: a resent batch is stored once)
+  GET  /api/ingest/stats    per-source counters
+  POST /api/query           {"query": "table sysmon | stats count by Image", "limit": 1000}
+  GET  /api/tables          tables with counts and time ranges
+
+Options:
+  -d, --data <dir>      data directory (default ./haetae-data)
+      --host <addr>     interface to listen on (default 127.0.0.1)
+  -p, --port <port>     TCP port (default 8514)
+      --tls-cert <f>    PEM certificate: serve HTTPS (with --tls-key)
+      --tls-key <f>     PEM private key
+      --demo            with an empty data directory: load the demo dataset first (an
+                        IIS webshell intrusion) and create an admin token if none exists
+  -h, --help            show this help
+
+Settings may also come from haetae.yaml (serve: host, port, tls_cert, tls_key,
+max_body_mb, query_timeout_s, query_max_rows, max_queued_events); flags win.
+SIGINT/SIGTERM stop the server gracefully: queued events are committed first.`;
+
+/** Whether a data directory holds no database yet. */
+function isEmptyDataDir(dir: string): boolean {
+  return !existsSync(dir) || readdirSync(dir).every((n) => n === 'haetae.yaml' || n === 'tokens.json');
+}
+
+/** Feature modules of the server (ingest paths, streams, rules, alerts), in start order. */
+export function serverModules(): ServerModule[] {
+  return [];
+}
+
+/** Runs `haetae serve` until a signal stops it. */
+export async function run(argv: string[]): Promise<number> {
+  const cl = parseCommandLine(argv, {
+    data: { type: 'string', short: 'd' },
+    host: { type: 'string' },
+    port: { type: 'string', short: 'p' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    demo: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (flag(cl, 'help')) { process.stdout.write(usage + '\n'); return 0; }
+  if (cl.positionals.length > 0) throw new UsageError(`unexpected argument '${cl.positionals[0]}'`);
+  const config = loadConfig(str(cl, 'data'));
+  const s = config.serve;
+  const cert = str(cl, 'tls-cert') ?? s.tls_cert;
+  const key = str(cl, 'tls-key') ?? s.tls_key;
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('give both --tls-cert and --tls-key for HTTPS');
+  const portText = str(cl, 'port');
+  const port = portText === '0' ? 0 : positiveInt(portText, 'port', s.port ?? 8514);
+  const seedDemo = flag(cl, 'demo') && isEmptyDataDir(config.dataDir);
+
+  const server = await HaetaeServer.start({
+    dataDir: config.dataDir,
+    host: str(cl, 'host') ?? s.host,
+    port,
+    ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),
+    ...(s.max_body_mb !== undefined ? { maxBodyBytes: s.max_body_mb * 1024 * 1024 } : {}),
+    ...(s.query_timeout_s !== undefined ? { queryTimeoutMs: s.query_timeout_s * 1000 } : {}),
+    ...(s.query_max_rows !== undefined ? { queryMaxRows: s.query_max_rows } : {}),
+    ...(s.max_queued_events !== undefined ? { maxQueuedEvents: s.max_queued_events } : {}),
+    allowHosts: config.wget.allowHosts,
+    tables: config.tables,
+    modules: serverModules(),
+  });
+  server.log(`haetae serving ${config.dataDir} at ${server.url}`);
+  if (flag(cl, 'demo')) {
+    if (seedDemo) {
+      const events = demoEvents({ count: 5000 });
+      await server.ingest.submit(events, { kind: 'demo', name: 'demo dataset' });
+      server.log(`demo: loaded ${events.length} events (an IIS webshell intrusion on WEB01)`);
+    }
+    const tokens = new TokenStore(tokensFile(config.dataDir));
+    if (tokens.list().length === 0) {
+      const { token } = tokens.create('demo admin', 'admin');
+      server.log(`demo: created an admin token (shown once): ${token}`);
+      server.log(`try: curl -s -H "Authorization: Bearer ${token}" ${server.url}/api/query -d '{"query":"table sysmon | search event_id == 1 | stats count by Image | sort -count"}'`);
+    }
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => { server.log(`${signal}: stopping (committing queued events)`); resolve(); };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await server.close();
+  server.log('stopped');
+  return 0;
+}
