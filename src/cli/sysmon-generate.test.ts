@@ -81,16 +81,16 @@ describe('haetae sysmon generate', () => {
 
   it('reports allowlist mistakes with file and line, and writes nothing', () => {
     const allow = join(dir, 'allow.yml');
-    writeFileSync(allow, 'destinations:\n  - 203.0.113.10\n  - 10.0.0.0/0\n');
+    writeFileSync(allow, 'destinations:\n  - 52.1.2.3\n  - 10.0.0.0/0\n');
     const out = join(dir, 'never.xml');
     const r = haetae('sysmon', 'generate', '-p', 'iis-webshell', '--allow', allow, '-o', out);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /allow\.yml:3: '10\.0\.0\.0\/0' is every address/);
     assert.throws(() => readFileSync(out), /ENOENT/);
-    writeFileSync(allow, 'destinations:\n  - 203.0.113.10\n');
+    writeFileSync(allow, 'destinations:\n  - 52.1.2.3\n');
     const ok = haetae('sysmon', 'generate', '-p', 'iis-webshell', '--allow', allow);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(ok.stdout, /<Rule name="allowlist: 203\.0\.113\.10" groupRelation="and">/);
+    assert.match(ok.stdout, /<Rule name="allowlist: 52\.1\.2\.3" groupRelation="and">/);
     assert.match(ok.stderr, /NetworkConnect: 1 allowlist exclusion\(s\) for w3wp\.exe added in a new exclude block/);
   });
 

@@ -10,6 +10,7 @@
  * selects exactly that network; an address in the compressed notation (`::1`) never occurs.
  */
 import { ipAddressBytes } from '../event/index.js';
+import { NON_PUBLIC_RANGES } from './verify-script.js';
 
 /** A set of addresses as Sysmon filter values: a string prefix, or one exact address. */
 export interface AddressMatch {
@@ -17,48 +18,47 @@ export interface AddressMatch {
   readonly value: string;
 }
 
-/** A named non-public range and the values that select it. */
-export interface NonPublicRange {
+/** A non-public range (verify-script.ts NON_PUBLIC_RANGES) and the Sysmon values that select it. */
+export interface NonPublicMatches {
+  /** The range and why it is not public, e.g. `10.0.0.0/8 RFC 1918`. */
   readonly range: string;
   readonly values: readonly AddressMatch[];
 }
 
+/** Most filters one range may become (a /20 is 16 prefixes, a /26 is 64 addresses). */
+export const MAX_RANGE_VALUES = 256;
+
 const prefix = (value: string): AddressMatch => ({ match: 'prefix', value });
 const exact = (value: string): AddressMatch => ({ match: 'exact', value });
-const span = (head: string, from: number, to: number): AddressMatch[] => Array.from({ length: to - from + 1 }, (_, i) => prefix(`${head}${from + i}.`));
 
 /**
- * Destinations that are not on the Internet, as prefixes of Sysmon's address text. IPv4
- * prefixes end with a dot (`10.` never selects `100.…`). IPv6 prefixes test the first group
- * as Sysmon writes it: `fc`/`fd` (ULA fc00::/7), `fe8`…`feb` (link-local fe80::/10, the
- * whole /10 rather than just `fe80:`), `ff` (multicast). They can also select a first group
- * below 0x1000 written without leading zeros (`fc:…` is 00fc::/16), which lies in 0000::/8,
- * reserved and never routed; every global unicast address (2000::/3) starts with `2` or `3`.
- * Loopback and unspecified are exact values, in Sysmon's form and in the compressed form in
- * case a Sysmon version ever writes that. IPv4-mapped IPv6 (`0:0:0:0:0:ffff:a01:203` as
- * Sysmon would write it) is not listed: its private ranges are not string prefixes (10.0.0.0/8
- * alone would need 256), and the corpus has none; if one occurs it is logged, never lost.
+ * Destinations that are not on the Internet, as Sysmon filter values: the verification
+ * script's range table (one list for both, so the config logs what the script calls
+ * public), each range through {@link rangeMatches}. IPv4 prefixes end with a dot (`10.`
+ * never selects `100.…`). The IPv6 ranges inside the first group take hex-digit prefixes:
+ * `fe8`…`feb` (fe80::/10), `fc`/`fd` (fc00::/7), `ff` (ff00::/8). Loopback and unspecified
+ * are exact values, in Sysmon's form and in the compressed form in case a Sysmon version
+ * ever writes that. A value already covered by a shorter prefix is left out
+ * (`255.255.255.255` by `255.`). IPv4-mapped IPv6 (`0:0:0:0:0:ffff:a01:203` as Sysmon would
+ * write it) is not listed: its private ranges are no string prefixes (10.0.0.0/8 alone
+ * would need 256), and the corpus has none; if one occurs it is logged, never lost.
  */
-export const NON_PUBLIC_RANGES: readonly NonPublicRange[] = [
-  { range: '0.0.0.0/8 "this network"', values: [prefix('0.')] },
-  { range: '10.0.0.0/8 private (RFC 1918)', values: [prefix('10.')] },
-  { range: '100.64.0.0/10 carrier-grade NAT (RFC 6598)', values: span('100.', 64, 127) },
-  { range: '127.0.0.0/8 loopback', values: [prefix('127.')] },
-  { range: '169.254.0.0/16 link-local', values: [prefix('169.254.')] },
-  { range: '172.16.0.0/12 private (RFC 1918)', values: span('172.', 16, 31) },
-  { range: '192.168.0.0/16 private (RFC 1918)', values: [prefix('192.168.')] },
-  { range: '224.0.0.0/4 multicast', values: span('', 224, 239) },
-  { range: '255.255.255.255 broadcast', values: [exact('255.255.255.255')] },
-  { range: '::1 loopback, :: unspecified', values: [exact('0:0:0:0:0:0:0:1'), exact('::1'), exact('0:0:0:0:0:0:0:0'), exact('::')] },
-  { range: 'fe80::/10 link-local', values: [prefix('fe8'), prefix('fe9'), prefix('fea'), prefix('feb')] },
-  { range: 'fc00::/7 unique local', values: [prefix('fc'), prefix('fd')] },
-  { range: 'ff00::/8 multicast', values: [prefix('ff')] },
-];
+export const NON_PUBLIC_MATCHES: readonly NonPublicMatches[] = (() => {
+  const ranges = NON_PUBLIC_RANGES.map((r) => {
+    const values = rangeMatches(r.cidr);
+    if (typeof values === 'string') throw new Error(`verify-script.ts NON_PUBLIC_RANGES: ${values}`);
+    const compressed = r.cidr.endsWith('/128') ? [exact(r.cidr.slice(0, -4))] : [];
+    return { range: `${r.cidr} ${r.why}`, values: [...values, ...compressed] };
+  });
+  const prefixes = ranges.flatMap((r) => r.values).filter((v) => v.match === 'prefix').map((v) => v.value);
+  const covered = (v: AddressMatch): boolean => prefixes.some((p) => p !== v.value && v.value.startsWith(p));
+  return ranges.map((r) => ({ ...r, values: r.values.filter((v) => !covered(v)) })).filter((r) => r.values.length > 0);
+})();
 
-const NON_PUBLIC = NON_PUBLIC_RANGES.flatMap((r) => r.values);
+const NON_PUBLIC = NON_PUBLIC_MATCHES.flatMap((r) => r.values);
 
 /**
- * Whether Sysmon's text of an address falls in {@link NON_PUBLIC_RANGES} (case-insensitive).
+ * Whether Sysmon's text of an address falls in a non-public range (case-insensitive).
  *
  * @example
  * isNonPublicText('172.20.0.1') // true
@@ -94,15 +94,15 @@ export function sysmonAddress(text: string): string | null {
   return bytes.length === 4 ? bytes.join('.') : sysmonIpv6(bytes);
 }
 
-/** Most filters one range may become (a /20 is 16 prefixes, a /26 is 64 addresses). */
-export const MAX_RANGE_VALUES = 256;
-
 /**
  * An address or CIDR range as Sysmon filter values: whole octets (IPv4) or groups (IPv6)
- * become one prefix; a length inside an octet or group is expanded to the next boundary
- * (`10.16.0.0/12` → `10.16.` … `10.31.`), and the last octet or group to exact addresses.
- * Returns a message when the text is not an address or range, or would need more than
- * {@link MAX_RANGE_VALUES} filters.
+ * become one prefix ending in `.` or `:`; a length inside an octet or group is expanded to
+ * the next boundary (`10.16.0.0/12` → `10.16.` … `10.31.`), and the last octet or group to
+ * exact addresses. Inside the first IPv6 group of four hex digits the expansion stops at
+ * the next hex digit instead (`fe80::/10` → `fe8` … `feb`): such a prefix also selects a
+ * first group written with fewer digits (`fe8:` is 0fe8::/16), which is IETF-reserved
+ * space below 2000::/3, never routed. Returns a message when the text is not an address
+ * or range, or would need more than {@link MAX_RANGE_VALUES} filters.
  *
  * @example
  * rangeMatches('198.51.100.0/24') // [{ match: 'prefix', value: '198.51.100.' }]
@@ -117,6 +117,13 @@ export function rangeMatches(text: string): AddressMatch[] | string {
   const bits = /^\d+$/.test(bitsText) ? Number(bitsText) : NaN;
   if (!(bits >= 0 && bits <= total)) return `'${text}': the prefix length must be 0-${total}`;
   if (bits === 0) return `'${text}' is every address; allow a narrower range`;
+  const firstGroup = (bytes[0] << 8) | bytes[1];
+  if (!v4 && bits < 16 && firstGroup >= 0x1000 && bits >= 4) {
+    const digits = Math.ceil(bits / 4);
+    const free = digits * 4 - bits;
+    const first = (firstGroup >> (16 - digits * 4)) & ~((1 << free) - 1);
+    return Array.from({ length: 2 ** free }, (_, i) => prefix((first + i).toString(16).padStart(digits, '0')));
+  }
   const unit = v4 ? 8 : 16; // an octet or a group: where a string prefix can end
   const units = Math.ceil(bits / unit); // units the prefix fixes (the last one maybe partly)
   const free = units * unit - bits; // bits of the last fixed unit left open

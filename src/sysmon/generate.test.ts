@@ -134,8 +134,8 @@ describe('merged into the community configs', () => {
 describe('--allow: the iis-webshell allowlist as exclusions for w3wp.exe only', () => {
   const allow = [
     'destinations:',
-    '  - 203.0.113.10          # payment gateway',
-    '  - 198.51.100.0/24',
+    '  - 52.1.2.3              # payment gateway',
+    '  - 151.101.64.0/18',
     "  - '*.api.example.com'",
     'ports: [1433]',
     'child_images:',
@@ -150,7 +150,7 @@ describe('--allow: the iis-webshell allowlist as exclusions for w3wp.exe only', 
       const { config, summary } = generate({ allow: { text: allow, file: 'allow.yml' }, ...(merge ? { merge } : {}) });
       const without = generate(merge ? { merge } : {}).config;
       const allowed: [number, EventFields][] = [
-        [3, connection('203.0.113.10')], [3, connection('198.51.100.7')], [3, { ...connection('93.184.216.34'), DestinationHostname: 'eu.api.example.com' }],
+        [3, connection('52.1.2.3')], [3, connection('151.101.70.5')], [3, { ...connection('93.184.216.34'), DestinationHostname: 'eu.api.example.com' }],
         [3, { ...connection('93.184.216.34'), DestinationPort: 1433 }],
         [1, process('D:\\tools\\magick.exe', W3WP)], [1, process('C:\\Program Files\\wkhtmltopdf\\bin\\wkhtmltopdf.exe', W3WP)],
         [1, { ...process(CMD, W3WP), CommandLine: 'cmd.exe /c "C:\\inetpub\\scripts\\rotate-logs.cmd" daily' }],
@@ -161,8 +161,8 @@ describe('--allow: the iis-webshell allowlist as exclusions for w3wp.exe only', 
         const other = id === 3 ? { ...fields, Image: 'C:\\x\\chrome.exe' } : { ...fields, ParentImage: 'C:\\Windows\\explorer.exe' };
         assert.equal(decision(config, id, other), decision(without, id, other), JSON.stringify(other));
       }
-      assert.equal(decision(config, 3, connection('203.0.113.11')), 'include', 'an address next to an allowed one');
-      assert.equal(decision(config, 3, connection('198.51.101.7')), 'include');
+      assert.equal(decision(config, 3, connection('52.1.2.33')), 'include', 'an address beginning like an allowed one');
+      assert.equal(decision(config, 3, connection('151.101.128.1')), 'include', 'outside the allowed range');
       assert.equal(decision(config, 1, process(CMD, W3WP)), 'include');
       assert.ok(summary.some((l) => /ProcessCreate: 3 allowlist exclusion\(s\) for w3wp\.exe added/.test(l)), summary.join('\n'));
       assert.ok(summary.some((l) => /note: allow\.yml: host names match DestinationHostname/.test(l)));

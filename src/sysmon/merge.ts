@@ -150,7 +150,7 @@ export function mergeProfile(base: SysmonConfig, profile: Profile, schema: numbe
       added.push(comment(`haetae ${profile.name}: logs ${part.logs}`), part.include);
     } else {
       byDefault.push({ tag: part.tag, why });
-      if (original.length === 0) added.push(comment(`haetae ${profile.name}: ${part.logs} are logged without a rule: ${why}. An include block here would stop logging every ${part.tag} event it does not match`));
+      if (original.length === 0) added.push(comment(`haetae ${profile.name}: no rule needed for ${part.logs}: ${why}. An include block here would stop logging every ${part.tag} event it does not match`));
     }
     if (part.exclude !== undefined) {
       if (original.length > 0) throw new MergeError(`the ${profile.name} profile's ${part.tag} exclusions need schemaversion ${versionText(profile.schema)} or a config without ${part.tag} blocks`);

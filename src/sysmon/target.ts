@@ -16,7 +16,7 @@ export type FieldConstraint =
   | { readonly kind: 'suffix'; readonly suffixes: readonly string[] }
   /** The value is one of these (`Initiated` is `true`). */
   | { readonly kind: 'one-of'; readonly values: readonly string[] }
-  /** A public address: not selected by addresses.ts NON_PUBLIC_RANGES. */
+  /** A public address: not selected by addresses.ts NON_PUBLIC_MATCHES. */
   | { readonly kind: 'public-address' };
 
 /** Target events of one event type: constraints by field name (lowercase); other fields hold anything. */

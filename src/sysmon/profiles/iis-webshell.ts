@@ -15,7 +15,7 @@
  *   would stop every other process creation from being logged (§1), so merge.ts adds the
  *   include only where the config's default does not already log these.
  */
-import { NON_PUBLIC_RANGES } from '../addresses.js';
+import { NON_PUBLIC_MATCHES } from '../addresses.js';
 import { andRule, block, comment, filter, ruleGroup } from '../build.js';
 import type { ConfigComment, FieldFilter } from '../model.js';
 import { profileMarker, type Profile, type ProfilePart } from '../profile.js';
@@ -49,7 +49,7 @@ export interface IisProfileOptions {
 
 /** The non-public destinations as filters: negative (include form) or positive (exclude form), with a comment per range. */
 function destinationFilters(negative: boolean): (FieldFilter | ConfigComment)[] {
-  return NON_PUBLIC_RANGES.flatMap((r) => [
+  return NON_PUBLIC_MATCHES.flatMap((r) => [
     comment(r.range),
     ...r.values.map((v) => filter('DestinationIp', v.match === 'prefix' ? (negative ? 'not begin with' : 'begin with') : (negative ? 'is not' : 'is'), v.value)),
   ]);
