@@ -69,7 +69,13 @@ export function isNonPublicText(address: string): boolean {
   return NON_PUBLIC.some((m) => (m.match === 'prefix' ? a.startsWith(m.value) : a === m.value));
 }
 
-/** Whether every address beginning with `text` is non-public (the text extends a listed prefix). */
+/**
+ * Whether every address beginning with `text` is non-public (the text extends a listed prefix).
+ *
+ * @example
+ * isNonPublicPrefix('10.1.') // true
+ * isNonPublicPrefix('172.1') // false: 172.100.x is public
+ */
 export function isNonPublicPrefix(text: string): boolean {
   const a = text.toLowerCase();
   return NON_PUBLIC.some((m) => m.match === 'prefix' && a.startsWith(m.value));

@@ -71,7 +71,7 @@ describe('where the profile\'s include rules go (§1 defaults)', () => {
       const c = config(filtering);
       const m = mergeProfile(c, PROFILE, 4.7);
       assert.ok(m.report.included.includes('ProcessCreate'), filtering);
-      assert.equal(decide(m.config, 1, child), 'include');
+      assert.equal(new SysmonSimulator(m.config).decide(1, child).ruleName, 'haetae iis-webshell: w3wp.exe started a process');
       assert.equal(decide(m.config, 1, { Image: 'C:\\x\\powershell.exe' }), decide(c, 1, { Image: 'C:\\x\\powershell.exe' }));
       assert.equal(decide(m.config, 1, { Image: CMD }), 'exclude', 'unmatched events stay dropped, as before');
     }

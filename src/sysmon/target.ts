@@ -70,7 +70,12 @@ export function mayMatch(f: FieldFilter, constraint: FieldConstraint | undefined
   }
 }
 
-/** The constraint a target puts on a filter's field (field names compare case-insensitively). */
+/**
+ * The constraint a target puts on a filter's field (field names compare case-insensitively).
+ *
+ * @example
+ * constraintOf(new Map([['image', { kind: 'public-address' }]]), 'IMAGE') // { kind: 'public-address' }
+ */
 export function constraintOf(target: Target, field: string): FieldConstraint | undefined {
   return target.get(field.toLowerCase());
 }
@@ -79,6 +84,9 @@ export function constraintOf(target: Target, field: string): FieldConstraint | u
  * Whether a conjunction of filters (a `<Rule groupRelation="and">`, or one filter) could
  * match a target event. Each filter is judged alone, so two filters that no value passes
  * together still count as "could": the answer errs towards narrowing.
+ *
+ * @example
+ * allMayMatch([filter('Initiated', 'is', 'false')], target) // false when the target says Initiated is true
  */
 export function allMayMatch(filters: readonly FieldFilter[], target: Target): boolean {
   return filters.every((f) => mayMatch(f, constraintOf(target, f.field)));
