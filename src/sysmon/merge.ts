@@ -153,7 +153,7 @@ export function mergeProfile(base: SysmonConfig, profile: Profile, schema: numbe
       if (original.length === 0) added.push(comment(`haetae ${profile.name}: no rule needed for ${part.logs}: ${why}. An include block here would stop logging every ${part.tag} event it does not match`));
     }
     if (part.exclude !== undefined) {
-      if (original.length > 0) throw new MergeError(`the ${profile.name} profile's ${part.tag} exclusions need schemaversion ${versionText(profile.schema)} or a config without ${part.tag} blocks`);
+      if (original.length > 0) throw new MergeError(`line ${original[0].line}: at schemaversion ${versionText(target)} the ${profile.name} profile drops non-public ${part.tag} events with an exclusion, which would also drop events this config's own ${part.tag} rules log; merge at a schemaversion where the profile needs no exclusion`);
       added.push(part.exclude);
     }
   }
