@@ -11,6 +11,7 @@ interface Subcommand {
 }
 
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+  lint: { summary: 'tell what a config really does: CIDR, wildcards, OR\'ed negatives, silenced defaults…', load: () => import('../sysmon/lint.js') },
   print: { summary: 'read a config and print it back normalised (checks that it parses)', load: () => import('../sysmon/print.js') },
 };
 
