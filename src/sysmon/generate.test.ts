@@ -1,7 +1,8 @@
 /**
  * `generate` on the events the issue names (plain Sysmon field records), through the
  * simulator: on its own and merged into each community config, in both modes; the
- * allowlist; the schema choices. Facts: shared/specs/windows-events.md §1.
+ * allowlist; the schema choices; and the linter finds nothing in what it writes. Facts:
+ * shared/specs/windows-events.md §1.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { parse } from 'yaml';
 import { packRules } from '../detect/index.js';
 import { sharedSysmonConfigs } from '../testing/sysmon.js';
 import { generateSysmonConfig, GenerateError, type GenerateOptions } from './generate.js';
+import { lintSysmonConfig } from './lint.js';
 import type { SysmonConfig } from './model.js';
 import { parseSysmonConfig } from './parse.js';
 import { printSysmonConfig } from './print.js';
@@ -190,5 +192,33 @@ describe('--allow: the iis-webshell allowlist as exclusions for w3wp.exe only', 
     assert.equal(show('*rotate*'), 'contains:rotate');
     assert.equal(show('a*b'), 'begin with:a & end with:b');
     assert.equal(show('a*b*c'), 'begin with:a & contains:b & end with:c (approximate)');
+  });
+});
+
+describe('the linter finds nothing in what generate writes', () => {
+  const allow = { text: 'destinations: [52.1.2.3, 151.101.64.0/18, "*.api.example.com"]\nports: [1433]\nchild_images: ["\\\\magick.exe"]\ncommand_lines: ["cmd.exe /c x*"]\n', file: 'allow.yml' };
+  /** Error and warning findings per code. */
+  const serious = (text: string | Uint8Array, file: string): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const f of lintSysmonConfig(text, file).findings) if (f.severity !== 'info') counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
+    return counts;
+  };
+
+  it('on its own: no finding at all, in both modes, with an allowlist, and in the pre-4.70 form', () => {
+    for (const options of [{ mode: 'broad' }, { mode: 'focused' }, { mode: 'broad', allow }, { mode: 'focused', allow }, { mode: 'broad', schema: 4.5, allow }] as const) {
+      assert.deepEqual(lintSysmonConfig(generate(options).text, 'generated.xml').findings, [], JSON.stringify(options));
+    }
+  });
+
+  it('merged into each community config: no error or warning the original did not have', () => {
+    for (const file of sharedSysmonConfigs()) {
+      const bytes = readFileSync(file);
+      const before = serious(bytes, file);
+      const original = parseSysmonConfig(bytes, file).config;
+      for (const mode of ['broad', 'focused'] as const) {
+        const after = serious(generate({ mode, allow, merge: { config: original, file } }).text, file);
+        for (const [code, n] of after) assert.ok(n <= (before.get(code) ?? 0), `${basename(file)} (${mode}): ${n} ${code} findings, ${before.get(code) ?? 0} before`);
+      }
+    }
   });
 });
