@@ -10,7 +10,7 @@
  * selects exactly that network; an address in the compressed notation (`::1`) never occurs.
  */
 import { ipAddressBytes } from '../event/index.js';
-import { NON_PUBLIC_RANGES } from './verify-script.js';
+import { NON_PUBLIC_RANGES } from './ranges.js';
 
 /** A set of addresses as Sysmon filter values: a string prefix, or one exact address. */
 export interface AddressMatch {
@@ -18,7 +18,7 @@ export interface AddressMatch {
   readonly value: string;
 }
 
-/** A non-public range (verify-script.ts NON_PUBLIC_RANGES) and the Sysmon values that select it. */
+/** A non-public range (ranges.ts NON_PUBLIC_RANGES) and the Sysmon values that select it. */
 export interface NonPublicMatches {
   /** The range and why it is not public, e.g. `10.0.0.0/8 RFC 1918`. */
   readonly range: string;
