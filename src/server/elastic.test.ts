@@ -185,6 +185,7 @@ test('backpressure: a full ingest queue answers 429 es_rejected_execution_except
     return true;
   });
   assert.equal((await storedRows(store, 'sysmon')).length, 0);
+  assert.equal(r.server.ingest.stats().sources.find((s) => s.kind === 'elastic')?.refusedRequests, 1);
   open();
   await waiting;
   const answer = await client.bulk({ operations });

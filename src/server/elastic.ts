@@ -96,7 +96,10 @@ async function bulk(server: HaetaeServer, ctx: RequestContext): Promise<void> {
   const started = performance.now();
   const source: IngestSource = { kind: 'elastic', name: ctx.token?.name ?? 'unknown' };
   // Refuse before reading a body the queue has no room for.
-  if (!server.ingest.hasRoom(1)) throw refusal(new BackpressureError(server.ingest.stats().queued));
+  if (!server.ingest.hasRoom(1)) {
+    server.ingest.counter(source).refusedRequests++;
+    throw refusal(new BackpressureError(server.ingest.stats().queued));
+  }
   const body = await readBody(ctx.req, server.options.maxBodyBytes ?? 64 * 1024 * 1024);
   let request;
   try {

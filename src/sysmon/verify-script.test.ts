@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { classifyIp, ipAddressBytes } from '../event/index.js';
 import { checkPowerShell, lexPowerShell } from './powershell-check.js';
 import { auditCommands } from './audit-commands.js';
-import { NON_PUBLIC_RANGES, powerShellString, verifyScript } from './verify-script.js';
+import { NON_PUBLIC_RANGES } from './ranges.js';
+import { powerShellString, verifyScript } from './verify-script.js';
 
 /** Cmdlets the verify script may call besides its own functions. */
 const CMDLETS = ['Get-WinEvent', 'New-Object', 'Write-Host', 'Write-Warning', 'Sort-Object', 'ForEach-Object', 'Get-Date'];
