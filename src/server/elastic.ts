@@ -38,6 +38,7 @@
  * only, a re-encoded batch) is not recognised. Documents' own `_id`s are echoed but not used
  * for deduplication (a per-document lookup would cost a query per event).
  */
+import { createHash } from 'node:crypto';
 import type { RequestContext, Route } from './http.js';
 import { HttpError, readBody, sendJson } from './http.js';
 import { BackpressureError, IngestClosedError, type IngestSource } from './ingest-queue.js';
@@ -146,7 +147,7 @@ function clusterInfo(server: HaetaeServer): Record<string, unknown> {
 
 /** A stable id for this data directory (clients log it; none relies on its form). */
 function clusterUuid(server: HaetaeServer): string {
-  return Buffer.from(server.options.dataDir).toString('base64url').slice(-22).padStart(22, 'A');
+  return createHash('sha256').update(server.options.dataDir).digest('base64url').slice(0, 22);
 }
 
 const LICENSE = {

@@ -24,11 +24,7 @@ import type { AddressInfo } from 'node:net';
 import type { Event } from '../event/index.js';
 import { IngestClosedError, type IngestSource } from './ingest-queue.js';
 import type { HaetaeServer, ServerModule } from './server.js';
-import { SenderClock } from './syslog/clock.js';
-import { SyslogFramer, type FramingProblem } from './syslog/framing.js';
-import { parseSyslog } from './syslog/header.js';
-import { ProblemLog } from './syslog/problem-log.js';
-import { eventFromSyslog } from './syslog/windows-event.js';
+import { eventFromSyslog, parseSyslog, ProblemLog, SenderClock, SyslogFramer, type FramingProblem } from './syslog/index.js';
 
 /** Settings of the syslog receiver (`haetae serve --syslog-tcp P --syslog-udp P`). */
 export interface SyslogOptions {
