@@ -40,6 +40,11 @@ export interface GeneratorOptions {
    * young-generation GC, and 10,000-event batches (~25 MB) made generation 2× slower.
    */
   readonly batchSize?: number;
+  /**
+   * Whether the webshell story is woven in (default true). The demo dataset turns it off
+   * and tells a longer story of its own (story.ts) on the same hosts.
+   */
+  readonly webshellStory?: boolean;
 }
 
 /**
@@ -56,14 +61,17 @@ export const EVENT_MIX: Readonly<Record<number, number>> = {
 export const WEBSHELL_ATTACKER_IP = '185.220.101.47';
 /** The host of the webshell story. */
 export const WEBSHELL_HOST = 'WEB01.corp.example';
-const DOMAIN = 'corp.example';
-const NETBIOS = 'CORP';
+/** The fleet's Active Directory domain: DNS name, NetBIOS name, and the domain SID that account SIDs extend. */
+export const FLEET_DOMAIN = { dns: 'corp.example', netbios: 'CORP', sid: 'S-1-5-21-3623811015-3361044348-30300820' } as const;
+const DOMAIN = FLEET_DOMAIN.dns;
+const NETBIOS = FLEET_DOMAIN.netbios;
 /** The story repeats every this many events (once in any run of 12 events or more). */
 const STORY_EVERY = 1_000_000;
 /** First two octets of the networks a public web server's clients come from. */
 const CLIENT_NETS = ['73.162', '81.2', '98.207', '176.31', '91.121', '24.48'];
 
-const VERSIONS: Readonly<Record<number, number>> = { 1: 5, 3: 5, 5: 3, 7: 3, 10: 3, 11: 2, 12: 2, 13: 2, 17: 1, 18: 1, 22: 5 };
+/** System/Version of each Sysmon event ID in the fleet's events: those of a recent Sysmon, as in the corpus. */
+export const SYSMON_EVENT_VERSIONS: Readonly<Record<number, number>> = { 1: 5, 3: 5, 5: 3, 7: 3, 10: 3, 11: 2, 12: 2, 13: 2, 17: 1, 18: 1, 22: 5 };
 const BUILDS = ['10.0.19041.3803', '10.0.19041.4291', '10.0.20348.2340'] as const;
 
 // ---- text helpers, built once: formatting is most of the generator's own time ----
@@ -182,22 +190,11 @@ interface Process {
   programAt: number;
 }
 
-/** One simulated Windows machine. */
-interface Host {
-  readonly name: string;
-  readonly role: HostRole;
-  readonly ip: string;
-  readonly build: string;
-  /** First GUID group of this machine's process GUIDs, and the last (boot-specific) group. */
-  readonly machine: string;
-  readonly guidTail: string;
-  readonly user: string;
+/** One simulated Windows machine: what {@link FleetHost} tells of it, and the simulation's state. */
+interface Host extends Omit<FleetHost, 'images' | 'running'> {
   readonly userFolder: string;
-  readonly userSid: string;
-  readonly userLogonId: string;
   readonly userLogonGuid: string;
   readonly systemLogonGuid: string;
-  readonly sysmonPid: number;
   readonly sysmonThreads: readonly number[];
   readonly installed: readonly (InstalledProgram | null)[];
   /** Process creations on this host pick programs from this choice (indices into `startable`). */
@@ -236,6 +233,80 @@ export function* generateSysmonEvents(options: GeneratorOptions): Generator<Even
   while (fleet.remaining > 0) yield fleet.next(Math.min(batchSize, fleet.remaining));
 }
 
+/** A program as installed on a fleet host: what Sysmon 1 reports of its file. */
+export interface FleetImage {
+  readonly image: string;
+  readonly fileVersion: string;
+  readonly description: string;
+  readonly product: string;
+  readonly company: string;
+  readonly originalFileName: string;
+  /** `SHA1=…,MD5=…,SHA256=…,IMPHASH=…`, the same on every host of the same Windows build. */
+  readonly hashes: string;
+}
+
+/** A process running on a fleet host when the log starts (services.exe, lsass.exe, w3wp.exe …). */
+export interface FleetProcess {
+  readonly guid: string;
+  readonly pid: number;
+  readonly image: string;
+  readonly commandLine: string;
+  readonly user: string;
+  readonly logonId: string;
+  readonly logonGuid: string;
+  readonly integrity: string;
+}
+
+/**
+ * A host of the fleet as the other logs of the same machine need it (the demo's Security
+ * log and intrusion story): its addresses, accounts, installed programs and boot processes.
+ */
+export interface FleetHost {
+  readonly name: string;
+  readonly role: HostRole;
+  readonly ip: string;
+  /** Windows build, e.g. `10.0.20348.2340`. */
+  readonly build: string;
+  /** First and last groups of this machine's process GUIDs (see {@link sysmonProcessGuid}). */
+  readonly machine: string;
+  readonly guidTail: string;
+  /** The host's interactive or admin user (`CORP\first.last`), its SID and logon. */
+  readonly user: string;
+  readonly userSid: string;
+  readonly userLogonId: string;
+  /** Sysmon's own PID (System/Execution/@ProcessID of its events). */
+  readonly sysmonPid: number;
+  /** Installed programs by catalog key (`cmd`, `whoami`, `conhost` …). */
+  readonly images: ReadonlyMap<string, FleetImage>;
+  /** Boot processes by catalog key (`services`, `lsass`, `w3wp`, `system` …). */
+  readonly running: ReadonlyMap<string, FleetProcess>;
+}
+
+/**
+ * The hosts {@link generateSysmonEvents} simulates for the same `seed`, `hosts` and `start`.
+ *
+ * @example
+ * const web = fleetHosts({ count: 0, hosts: 5 })[0];
+ * web.running.get('w3wp')?.pid // the IIS worker's PID in the generated events
+ */
+export function fleetHosts(options: GeneratorOptions): FleetHost[] {
+  return new FleetSimulation(options).describeHosts();
+}
+
+/**
+ * A process GUID as Sysmon builds it: `{machine-time low-time high-counter-tail}`, the time
+ * in seconds, the counter byte-swapped.
+ *
+ * @example
+ * sysmonProcessGuid({ machine: '1f2e3d4c', guidTail: '000000001a00' }, Date.parse('2024-05-01T10:00:00Z'), 7)
+ * // '{1f2e3d4c-12a0-6632-0700-000000001a00}'
+ */
+export function sysmonProcessGuid(host: { readonly machine: string; readonly guidTail: string }, startMs: number, counter: number): string {
+  const seconds = Math.floor(startMs / 1000);
+  const c = counter & 0xffff;
+  return `{${host.machine}-${HEX4[seconds & 0xffff]}-${HEX4[(seconds >>> 16) & 0xffff]}-${HEX4[((c & 0xff) << 8) | (c >>> 8)]}-${host.guidTail}}`;
+}
+
 /** The simulation behind {@link generateSysmonEvents}. */
 class FleetSimulation {
   private readonly rand: () => number;
@@ -255,6 +326,7 @@ class FleetSimulation {
   private produced = 0;
   private readonly count: number;
   private readonly storyOffset: number;
+  private readonly story: boolean;
   private pending: Event[] = [];
 
   constructor(options: GeneratorOptions) {
@@ -263,6 +335,7 @@ class FleetSimulation {
     this.now = (options.start ?? new Date('2024-05-01T00:00:00Z')).getTime();
     this.meanStep = (options.spanMs ?? 86_400_000) / Math.max(1, this.count);
     this.storyOffset = Math.min(2000, Math.floor(this.count / 3));
+    this.story = options.webshellStory ?? true;
     const n = Math.max(1, Math.floor(options.hosts ?? 25));
     this.hosts = Array.from({ length: n }, (_, i) => this.makeHost(i));
     this.dcIp = this.hosts.find((h) => h.role === 'dc')?.ip ?? '10.20.0.10';
@@ -280,7 +353,7 @@ class FleetSimulation {
     while (out.length < n) {
       if (this.pending.length > 0) { out.push(this.pending.shift()!); continue; }
       const i = this.produced + out.length;
-      if (i % STORY_EVERY === this.storyOffset && this.count - i >= 12 && this.hosts[0].role === 'web') {
+      if (this.story && i % STORY_EVERY === this.storyOffset && this.count - i >= 12 && this.hosts[0].role === 'web') {
         this.webshellStory(this.hosts[0]);
         continue;
       }
@@ -290,6 +363,33 @@ class FleetSimulation {
     }
     this.produced += out.length;
     return out;
+  }
+
+  /** The hosts, as {@link fleetHosts} describes them. */
+  describeHosts(): FleetHost[] {
+    return this.hosts.map((h) => {
+      const images = new Map<string, FleetImage>();
+      const running = new Map<string, FleetProcess>();
+      for (const inst of h.installed) {
+        if (inst === null) continue;
+        const p = inst.program;
+        images.set(p.key, {
+          image: inst.image, fileVersion: inst.fileVersion, description: p.description, product: p.product, company: p.company,
+          originalFileName: p.originalFileName, hashes: inst.hashes,
+        });
+        const boot = h.byProgram[inst.index][0];
+        if (p.boot && boot !== undefined) {
+          running.set(p.key, {
+            guid: boot.guid, pid: boot.pid, image: inst.image, commandLine: boot.commandLine, user: boot.user, logonId: boot.logonId,
+            logonGuid: boot.logonGuid, integrity: boot.integrity,
+          });
+        }
+      }
+      return {
+        name: h.name, role: h.role, ip: h.ip, build: h.build, machine: h.machine, guidTail: h.guidTail, user: h.user, userSid: h.userSid,
+        userLogonId: h.userLogonId, sysmonPid: h.sysmonPid, images, running,
+      };
+    });
   }
 
   private advance(): void {
@@ -315,7 +415,7 @@ class FleetSimulation {
       name, role, ip: `10.20.${1 + Math.floor(i / 230)}.${10 + (i % 230) + (i >= 3 ? 10 : 0)}`, build, machine,
       guidTail: `00000000${HEX4[16 + Math.floor(r() * 240)].slice(2)}00`,
       user: `${NETBIOS}\\${userFolder}`, userFolder,
-      userSid: `S-1-5-21-3623811015-3361044348-30300820-${1100 + Math.floor(r() * 4000)}`,
+      userSid: `${FLEET_DOMAIN.sid}-${1100 + Math.floor(r() * 4000)}`,
       userLogonId: '0x' + userLogonId.toString(16), userLogonGuid: this.logonGuid(machine, bootSeconds + 60, userLogonId),
       systemLogonGuid: this.logonGuid(machine, bootSeconds, 0x3e7),
       sysmonPid: 2000 + 4 * Math.floor(r() * 800), sysmonThreads: Array.from({ length: 4 }, () => 1000 + 4 * Math.floor(r() * 2000)),
@@ -359,9 +459,8 @@ class FleetSimulation {
     const range = ends === Infinity ? 1000 : 7400;
     while (id === 0 || host.pids.has(id)) id = 4 * (100 + Math.floor(r() * range));
     host.pids.add(id);
-    const seconds = Math.floor(startMs / 1000);
-    const c = host.guidCounter = (host.guidCounter + 1) & 0xffff;
-    const guid = `{${host.machine}-${HEX4[seconds & 0xffff]}-${HEX4[(seconds >>> 16) & 0xffff]}-${HEX4[((c & 0xff) << 8) | (c >>> 8)]}-${host.guidTail}}`;
+    host.guidCounter = (host.guidCounter + 1) & 0xffff;
+    const guid = sysmonProcessGuid(host, startMs, host.guidCounter);
     const p = inst.program;
     const server = host.role !== 'workstation';
     let user: string, logonId: string, logonGuid: string, sessionId: number;
@@ -404,7 +503,7 @@ class FleetSimulation {
   private base(host: Host, eventId: number, ms: number, data: Record<string, EventValue>): Event {
     const e: Event = {
       _time: this.clock.iso(ms + 0.5 + this.rand() * 4), host: host.name, channel: SYSMON.channel, provider: SYSMON.provider, provider_guid: SYSMON.guid,
-      event_id: eventId, qualifiers: null, version: VERSIONS[eventId], level: 4, task: eventId, opcode: 0, keywords: '0x8000000000000000',
+      event_id: eventId, qualifiers: null, version: SYSMON_EVENT_VERSIONS[eventId], level: 4, task: eventId, opcode: 0, keywords: '0x8000000000000000',
       record_id: ++host.recordId, process_id: host.sysmonPid, thread_id: host.sysmonThreads[host.recordId & 3], user_sid: 'S-1-5-18',
       activity_id: null, related_activity_id: null, data, line: '',
     };

@@ -72,6 +72,7 @@ export async function* decodeWindowsXml(file: string, chunks: AsyncIterable<stri
   let declFrom = 0; // no DOCTYPE/ENTITY declaration starts in [pos, declFrom)
   let events: Event[] = [];
   let issues: InputIssue[] = [];
+  let seen = 0; // events and issues reported so far: a document with neither is reported too
   const lineAt = (at: number): number => line + newlines(buf, pos, at);
   const advance = (to: number): void => { line += newlines(buf, pos, to); pos = to; };
 
@@ -139,9 +140,11 @@ export async function* decodeWindowsXml(file: string, chunks: AsyncIterable<stri
     declFrom = Math.max(0, declFrom - pos);
     pos = 0;
     drain(false);
-    if (events.length > 0 || issues.length > 0) { yield { events, issues, bytes: 0 }; events = []; issues = []; }
+    if (events.length > 0 || issues.length > 0) { seen += events.length + issues.length; yield { events, issues, bytes: 0 }; events = []; issues = []; }
   }
   drain(true);
+  // XML that holds no <Event> at all (a wrong export, text in an <Events> wrapper) must not pass as "0 events, no problem".
+  if (seen + events.length + issues.length === 0) issues.push({ severity: 'error', file, line: 1, reason: 'no <Event> element in this XML' });
   yield { events, issues, bytes: 0 };
 }
 

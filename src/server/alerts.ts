@@ -12,7 +12,7 @@ import { ALERT_COLUMNS, ALERTS_TABLE, alertFromRow, alertKey, alertRow, type Ale
 import { alertRoutes } from './alert-routes.js';
 import { createSink, type AlertSink, type SinkStatus } from './alert-sinks.js';
 import { AlertThrottle } from './alert-throttle.js';
-import type { SinkSettings, ThrottleSettings } from './realtime-config.js';
+import { SettingsError, type SinkSettings, type ThrottleSettings } from './realtime-config.js';
 import type { HaetaeServer, ServerModule } from './server.js';
 
 /** What a stream query or a rule asks to raise. */
@@ -85,8 +85,19 @@ export class AlertCenter implements ServerModule {
   async start(server: HaetaeServer): Promise<void> {
     this.server = server;
     server.router.add(...alertRoutes(this, this.heartbeatMs));
-    this.sinks = this.sinkSettings.map((s) => createSink(s, { allowHosts: server.options.allowHosts ?? [], log: server.log }));
-    if ((await server.store.columns(ALERTS_TABLE)) !== null) {
+    this.sinks = this.sinkSettings.map((s, i) => {
+      try {
+        return createSink(s, { allowHosts: server.options.allowHosts ?? [], log: server.log });
+      } catch (e) {
+        throw new SettingsError(`haetae.yaml: alerts.sinks[${i}]: ${(e as Error).message}`, { cause: e });
+      }
+    });
+    const columns = await server.store.columns(ALERTS_TABLE);
+    if (columns !== null && !columns.some((c) => c.name === 'raised_at')) {
+      // Events of a channel mapped to `alerts` (haetae.yaml tables:) made it an event table.
+      throw new SettingsError(`the table '${ALERTS_TABLE}' holds events, not alerts; map that channel to another table (haetae.yaml tables:) and drop it`);
+    }
+    if (columns !== null) {
       for await (const rows of server.store.runSql(`SELECT max(_id) AS id FROM ${ALERTS_TABLE}`)) this.lastId = Number(rows[0]?.['id'] ?? 0);
     }
   }

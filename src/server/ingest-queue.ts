@@ -51,8 +51,10 @@ export interface SourceCounters {
   received: number;
   committed: number;
   duplicates: number;
-  /** Refused with backpressure (429 / paused) — the client was told. */
+  /** Events refused with backpressure (429) — the client was told. */
   refused: number;
+  /** Requests refused with backpressure, some before their body was read (so their events are not counted in `refused`). */
+  refusedRequests: number;
   /** Lost without the client knowing (UDP datagrams when full) or rejected as unreadable. */
   dropped: number;
   failed: number;
@@ -105,7 +107,7 @@ export class IngestQueue {
     const id = `${source.kind}|${source.name}`;
     let c = this.counters.get(id);
     if (c === undefined) {
-      c = { kind: source.kind, name: source.name, received: 0, committed: 0, duplicates: 0, refused: 0, dropped: 0, failed: 0, lastAt: null };
+      c = { kind: source.kind, name: source.name, received: 0, committed: 0, duplicates: 0, refused: 0, refusedRequests: 0, dropped: 0, failed: 0, lastAt: null };
       this.counters.set(id, c);
     }
     return c;
@@ -142,13 +144,14 @@ export class IngestQueue {
     if (this.closed) return Promise.reject(new IngestClosedError());
     if (!this.hasRoom(events.length)) {
       counter.refused += events.length;
+      counter.refusedRequests++;
       return Promise.reject(new BackpressureError(this.queued));
     }
     counter.received += events.length;
     return new Promise<IngestReceipt>((resolve, reject) => {
       this.queue.push({ events, source, key, resolve, reject });
       this.queued += events.length;
-      this.writing ??= this.drain().finally(() => { this.writing = null; });
+      this.kick();
     });
   }
 
@@ -157,6 +160,18 @@ export class IngestQueue {
     this.closed = true;
     for (const w of this.roomWaiters.splice(0)) w();
     while (this.writing !== null) await this.writing;
+  }
+
+  /**
+   * Starts the writer unless it runs. A submission that arrives after the writer saw an
+   * empty queue but before it finished is picked up by the restart in `finally`.
+   */
+  private kick(): void {
+    if (this.writing !== null) return;
+    this.writing = this.drain().finally(() => {
+      this.writing = null;
+      if (this.queue.length > 0) this.kick();
+    });
   }
 
   /** Commits queued submissions in groups until the queue is empty. */

@@ -1,11 +1,11 @@
 /**
- * Live rules: the IIS webshell pack on demo events shipped in several requests raises
+ * Live rules: the IIS webshell pack on the demo dataset shipped in several requests raises
  * exactly the detections a hunt over the same events finds (correlations across
  * batches included), and rule throttling counts instead of repeating.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoEvents } from '../demo/index.js';
+import { demoDataset, demoEvents } from '../demo/index.js';
 import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type Detection } from '../detect/index.js';
 import type { Event } from '../event/index.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
@@ -44,8 +44,8 @@ async function ruleAlerts(t: TestServer): Promise<Alert[]> {
 
 const signature = (name: string, time: string, host: string | null): string => `${name}|${new Date(time).toISOString()}|${host ?? ''}`;
 
-test('the IIS webshell pack fires live on demo events (w3wp → cmd), exactly as a hunt over the same events', async () => {
-  const events = demoEvents({ count: 3000 });
+test('the IIS webshell pack fires live on the demo dataset (w3wp → cmd), exactly as a hunt over the same events', async () => {
+  const events = demoDataset();
   const expected = hunted(events);
   assert.ok(expected.some((d) => d.ruleTitle === SHELL), 'the demo holds the webshell story');
   assert.ok(expected.some((d) => d.target === 'correlation'), 'and correlations');
@@ -69,6 +69,7 @@ test('the IIS webshell pack fires live on demo events (w3wp → cmd), exactly as
 });
 
 test('rule throttling: one alert per rule and host per window; the counts add up to every detection', async () => {
+  // The small generator repeats the webshell story all day: many detections, many windows.
   const events = demoEvents({ count: 3000 });
   const expected = hunted(events);
   const t = await startTestServer({ settings: { rules: { ...PACK, throttle: { windowMs: 3_600_000, key: ['host'] } } } });

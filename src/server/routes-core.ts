@@ -74,7 +74,11 @@ async function ingest(server: HaetaeServer, ctx: RequestContext): Promise<void> 
   const f = ctx.url.searchParams.get('format') ?? undefined;
   if (f !== undefined && !(INPUT_FORMATS as readonly string[]).includes(f)) throw new HttpError(400, `format must be one of ${INPUT_FORMATS.join(', ')}; got '${f}'`);
   const source: IngestSource = { kind: 'http', name: ctx.token?.name ?? 'unknown' };
-  if (!server.ingest.hasRoom(1)) throw ingestRefusal(new BackpressureError(server.ingest.stats().queued));
+  // Full already: refuse before reading a body that could not be queued anyway.
+  if (!server.ingest.hasRoom(1)) {
+    server.ingest.counter(source).refusedRequests++;
+    throw ingestRefusal(new BackpressureError(server.ingest.stats().queued));
+  }
   const body = await readBody(ctx.req, server.options.maxBodyBytes ?? 64 * 1024 * 1024);
   if (body.length === 0) throw new HttpError(400, 'empty body: send NDJSON events, an EVTX file or Windows event XML');
   const { events, issues } = await decodeBody(server, body, f as InputFormat | undefined);

@@ -110,6 +110,7 @@ export class StreamQueries implements ServerModule {
 
   /** Hands committed events to the streams reading their tables. */
   consume(events: readonly Event[]): void {
+    if (this.runners.size === 0) return;
     const batches = new Map<StreamRunner, Row[]>();
     for (const e of events) {
       const table = this.mapping.tableFor(e.channel);

@@ -3,7 +3,7 @@
  * directory's DuckDB database, answer queries, run stream queries and rules, raise alerts.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { demoEvents } from '../../demo/index.js';
+import { DEMO_HOSTS, DEMO_STORY, demoDataset } from '../../demo/index.js';
 import { realtimeModules } from '../../server/realtime.js';
 import { HaetaeServer, type ServerModule } from '../../server/server.js';
 import { TokenStore, tokensFile } from '../../server/tokens.js';
@@ -35,9 +35,9 @@ Settings may also come from haetae.yaml (serve: host, port, tls_cert, tls_key,
 max_body_mb, query_timeout_s, query_max_rows, max_queued_events); flags win.
 SIGINT/SIGTERM stop the server gracefully: queued events are committed first.`;
 
-/** Whether a data directory holds no database yet. */
+/** Whether a data directory holds no database yet (`demo/` is where `haetae demo` writes its EVTX files). */
 function isEmptyDataDir(dir: string): boolean {
-  return !existsSync(dir) || readdirSync(dir).every((n) => n === 'haetae.yaml' || n === 'tokens.json');
+  return !existsSync(dir) || readdirSync(dir).every((n) => n === 'haetae.yaml' || n === 'tokens.json' || n === 'demo');
 }
 
 /** Feature modules of the server (ingest paths, streams, rules, alerts), in start order. */
@@ -85,9 +85,9 @@ export async function run(argv: string[]): Promise<number> {
   server.log(`haetae serving ${config.dataDir} at ${server.url}`);
   if (flag(cl, 'demo')) {
     if (seedDemo) {
-      const events = demoEvents({ count: 5000 });
+      const events = demoDataset();
       await server.ingest.submit(events, { kind: 'demo', name: 'demo dataset' });
-      server.log(`demo: loaded ${events.length} events (an IIS webshell intrusion on WEB01)`);
+      server.log(`demo: loaded ${events.length} events of a day on ${DEMO_HOSTS} hosts (an IIS webshell on ${DEMO_STORY.webHost}, its tool run again on ${DEMO_STORY.lateralHost})`);
     }
     const tokens = new TokenStore(tokensFile(config.dataDir));
     if (tokens.list().length === 0) {

@@ -11,6 +11,7 @@ interface Subcommand {
 }
 
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+  lint: { summary: 'tell what a config really does: CIDR, wildcards, OR\'ed negatives, silenced defaults…', load: () => import('../sysmon/lint.js') },
   simulate: { summary: 'run a config over events as Sysmon would: what is logged, what is dropped, by which rule', load: () => import('../sysmon/simulate.js') },
   'audit-commands': { summary: 'print the auditpol and registry lines for Security 4688 and 5156', load: () => import('../sysmon/audit-commands.js') },
   'verify-script': { summary: 'write a PowerShell script that checks a server\'s logs the right way', load: () => import('../sysmon/verify-script.js') },
