@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { DEMO_HOSTS, DEMO_STORY, demoDataset } from '../../demo/index.js';
+import { realtimeModules } from '../../server/realtime.js';
 import { HaetaeServer, type ServerModule } from '../../server/server.js';
 import { TokenStore, tokensFile } from '../../server/tokens.js';
 import { flag, parseCommandLine, positiveInt, str, UsageError } from '../args.js';
@@ -41,7 +42,9 @@ function isEmptyDataDir(dir: string): boolean {
 
 /** Feature modules of the server (ingest paths, streams, rules, alerts), in start order. */
 export function serverModules(): ServerModule[] {
-  return [];
+  return [
+    ...realtimeModules(),
+  ];
 }
 
 /** Runs `haetae serve` until a signal stops it. */
