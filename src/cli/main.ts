@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   generate: { summary: 'generate realistic Sysmon events of a simulated fleet at any scale', load: () => import('./commands/generate.js') },
   serve: { summary: 'run the server: ingest from shippers, query API, stream queries and alerts', load: () => import('./commands/serve.js') },
   token: { summary: 'create, list and revoke API tokens of haetae serve', load: () => import('./commands/token.js') },
+  stream: { summary: 'list, create, enable, disable and delete stream queries of a running server', load: () => import('./commands/stream.js') },
   sysmon: { summary: 'write, lint and simulate Sysmon configs; audit settings and a verification script', load: () => import('./commands/sysmon.js') },
 };
 

@@ -212,14 +212,25 @@ export class Hunt {
   }
 
   private recordHit(hit: CorrelationHit, origin: { file?: string; chain: readonly string[] } | undefined): void {
-    const meta = hit.rule.meta;
-    const fields: Record<string, EventValue> = { ...hit.group };
-    if (hit.value !== undefined) fields[hit.rule.type] = hit.value;
-    const e = hit.event;
-    this.record({
-      ruleId: meta.id ?? `${meta.location.file}#${meta.title}`, ruleTitle: meta.title, level: meta.level ?? 'medium', tags: meta.tags,
-      time: e._time, host: e.host, channel: e.channel, eventId: e.event_id, recordId: e.record_id, file: origin?.file, target: 'correlation', fields, chain: origin?.chain ?? [],
-      correlation: { type: hit.rule.type, group: hit.group, events: hit.events },
-    });
+    this.record(correlationDetection(hit, origin));
   }
+}
+
+/**
+ * The detection a correlation hit becomes: the event that completed it, the group-by
+ * values (and the measured value) as its fields. `origin` is that event's file and chain.
+ *
+ * @example
+ * for (const hit of engine.observe(match)) report(correlationDetection(hit, { chain: [] }));
+ */
+export function correlationDetection(hit: CorrelationHit, origin: { file?: string; chain: readonly string[] } | undefined): Detection {
+  const meta = hit.rule.meta;
+  const fields: Record<string, EventValue> = { ...hit.group };
+  if (hit.value !== undefined) fields[hit.rule.type] = hit.value;
+  const e = hit.event;
+  return {
+    ruleId: meta.id ?? `${meta.location.file}#${meta.title}`, ruleTitle: meta.title, level: meta.level ?? 'medium', tags: meta.tags,
+    time: e._time, host: e.host, channel: e.channel, eventId: e.event_id, recordId: e.record_id, file: origin?.file, target: 'correlation', fields, chain: origin?.chain ?? [],
+    correlation: { type: hit.rule.type, group: hit.group, events: hit.events },
+  };
 }

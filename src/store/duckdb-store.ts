@@ -23,7 +23,7 @@ import {
   type StoreLocation, type StoreOptions, type TableInfo,
 } from './types.js';
 import { isJsonType, valueFromDuckDB, valueToDuckDB, valueToJson } from './values.js';
-import { inferColumns, type InferredColumn } from './infer-columns.js';
+import { inferColumns } from './infer-columns.js';
 
 /** The database file inside a data directory. */
 export const DATABASE_FILE = 'haetae.duckdb';
@@ -421,27 +421,49 @@ class DuckDBStore implements Store {
       const c = this.conn();
       const columns = inferColumns(rows);
       this.eventTables.delete(table);
-      await c.run('BEGIN TRANSACTION');
-      try {
+      await inTransaction(c, async () => {
         const defs = columns.length === 0 ? `${quoteIdent('_empty')} VARCHAR` : columns.map((col) => `${quoteIdent(col.name)} ${col.type}`).join(', ');
         await c.run(`CREATE OR REPLACE TABLE ${quoteIdent(table)} (${defs})`);
-        if (columns.length > 0 && rows.length > 0) {
-          const appender = await c.createAppender(table);
-          try {
-            for (let at = 0; at < rows.length; at += CHUNK_ROWS) {
-              const slice = rows.slice(at, at + CHUNK_ROWS);
-              appendColumns(appender, columns.map((col) => slice.map((r) => columnValue(col, r[col.name] ?? null))));
-            }
-            appender.flushSync();
-          } finally {
-            appender.closeSync();
-          }
+        if (columns.length > 0) await appendAll(c, table, columns, rows);
+      });
+    });
+  }
+
+  async appendRows(table: string, columns: readonly ColumnInfo[], rows: readonly Row[]): Promise<void> {
+    checkTableName(table);
+    if (columns.length === 0) throw new Error(`appendRows(${table}): no columns given`);
+    return this.exclusive(async () => {
+      const c = this.conn();
+      const existing = await this.columns(table);
+      const have = new Set((existing ?? []).map((col) => col.name.toLowerCase()));
+      const added = existing === null ? [] : columns.filter((col) => !have.has(col.name.toLowerCase()));
+      // The appender fills every column of the table, in table order.
+      const tableColumns = existing === null ? columns : [...existing, ...added];
+      await inTransaction(c, async () => {
+        if (existing === null) await c.run(`CREATE TABLE ${quoteIdent(table)} (${columns.map((col) => `${quoteIdent(col.name)} ${col.type}`).join(', ')})`);
+        for (const col of added) await c.run(`ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(col.name)} ${col.type}`);
+        await appendAll(c, table, tableColumns, rows);
+      });
+    });
+  }
+
+  async updateRows(table: string, keyColumn: string, updates: readonly { readonly key: Value; readonly values: Row }[]): Promise<void> {
+    checkTableName(table);
+    if (updates.length === 0) return;
+    return this.exclusive(async () => {
+      const c = this.conn();
+      const types = new Map(((await this.columns(table)) ?? []).map((col) => [col.name, col]));
+      await inTransaction(c, async () => {
+        for (const u of updates) {
+          const names = Object.keys(u.values);
+          if (names.length === 0) continue;
+          const unknown = names.find((n) => !types.has(n));
+          if (unknown !== undefined) throw new Error(`updateRows(${table}): no column '${unknown}'`);
+          const sets = names.map((n, i) => `${quoteIdent(n)} = $${i + 1}`).join(', ');
+          const params = names.map((n) => columnValue(types.get(n)!, u.values[n] ?? null));
+          await c.run(`UPDATE ${quoteIdent(table)} SET ${sets} WHERE ${quoteIdent(keyColumn)} = $${names.length + 1}`, [...params, valueToDuckDB(u.key)]);
         }
-        await c.run('COMMIT');
-      } catch (e) {
-        await c.run('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
+      });
     });
   }
 
@@ -464,6 +486,33 @@ class DuckDBStore implements Store {
   }
 }
 
+/** Runs `f` in one transaction on `c`: committed if it succeeds, rolled back if it throws. */
+async function inTransaction(c: DuckDBConnection, f: () => Promise<void>): Promise<void> {
+  await c.run('BEGIN TRANSACTION');
+  try {
+    await f();
+    await c.run('COMMIT');
+  } catch (e) {
+    await c.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Appends rows through the appender, in data chunks; `columns` are all of the table's, in table order. */
+async function appendAll(c: DuckDBConnection, table: string, columns: readonly { readonly name: string; readonly type: string }[], rows: readonly Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const appender = await c.createAppender(table);
+  try {
+    for (let at = 0; at < rows.length; at += CHUNK_ROWS) {
+      const slice = rows.slice(at, at + CHUNK_ROWS);
+      appendColumns(appender, columns.map((col) => slice.map((r) => columnValue(col, r[col.name] ?? null))));
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
 /** One data chunk per call: the columns' values, typed by the appender's columns. */
 function appendColumns(appender: DuckDBAppender, columns: DuckDBValue[][]): void {
   const n = columns[0]?.length ?? 0;
@@ -475,8 +524,8 @@ function appendColumns(appender: DuckDBAppender, columns: DuckDBValue[][]): void
   appender.appendDataChunk(chunk);
 }
 
-/** A Value as the DuckDB value of an inferred column. */
-function columnValue(col: InferredColumn, v: Value): DuckDBValue {
+/** A Value as the DuckDB value of a generic table's column (types as infer-columns.ts names them). */
+function columnValue(col: { readonly type: string }, v: Value): DuckDBValue {
   if (v === null) return null;
   switch (col.type) {
     case 'JSON': return JSON.stringify(valueToJson(v));

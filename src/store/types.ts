@@ -127,6 +127,17 @@ export interface Store extends RowSource {
   importStates(keys: readonly string[]): Promise<Map<string, ImportState>>;
   /** Creates or replaces a generic table holding `rows`, with inferred column types. */
   writeRows(table: string, rows: readonly Row[]): Promise<void>;
+  /**
+   * Appends rows to a generic table in one transaction: the table is created with
+   * `columns` when missing, and columns it lacks are added (an append-only log such as
+   * the server's `alerts`). A row's fields outside `columns` are not stored.
+   */
+  appendRows(table: string, columns: readonly ColumnInfo[], rows: readonly Row[]): Promise<void>;
+  /**
+   * Sets fields of existing rows of a generic table, in one transaction: for each update,
+   * the rows whose `keyColumn` equals `key` get `values` (e.g. an alert's merged count).
+   */
+  updateRows(table: string, keyColumn: string, updates: readonly { readonly key: Value; readonly values: Row }[]): Promise<void>;
   /** Drops a table if it exists. */
   dropTable(table: string): Promise<void>;
   /** Closes the database; the store cannot be used afterwards. */

@@ -208,9 +208,12 @@ function anchorOf(f: FieldFilter): Anchor | null {
   }
 }
 
-/** Sorts and removes duplicates. */
-function sortedUnique(ids: number[]): number[] {
-  return [...new Set(ids)].sort((a, b) => a - b);
+/** Sorts numbers ascending and removes duplicates, in place. */
+function sortUnique(ids: number[]): void {
+  ids.sort((a, b) => a - b);
+  let w = 1;
+  for (let r = 1; r < ids.length; r++) if (ids[r] !== ids[w - 1]) ids[w++] = ids[r];
+  ids.length = w;
 }
 
 /**
@@ -250,27 +253,59 @@ class FieldIndex {
     if (this.needles.length > 0) this.needleIndex = new NeedleIndex(this.needles);
   }
 
-  /** Units (sorted ids) whose anchor on this field the event's value satisfies. */
+  /**
+   * Units (sorted ids) whose anchor on this field the event's value satisfies. The array
+   * is only valid until the next call (it may be this index's scratch array).
+   */
   candidates(view: EventView): readonly number[] {
     const raw = view.raw(this.slot);
-    const cached = this.cache.get(raw);
-    if (cached !== undefined) return cached;
+    if (this.caching) {
+      const cached = this.cache.get(raw);
+      this.lookups++;
+      if (cached !== undefined) { this.hits++; return cached; }
+      if (this.lookups === CACHE_TRIAL) this.judgeCache();
+    } else if (++this.lookups >= CACHE_RETRY) {
+      // Streams change (a burst of repeated images after unique command lines): measure again.
+      this.caching = true;
+      this.lookups = this.hits = 0;
+    }
     const v = view.get(this.slot);
-    const ids: number[] = [];
-    const add = (found: readonly number[]): void => { for (const id of found) ids.push(id); };
+    const ids = this.scratch;
+    ids.length = 0;
     const exact = this.exact.get(v);
-    if (exact) add(exact);
-    if (this.base.size > 0) { const b = this.base.get(baseName(v)); if (b) add(b); }
-    this.prefixIndex?.match(v, add);
-    this.suffixIndex?.match(v, add);
-    this.needleIndex?.search(v, (n) => ids.push(this.needleUnits[n]));
-    const result = ids.length > 1 ? sortedUnique(ids) : ids;
+    if (exact) this.push(exact);
+    if (this.base.size > 0) { const b = this.base.get(baseName(v)); if (b) this.push(b); }
+    this.prefixIndex?.match(v, this.push);
+    this.suffixIndex?.match(v, this.push);
+    this.needleIndex?.search(v, this.pushNeedle);
+    if (ids.length > 1) sortUnique(ids);
+    if (!this.caching) return ids;
+    const result = ids.slice();
     // Bounded: a stream of unique values (command lines) must not grow memory without end.
     if (this.cache.size >= FIELD_CACHE_SIZE) this.cache.clear();
     this.cache.set(raw, result);
     return result;
   }
+
+  private readonly scratch: number[] = [];
+  private readonly push = (found: readonly number[]): void => { for (const id of found) this.scratch.push(id); };
+  private readonly pushNeedle = (n: number): void => { this.scratch.push(this.needleUnits[n]); };
+  private caching = true;
+  private lookups = 0;
+  private hits = 0;
+
+  /** Stops caching a field whose values rarely repeat (command lines): entries would cost more than they save. */
+  private judgeCache(): void {
+    if (this.hits < this.lookups * MIN_CACHE_HIT_RATE) { this.caching = false; this.cache.clear(); }
+    this.lookups = this.hits = 0;
+  }
 }
+
+/** Lookups after which a field's cache is judged, and after which a dropped cache is tried again. */
+const CACHE_TRIAL = 8192;
+const CACHE_RETRY = 262_144;
+/** Below this hit rate a field is not cached. */
+const MIN_CACHE_HIT_RATE = 0.3;
 
 /** Values remembered per field and block (see {@link FieldIndex}). */
 const FIELD_CACHE_SIZE = 4096;

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { DEMO_HOSTS, DEMO_STORY, demoDataset } from '../../demo/index.js';
 import { ElasticEndpoint } from '../../server/elastic.js';
+import { realtimeModules } from '../../server/realtime.js';
 import { HaetaeServer, type ServerModule } from '../../server/server.js';
 import { SyslogReceiver } from '../../server/syslog.js';
 import { TokenStore, tokensFile } from '../../server/tokens.js';
@@ -57,6 +58,8 @@ export interface ModuleSettings {
 /** Feature modules of the server (ingest paths, streams, rules, alerts), in start order. */
 export function serverModules(settings: ModuleSettings = {}): ServerModule[] {
   return [
+    ...realtimeModules(),
+    // Ingest paths start last (and stop first): live rules and streams listen before the first event.
     new ElasticEndpoint(),
     ...(settings.syslogTcpPort !== undefined || settings.syslogUdpPort !== undefined ? [new SyslogReceiver({ tcpPort: settings.syslogTcpPort, udpPort: settings.syslogUdpPort })] : []),
   ];
