@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { DEMO_HOSTS, DEMO_STORY, demoDataset } from '../../demo/index.js';
 import { realtimeModules } from '../../server/realtime.js';
 import { HaetaeServer, type ServerModule } from '../../server/server.js';
+import { SettingsError } from '../../server/realtime-config.js';
 import { TokenStore, tokensFile } from '../../server/tokens.js';
 import { flag, parseCommandLine, positiveInt, str, UsageError } from '../args.js';
 import { loadConfig } from '../config.js';
@@ -20,6 +21,10 @@ Every API call needs a token (haetae token create); GET /api/health does not.
   GET  /api/ingest/stats    per-source counters
   POST /api/query           {"query": "table sysmon | stats count by Image", "limit": 1000}
   GET  /api/tables          tables with counts and time ranges
+  GET  /api/alerts          stored alerts (?since=&limit=&source=&name=&min_level=)
+  GET  /api/alerts/stream   alerts as Server-Sent Events (?access_token= for EventSource)
+  /api/streams, /api/feeds  stream queries and threat-intel feeds (haetae stream --help)
+  GET  /api/rules           the live rules and their cost per event
 
 Options:
   -d, --data <dir>      data directory (default ./haetae-data)
@@ -47,6 +52,21 @@ export function serverModules(): ServerModule[] {
   ];
 }
 
+/**
+ * Starts the server; a mistake in haetae.yaml's real-time sections or a port in use is a
+ * usage error naming the setting, not an internal error with a stack trace.
+ */
+async function startOrExplain(options: Parameters<typeof HaetaeServer.start>[0]): Promise<HaetaeServer> {
+  try {
+    return await HaetaeServer.start(options);
+  } catch (e) {
+    if (e instanceof SettingsError) throw new UsageError(e.message);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw new UsageError(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8514}: ${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`);
+    throw e;
+  }
+}
+
 /** Runs `haetae serve` until a signal stops it. */
 export async function run(argv: string[]): Promise<number> {
   const cl = parseCommandLine(argv, {
@@ -69,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   const port = portText === '0' ? 0 : positiveInt(portText, 'port', s.port ?? 8514);
   const seedDemo = flag(cl, 'demo') && isEmptyDataDir(config.dataDir);
 
-  const server = await HaetaeServer.start({
+  const server = await startOrExplain({
     dataDir: config.dataDir,
     host: str(cl, 'host') ?? s.host,
     port,
