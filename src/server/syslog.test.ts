@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -12,6 +12,7 @@ import type { Row } from '../query/value.js';
 import { corpusRoot, requireShared } from '../testing/corpus.js';
 import { corpusEvents, holdStoreWrites, SHIPPING_FILES, storedRows, withStarted } from '../testing/stored-events.js';
 import { flatten, nxlogStructuredData, sdValue, snareFields } from '../testing/syslog-shapes.js';
+import { SettingsError } from './realtime-config.js';
 import { HaetaeServer, type ServerOptions } from './server.js';
 import { SyslogReceiver } from './syslog.js';
 
@@ -269,3 +270,18 @@ test('what cannot be read is counted per sender and logged, a few lines not thou
   assert.match(reports[0], /^syslog-tcp 127\.0\.0\.1: unreadable message: not a Windows event .*Accepted publickey/);
   assert.equal(await stored(r), 0);
 }));
+
+test('a syslog port in use is a settings error naming that port (haetae serve turns it into a usage error)', async () => {
+  const busy = await new Promise<Server>((resolve) => { const b = createServer(); b.listen(0, '127.0.0.1', () => resolve(b)); });
+  const port = (busy.address() as AddressInfo).port;
+  const dir = mkdtempSync(join(tmpdir(), 'haetae-syslog-busy-'));
+  try {
+    await assert.rejects(
+      HaetaeServer.start({ dataDir: dir, port: 0, modules: [new SyslogReceiver({ tcpPort: port })], log: () => {} }),
+      (e: unknown) => e instanceof SettingsError && e.message === `syslog: cannot listen on TCP 127.0.0.1:${port}: the port is in use`,
+    );
+  } finally {
+    busy.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

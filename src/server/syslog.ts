@@ -23,6 +23,7 @@ import { createServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Event } from '../event/index.js';
 import { IngestClosedError, type IngestSource } from './ingest-queue.js';
+import { SettingsError } from './realtime-config.js';
 import type { HaetaeServer, ServerModule } from './server.js';
 import { eventFromSyslog, parseSyslog, ProblemLog, SenderClock, SyslogFramer, type FramingProblem } from './syslog/index.js';
 
@@ -95,11 +96,16 @@ export class SyslogReceiver implements ServerModule {
     this.server = server;
     this.problems = new ProblemLog(server.log);
     const host = this.options.host ?? server.options.host ?? '127.0.0.1';
+    // A port in use is a settings mistake: say which port, not the HTTP one.
+    const refused = (transport: string, port: number | undefined) => (e: NodeJS.ErrnoException): SettingsError => new SettingsError(
+      `syslog: cannot listen on ${transport} ${host}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EACCES' ? 'permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)' : e.message}`,
+    );
     if (this.options.tcpPort !== undefined) {
       const tcp = createServer((socket) => this.accept(socket));
       await new Promise<void>((resolve, reject) => {
-        tcp.once('error', reject);
-        tcp.listen(this.options.tcpPort, host, () => { tcp.off('error', reject); resolve(); });
+        const fail = (e: NodeJS.ErrnoException): void => reject(refused('TCP', this.options.tcpPort)(e));
+        tcp.once('error', fail);
+        tcp.listen(this.options.tcpPort, host, () => { tcp.off('error', fail); resolve(); });
       });
       this.tcp = tcp;
     }
@@ -107,8 +113,10 @@ export class SyslogReceiver implements ServerModule {
       // A larger receive buffer rides out bursts the kernel would otherwise drop unseen.
       const udp = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 8 * 1024 * 1024 });
       await new Promise<void>((resolve, reject) => {
-        udp.once('error', reject);
-        udp.bind(this.options.udpPort, host, () => { udp.off('error', reject); resolve(); });
+        // The server stops only modules that started: close what this one opened.
+        const fail = (e: NodeJS.ErrnoException): void => { try { udp.close(); } catch { /* never bound */ } this.tcp?.close(); this.tcp = null; reject(refused('UDP', this.options.udpPort)(e)); };
+        udp.once('error', fail);
+        udp.bind(this.options.udpPort, host, () => { udp.off('error', fail); resolve(); });
       });
       udp.on('message', (datagram, peer) => this.datagram(datagram, plainAddress(peer.address)));
       udp.on('error', (e) => server.log(`syslog: UDP socket error: ${e.message}`));

@@ -7,6 +7,7 @@ import { DEMO_HOSTS, DEMO_STORY, demoDataset } from '../../demo/index.js';
 import { ElasticEndpoint } from '../../server/elastic.js';
 import { realtimeModules } from '../../server/realtime.js';
 import { HaetaeServer, type ServerModule } from '../../server/server.js';
+import { SettingsError } from '../../server/realtime-config.js';
 import { SyslogReceiver } from '../../server/syslog.js';
 import { TokenStore, tokensFile } from '../../server/tokens.js';
 import { flag, parseCommandLine, positiveInt, str, UsageError } from '../args.js';
@@ -23,6 +24,10 @@ Every API call needs a token (haetae token create); GET /api/health does not.
   GET  /api/ingest/stats    per-source counters
   POST /api/query           {"query": "table sysmon | stats count by Image", "limit": 1000}
   GET  /api/tables          tables with counts and time ranges
+  GET  /api/alerts          stored alerts (?since=&limit=&source=&name=&min_level=)
+  GET  /api/alerts/stream   alerts as Server-Sent Events (?access_token= for EventSource)
+  /api/streams, /api/feeds  stream queries and threat-intel feeds (haetae stream --help)
+  GET  /api/rules           the live rules and their cost per event
   POST /_bulk               Elasticsearch bulk API: point Winlogbeat / Elastic Agent here
                             (api_key "id:token", or username + password = token)
 
@@ -65,6 +70,21 @@ export function serverModules(settings: ModuleSettings = {}): ServerModule[] {
   ];
 }
 
+/**
+ * Starts the server; a mistake in haetae.yaml's real-time sections or a port in use is a
+ * usage error naming the setting, not an internal error with a stack trace.
+ */
+async function startOrExplain(options: Parameters<typeof HaetaeServer.start>[0]): Promise<HaetaeServer> {
+  try {
+    return await HaetaeServer.start(options);
+  } catch (e) {
+    if (e instanceof SettingsError) throw new UsageError(e.message);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw new UsageError(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8514}: ${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`);
+    throw e;
+  }
+}
+
 /** A port flag: 0 (any free port) or a positive integer; the fallback when absent. */
 function portFlag(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
   return text === '0' ? 0 : text === undefined ? fallback : positiveInt(text, name, 0);
@@ -94,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
   const port = portText === '0' ? 0 : positiveInt(portText, 'port', s.port ?? 8514);
   const seedDemo = flag(cl, 'demo') && isEmptyDataDir(config.dataDir);
 
-  const server = await HaetaeServer.start({
+  const server = await startOrExplain({
     dataDir: config.dataDir,
     host: str(cl, 'host') ?? s.host,
     port,
