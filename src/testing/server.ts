@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createRealtime, type RealtimeModules } from '../server/realtime.js';
 import { defaultRealtimeSettings, type RealtimeSettings } from '../server/realtime-config.js';
-import { HaetaeServer } from '../server/server.js';
+import { HaetaeServer, type ServerModule } from '../server/server.js';
 import { TokenStore, tokensFile } from '../server/tokens.js';
 
 /** A running test server. */
@@ -33,14 +33,14 @@ export interface TestServer {
  * const t = await startTestServer({ settings: { rules: { ...defaultRealtimeSettings().rules, enabled: false } } });
  * const { body } = await t.api('GET', '/api/streams');
  */
-export async function startTestServer(options: { dataDir?: string; settings?: Partial<RealtimeSettings>; allowHosts?: readonly string[] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; settings?: Partial<RealtimeSettings>; allowHosts?: readonly string[]; modules?: readonly ServerModule[] } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'haetae-serve-'));
   const tokens = new TokenStore(tokensFile(dataDir));
   // Tokens are shown once: a restarted test server gets new ones.
   const adminToken = tokens.create(`admin ${tokens.list().length}`, 'admin').token;
   const readToken = tokens.create(`read ${tokens.list().length}`, 'read').token;
   const rt = createRealtime({ ...defaultRealtimeSettings(), ...options.settings });
-  const server = await HaetaeServer.start({ dataDir, port: 0, allowHosts: options.allowHosts ?? ['127.0.0.1'], modules: rt.modules, log: () => undefined });
+  const server = await HaetaeServer.start({ dataDir, port: 0, allowHosts: options.allowHosts ?? ['127.0.0.1'], modules: [...rt.modules, ...(options.modules ?? [])], log: () => undefined });
   const api: TestServer['api'] = async (method, path, body, token = adminToken) => {
     const raw = Buffer.isBuffer(body);
     const res = await fetch(`${server.url}${path}`, {
