@@ -5,7 +5,7 @@
  *
  * 1. Sustained ingest: `--clients` concurrent senders post 1,000-document bulk requests for
  *    `--seconds`; the rate counts documents acknowledged (committed) per second.
- * 2. Ingest-to-alert latency at 10,000 events/s: a 100-document request every 10 ms, the
+ * 2. Ingest-to-alert latency at 10,000 events/s (`--latency-rate`): a 100-document request every 10 ms, the
  *    first document of each a marker that a per-event stream query turns into an alert;
  *    latency is from just before the request is sent to the alert arriving over SSE.
  *
@@ -26,25 +26,26 @@ import { TokenStore, tokensFile } from '../src/server/tokens.js';
 import { sseClient } from '../src/testing/server.js';
 import { fail, log, machineInfo, ROOT, round } from './support.js';
 
-const USAGE = 'usage: node dist/bench/serve.js [--seconds S] [--clients N] [--latency-seconds S]';
+const USAGE = 'usage: node dist/bench/serve.js [--seconds S] [--clients N] [--latency-seconds S] [--latency-rate EVENTS_PER_S]';
 const DOCS_PER_REQUEST = 1000;
 const TARGET_EVENTS_PER_S = 100_000;
 const TARGET_P99_MS = 50;
 const MARKER = 'HAETAE-BENCH-MARKER';
 
-interface Options { seconds: number; clients: number; latencySeconds: number }
+interface Options { seconds: number; clients: number; latencySeconds: number; latencyRate: number }
 
 function options(argv: readonly string[]): Options {
-  const o: Options = { seconds: 20, clients: 4, latencySeconds: 10 };
+  const o: Options = { seconds: 20, clients: 4, latencySeconds: 10, latencyRate: 10_000 };
   for (let i = 0; i < argv.length; i++) {
     const n = Number(argv[i + 1]);
     if (argv[i] === '--seconds') o.seconds = n;
     else if (argv[i] === '--clients') o.clients = n;
     else if (argv[i] === '--latency-seconds') o.latencySeconds = n;
+    else if (argv[i] === '--latency-rate') o.latencyRate = n;
     else fail(USAGE);
     i++;
   }
-  if (!(o.seconds > 0 && o.clients > 0 && o.latencySeconds > 0)) fail(USAGE);
+  if (!(o.seconds > 0 && o.clients > 0 && o.latencySeconds > 0 && o.latencyRate >= 100)) fail(USAGE);
   return o;
 }
 
@@ -133,11 +134,12 @@ async function latency(url: string, token: string, o: Options): Promise<Record<s
       if (m && sse.events[seen].event === 'alert' && !received.has(Number(m[1]))) received.set(Number(m[1]), performance.now());
     }
   }, 1);
-  log(`latency: 100-document requests every 10 ms (10,000 events/s) for ${o.latencySeconds} s, one marker each`);
+  const every = 100_000 / o.latencyRate; // ms between 100-document requests
+  log(`latency: 100-document requests every ${round(every, 1)} ms (${o.latencyRate} events/s) for ${o.latencySeconds} s, one marker each`);
   const pending: Promise<number>[] = [];
   const started = performance.now();
   for (let i = 0; performance.now() - started < o.latencySeconds * 1000; i++) {
-    const due = started + i * 10;
+    const due = started + i * every;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const marker = markerDoc.replace(/"command_line":"[^"]*"/, `"command_line":"cmd.exe /c echo ${MARKER}-${i}"`).replace(/"CommandLine":"[^"]*"/, `"CommandLine":"cmd.exe /c echo ${MARKER}-${i}"`);
@@ -153,7 +155,7 @@ async function latency(url: string, token: string, o: Options): Promise<Record<s
   const ms = [...received].map(([i, t]) => t - sent.get(i)!).sort((a, b) => a - b);
   const pct = (p: number): number => round(ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] ?? NaN, 1);
   return {
-    markers: sent.size, alerts: received.size, p50Ms: pct(0.5), p90Ms: pct(0.9), p99Ms: pct(0.99), maxMs: round(ms[ms.length - 1] ?? NaN, 1),
+    eventsPerSecond: o.latencyRate, markers: sent.size, alerts: received.size, p50Ms: pct(0.5), p90Ms: pct(0.9), p99Ms: pct(0.99), maxMs: round(ms[ms.length - 1] ?? NaN, 1),
     target: { p99Ms: TARGET_P99_MS, met: received.size === sent.size && pct(0.99) <= TARGET_P99_MS },
   };
 }
