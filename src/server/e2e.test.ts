@@ -8,7 +8,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import type { Event } from '../event/index.js';
 import { decodeFile, eventToEcs } from '../formats/index.js';
 import { corpusRoot, requireShared } from '../testing/corpus.js';
 import { localHttp, startTestServer, waitFor } from '../testing/server.js';
-import { flatten } from '../testing/syslog-shapes.js';
+import { flatten, logger } from '../testing/syslog-shapes.js';
 import { defaultRealtimeSettings } from './realtime-config.js';
 import { ElasticEndpoint } from './elastic.js';
 import { SyslogReceiver } from './syslog.js';
@@ -34,16 +33,6 @@ async function decode(file: string): Promise<Event[]> {
   const out: Event[] = [];
   for await (const b of decodeFile(file)) out.push(...b.events);
   return out;
-}
-
-function logger(args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('logger', ['-n', '127.0.0.1', '--size', '200000', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', (e) => reject(new Error(`this test needs util-linux logger on PATH: ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`logger exited ${code}: ${stderr}`))));
-  });
 }
 
 const isConnection = (e: Event): boolean => e.provider === 'Microsoft-Windows-Sysmon' && e.event_id === 3;

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -11,7 +10,7 @@ import { decodeFile } from '../formats/index.js';
 import type { Row } from '../query/value.js';
 import { corpusRoot, requireShared } from '../testing/corpus.js';
 import { corpusEvents, holdStoreWrites, SHIPPING_FILES, storedRows, withStarted } from '../testing/stored-events.js';
-import { flatten, nxlogStructuredData, sdValue, snareFields } from '../testing/syslog-shapes.js';
+import { flatten, logger, nxlogStructuredData, requireLogger, sdValue, snareFields } from '../testing/syslog-shapes.js';
 import { SettingsError } from './realtime-config.js';
 import { HaetaeServer, type ServerOptions } from './server.js';
 import { SyslogReceiver } from './syslog.js';
@@ -20,24 +19,6 @@ import { SyslogReceiver } from './syslog.js';
  * The client is the system's `logger` (util-linux): it writes RFC 3164 and RFC 5424, over
  * UDP or TCP, with newline framing or octet counting. The test does not install it.
  */
-function requireLogger(): void {
-  const r = spawnSync('logger', ['--help'], { encoding: 'utf8' });
-  if (r.error !== undefined || !/--octet-count/.test(r.stdout)) {
-    throw new Error('the syslog tests need util-linux `logger` (with --octet-count, --rfc5424, --sd-param) on PATH; install util-linux (e.g. apt-get install bsdutils)');
-  }
-}
-
-/** Runs `logger` with the arguments; rejects with its stderr when it fails. */
-function logger(args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('logger', ['-n', '127.0.0.1', '--size', '200000', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`logger ${args.slice(0, 6).join(' ')} … exited ${code}: ${stderr}`))));
-  });
-}
-
 /** Waits for a condition (checked every 20 ms) or fails after the deadline. */
 async function waitFor(what: string, condition: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;

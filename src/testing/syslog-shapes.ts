@@ -7,6 +7,7 @@
  *   Message, EventTime, the severities);
  * - Snare: TAB-separated fields, the message with each CR, LF and TAB as a space.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import type { Event } from '../event/index.js';
 
 /** A message as a syslog sender flattens it: CR and LF (and TAB unless kept) become spaces. */
@@ -83,4 +84,24 @@ export function snareFields(e: Event, counter: number): string {
     '1', e.channel, String(counter), snareDate(e._time), String(e.event_id), e.provider, 'N/A', 'N/A',
     snareEventType(e), e.host, 'N/A', '', flatten(e.line, false), e.record_id === null ? 'N/A' : String(e.record_id),
   ].join('\t');
+}
+
+/** Throws a clear error when util-linux `logger` (with octet counting, RFC 5424 and structured data) is missing. */
+export function requireLogger(): void {
+  const r = spawnSync('logger', ['--help'], { encoding: 'utf8' });
+  if (r.error !== undefined || !/--octet-count/.test(r.stdout)) {
+    throw new Error('the syslog tests need util-linux `logger` (with --octet-count, --rfc5424, --sd-param) on PATH; install util-linux (e.g. apt-get install bsdutils)');
+  }
+}
+
+/** Sends syslog messages with util-linux `logger` to 127.0.0.1 (the test's real syslog client). */
+export function logger(args: readonly string[]): Promise<void> {
+  requireLogger();
+  return new Promise((resolve, reject) => {
+    const child = spawn('logger', ['-n', '127.0.0.1', '--size', '200000', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`logger ${args.slice(0, 6).join(' ')} … exited ${code}: ${stderr}`))));
+  });
 }
