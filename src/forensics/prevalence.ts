@@ -4,15 +4,13 @@
  * out among the thousands of runs of the usual ones. Aggregated by DuckDB in one query.
  *
  * Runs are Sysmon 1 events; the SHA256 comes from their `Hashes` field (present only when
- * the config's HashAlgorithms includes SHA256), read the way splitHashes
- * (src/event/normalize.ts) reads it: comma-separated `ALGO=value`, names and values
- * trimmed, case ignored. Sysmon 1 carries no signature; the signer is taken from Sysmon 7
+ * the config's HashAlgorithms includes SHA256), read as splitHashes reads it (hashSql). Sysmon 1 carries no signature; the signer is taken from Sysmon 7
  * (image loaded: `Signed`, `Signature`) of the same SHA256 when the store holds such loads.
  */
 import type { Row } from '../query/value.js';
 import type { Store } from '../store/types.js';
 import type { Allowlist } from './allowlist.js';
-import { allRows, columnSet, fieldSql, hasTable, isoTime, sqlString, SYSMON_TABLE } from './store-rows.js';
+import { allRows, columnSet, fieldSql, hashSql, hasTable, isoTime, sqlString, SYSMON_TABLE } from './store-rows.js';
 
 /** One row of the prevalence table (the API's JSON shape). */
 export interface PrevalenceRow {
@@ -54,16 +52,6 @@ export interface PrevalenceAnswer {
   readonly rows: PrevalenceRow[];
 }
 
-/**
- * SQL for the SHA256 in a `Hashes` value, upper case ('' when absent), as splitHashes reads it.
- *
- * @example
- * sha256Sql('"Hashes"') // upper(trim(regexp_extract("Hashes", …, 1)))
- */
-export function sha256Sql(hashes: string): string {
-  return `upper(trim(regexp_extract(${hashes}, '(?i)(?:^|,)\\s*sha256\\s*=\\s*([^,]*)', 1)))`;
-}
-
 const SIGNER_NULLS = `('', '-')`;
 
 /**
@@ -77,7 +65,7 @@ export async function hashPrevalence(store: Store, allow: Allowlist, o: Prevalen
   if (!(await hasTable(store, SYSMON_TABLE))) return empty;
   const cols = await columnSet(store, SYSMON_TABLE);
   const t = `"${SYSMON_TABLE}"`;
-  const sha = sha256Sql(fieldSql(cols, 'Hashes'));
+  const sha = hashSql(fieldSql(cols, 'Hashes'), 'SHA256');
   const image = fieldSql(cols, 'Image');
   const where: string[] = ['event_id = 1'];
   const params: (string | number)[] = [];
@@ -97,7 +85,7 @@ export async function hashPrevalence(store: Store, allow: Allowlist, o: Prevalen
              list(DISTINCT image ORDER BY image)[1:20] AS images
       FROM runs WHERE sha256 <> '' GROUP BY sha256
     ), s AS (
-      SELECT ${sha256Sql(fieldSql(cols, 'Hashes'))} AS sha256,
+      SELECT ${hashSql(fieldSql(cols, 'Hashes'), 'SHA256')} AS sha256,
              list(DISTINCT ${fieldSql(cols, 'Signature')} ORDER BY ${fieldSql(cols, 'Signature')}) FILTER (WHERE ${fieldSql(cols, 'Signature')} NOT IN ${SIGNER_NULLS}) AS signers,
              bool_or(lower(${fieldSql(cols, 'Signed')}) = 'true') FILTER (WHERE ${fieldSql(cols, 'Signed')} IS NOT NULL) AS signed
       FROM ${t} WHERE event_id = 7 GROUP BY 1

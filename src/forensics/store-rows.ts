@@ -48,6 +48,18 @@ export function fieldSql(columns: ReadonlySet<string>, name: string): string {
   return columns.has(name.toLowerCase()) ? `coalesce(CAST(${quoteIdent(name)} AS VARCHAR), ${extra})` : extra;
 }
 
+/**
+ * SQL for one algorithm's value in a Sysmon `Hashes` field (`SHA1=…,MD5=…,SHA256=…`), upper
+ * case, '' when absent — read as splitHashes (src/event/normalize.ts) reads it: comma-
+ * separated `ALGO=value`, names and values trimmed, case ignored.
+ *
+ * @example
+ * hashSql('"Hashes"', 'SHA256')
+ */
+export function hashSql(hashes: string, algo: 'SHA256' | 'SHA1' | 'MD5' | 'IMPHASH'): string {
+  return `upper(trim(regexp_extract(${hashes}, '(?i)(?:^|,)\\s*${algo}\\s*=\\s*([^,]*)', 1)))`;
+}
+
 /** A SQL string literal (for constants the code chooses, never for input). */
 export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
