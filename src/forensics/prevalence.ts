@@ -74,8 +74,11 @@ export async function hashPrevalence(store: Store, allow: Allowlist, o: Prevalen
   // The allowlist is inlined: hashes are checked hex, signers quoted as SQL strings.
   const hashList = [...allow.hashes].map(sqlString).join(', ');
   const signerList = [...allow.signers].map(sqlString).join(', ');
-  const allowedBy = `CASE ${hashList ? `WHEN r.sha256 IN (${hashList}) THEN 'hash' ` : ''}${signerList
-    ? `WHEN list_has_any(list_transform(s.signers, x -> lower(x)), [${signerList}]) THEN 'signer:' || list_filter(s.signers, x -> lower(x) IN (${signerList}))[1] ` : ''}ELSE NULL END`;
+  const branches = [
+    ...(hashList ? [`WHEN r.sha256 IN (${hashList}) THEN 'hash'`] : []),
+    ...(signerList ? [`WHEN list_has_any(list_transform(s.signers, x -> lower(x)), [${signerList}]) THEN 'signer:' || list_filter(s.signers, x -> lower(x) IN (${signerList}))[1]`] : []),
+  ];
+  const allowedBy = branches.length > 0 ? `CASE ${branches.join(' ')} ELSE NULL END` : 'CAST(NULL AS VARCHAR)';
   const order = o.order === 'common' ? 'r.runs DESC, r.hosts DESC, r.first_seen, r.sha256' : 'r.runs, r.hosts, r.first_seen, r.sha256';
   const sql = (limit: number, offset: number): string => `
     WITH runs AS (
