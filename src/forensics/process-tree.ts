@@ -24,6 +24,11 @@ const MAX_EVENTS = 500_000;
 /** Ancestor chains longer than this are cut (PID reuse can make chains loop; the tracker's records are checked too). */
 const MAX_ANCESTORS = 64;
 
+/** The fields of Sysmon 1/5 and 4688/4689 that the tracker reads (process-tracker.ts, security-fields.ts). */
+const SYSMON_FIELDS = ['ProcessGuid', 'ProcessId', 'Image', 'CommandLine', 'User', 'ParentProcessGuid', 'ParentProcessId', 'ParentImage'];
+const SECURITY_FIELDS = ['NewProcessId', 'NewProcessName', 'CommandLine', 'ProcessId', 'ProcessName', 'ParentProcessName',
+  'SubjectUserSid', 'SubjectUserName', 'SubjectDomainName', 'TargetUserSid', 'TargetUserName', 'TargetDomainName'];
+
 /** Which process: its Sysmon GUID (host optional), or the one that had `pid` on `host` at `time`. */
 export type ProcessQuery =
   | { readonly guid: string; readonly host?: string; readonly windowMs?: number }
@@ -123,14 +128,18 @@ export class HostProcesses {
    * the view. Host names compare case-insensitively.
    */
   static async load(store: Store, host: string, from: number, to: number, windowMs = DEFAULT_WINDOW_MS): Promise<HostProcesses> {
-    const read = async (table: string, ids: readonly number[]): Promise<{ table: string; event: Event }[]> => {
+    const read = async (table: string, ids: readonly number[], fields: readonly string[]): Promise<{ table: string; event: Event }[]> => {
       if (!(await hasTable(store, table))) return [];
+      // Only the fields the tracker reads: whole rows (with the rendered message) cost several times more.
+      const cols = await columnSet(store, table);
+      const select = fields.map((f) => `${fieldSql(cols, f)} AS "${f}"`).join(', ');
       const rows = await allRows(store,
-        `SELECT * FROM "${table}" WHERE lower(host) = lower(?) AND event_id IN (${ids.join(', ')}) AND _time >= ? AND _time < ? ORDER BY _time, _id LIMIT ${MAX_EVENTS}`,
+        `SELECT _time, host, channel, provider, event_id, record_id, ${select} FROM "${table}"
+         WHERE lower(host) = lower(?) AND event_id IN (${ids.join(', ')}) AND _time >= ? AND _time < ? ORDER BY _time, _id LIMIT ${MAX_EVENTS}`,
         [host, new Date(from), new Date(to)]);
       return rows.map((r) => ({ table, event: eventFromRow(r) }));
     };
-    const events = [...await read(SYSMON_TABLE, [1, 5]), ...await read(SECURITY_TABLE, [4688, 4689])];
+    const events = [...await read(SYSMON_TABLE, [1, 5], SYSMON_FIELDS), ...await read(SECURITY_TABLE, [4688, 4689], SECURITY_FIELDS)];
     events.sort((a, b) => Date.parse(a.event._time) - Date.parse(b.event._time));
     const name = events[0]?.event.host ?? host;
     return new HostProcesses(name, from, to, events, windowMs);
