@@ -38,6 +38,8 @@ const get = async <T>(path: string, token = t.readToken): Promise<{ status: numb
   return { status: r.status, body: r.body as T };
 };
 
+const hexPid = (pid: number): string => `0x${pid.toString(16)}`;
+
 function nodes(n: ProcessNode, out: ProcessNode[] = []): ProcessNode[] {
   out.push(n);
   for (const c of n.children) nodes(c, out);
@@ -67,8 +69,23 @@ test('API process tree: w3wp.exe → cmd.exe → whoami.exe on WEB01, with Sysmo
     assert.deepEqual(n.sources.security.map((s) => s.event_id), [4688, 4689], `${n.image} 4688 and 4689`);
   }
   assert.equal(cmd.command_line, `cmd.exe /c "cd /d C:\\inetpub\\wwwroot\\aspnet_client\\system_web & whoami"`);
+  // The evidence rows themselves: the Sysmon 1 and the 4688 of whoami.exe.
+  const fetch = async (table: 'sysmon' | 'security'): Promise<Record<string, unknown>[]> => {
+    const ids = focus.sources[table].map((x) => x.record_id).join(',');
+    const got = await get<{ events: Record<string, unknown>[] }>(`/api/forensics/events?table=${table}&host=${focus.host}&record_id=${ids}`);
+    assert.equal(got.status, 200);
+    return got.body.events;
+  };
+  const [sys1, sys5] = await fetch('sysmon');
+  const [sec4688, sec4689] = await fetch('security');
+  assert.deepEqual([sys1.event_id, sys5.event_id, sec4688.event_id, sec4689.event_id], [1, 5, 4688, 4689]);
+  assert.equal(sys1.ProcessGuid, whoami.data.ProcessGuid);
+  assert.equal(sec4688.NewProcessId, hexPid(Number(whoami.data.ProcessId)));
+  assert.equal(sec4688.NewProcessName, whoami.data.Image);
+  assert.match(String(sec4688.line), /^A new process has been created\./);
+  assert.equal((await get('/api/forensics/events?table=alerts&host=x&record_id=1')).status, 400);
   // The same process by host + hex PID + time.
-  const hex = '0x' + Number(whoami.data.ProcessId).toString(16);
+  const hex = hexPid(Number(whoami.data.ProcessId));
   const byPid = await get<ProcessTree>(`/api/forensics/process-tree?host=${DEMO_STORY.webHost}&pid=${hex}&time=${encodeURIComponent(whoami._time)}`);
   assert.equal(byPid.body.focus, r.body.focus);
   // The w3wp's descendants include every webshell cmd.exe.

@@ -6,10 +6,12 @@
  * - `GET /api/forensics/prevalence?limit=&offset=&hide_allowed=&order=&host=&image=`
  * - `GET /api/forensics/spread?hash=` | `image=` | `ioc=`
  * - `GET /api/forensics/ioc-matches?feed=&limit=&offset=`
+ * - `GET /api/forensics/events?table=&host=&record_id=` (the rows EventRefs name)
  * - `GET /api/hosts?limit=&offset=`
  */
 import { AllowlistError, configFileFor, loadAllowlist } from './allowlist.js';
 import { processConnections } from './connections.js';
+import { BadRefError, eventsByRecord } from './event-refs.js';
 import { hostList } from './hosts.js';
 import { iocMatches, UnknownFeedError } from './ioc.js';
 import { hashPrevalence } from './prevalence.js';
@@ -55,6 +57,7 @@ async function answer(ctx: RequestContext, work: () => Promise<unknown>): Promis
     sendJson(ctx.res, 200, await work());
   } catch (e) {
     if (e instanceof ProcessNotFoundError || e instanceof UnknownFeedError) throw new HttpError(404, e.message);
+    if (e instanceof BadRefError) throw new HttpError(400, e.message);
     if (e instanceof AllowlistError) throw new HttpError(500, `allowlist: ${e.message}`);
     throw e;
   }
@@ -88,6 +91,14 @@ export function forensicsRoutes(server: HaetaeServer): Route[] {
     get('/api/forensics/ioc-matches', async ({ url }) => {
       const { limit, offset } = pageOf(url);
       return iocMatches(store, param(url, 'feed') || undefined, limit, offset);
+    }),
+    get('/api/forensics/events', async ({ url }) => {
+      const table = param(url, 'table');
+      const host = param(url, 'host');
+      if (!table || !host) throw new HttpError(400, 'give table, host and record_id (repeated or comma-separated)');
+      const ids = url.searchParams.getAll('record_id').flatMap((v) => v.split(',')).filter((v) => v !== '').map(Number);
+      if (ids.some((n) => !Number.isSafeInteger(n) || n < 0)) throw new HttpError(400, 'record_id must be whole numbers');
+      return { table, host, events: await eventsByRecord(store, table, host, ids) };
     }),
     get('/api/hosts', async ({ url }) => {
       const { limit, offset } = pageOf(url);
