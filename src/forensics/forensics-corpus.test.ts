@@ -8,8 +8,10 @@ import { test } from 'node:test';
 import { processId, splitHashes, type Event } from '../event/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { corpusRoot } from '../testing/corpus.js';
-import { corpusEvents } from '../testing/stored-events.js';
+import { corpusEvents, SHIPPING_FILES } from '../testing/stored-events.js';
+import { newRow } from '../query/value.js';
 import { processConnections } from './connections.js';
+import { iocMatches } from './ioc.js';
 import { hashPrevalence } from './prevalence.js';
 import { normalizeGuid, processTree, type ProcessNode } from './process-tree.js';
 
@@ -217,6 +219,36 @@ test('corpus prevalence: runs, hosts, first/last seen per SHA256 equal a direct 
     assert.deepEqual([marked.rows[0].sha256, marked.rows[0].allowed, marked.rows[0].allowed_by], [top, true, 'hash']);
     const past = await hashPrevalence(store, { hashes: new Set(), signers: new Set() }, { limit: 5, offset: expected.size + 10 });
     assert.deepEqual([past.total, past.rows.length], [expected.size, 0]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('corpus IOC: Sysmon 3 and 5156 events naming a feed\'s addresses (and an IPv4 network) are exactly the raw ones', async () => {
+  const events = [...await corpusEvents(SHIPPING_FILES.sysmon), ...await corpusEvents(SHIPPING_FILES.security)];
+  const store = await storeWith(events);
+  try {
+    const addressOf = (e: Event): string[] => (isSysmon(e) && e.event_id === 3 ? [e.data.DestinationIp, e.data.SourceIp]
+      : isSecurity(e) && e.event_id === 5156 ? [e.data.DestAddress, e.data.SourceAddress] : []).map(String);
+    const counts = new Map<string, number>();
+    for (const e of events) for (const a of new Set(addressOf(e))) counts.set(a, (counts.get(a) ?? 0) + 1);
+    // Two addresses seen in some events (not the busiest), as the feed.
+    const listed = [...counts.entries()].sort((a, b) => a[1] - b[1]).slice(0, 2).map(([a]) => a);
+    assert.equal(listed.length, 2);
+    await store.writeRows('feed_corpus', listed.map((ip) => Object.assign(newRow(), { _time: new Date(), feed: 'corpus', ip })));
+    const expected = events.flatMap((e) => addressOf(e).filter((a) => listed.includes(a)).map(() => e.record_id));
+    const answer = await iocMatches(store, 'corpus', 10_000, 0);
+    assert.equal(answer.total, expected.length);
+    assert.deepEqual(answer.matches.map((m) => m.ref.record_id).sort(), expected.sort());
+    // An IPv4 /24 around a listed IPv4 address.
+    const v4 = [...counts.keys()].find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a))!;
+    const prefix = v4.split('.').slice(0, 3).join('.') + '.';
+    const net = `${prefix}0/24`;
+    await store.writeRows('feed_net', [Object.assign(newRow(), { _time: new Date(), feed: 'net', network: net })]);
+    const inNet = events.flatMap((e) => addressOf(e).filter((a) => a.startsWith(prefix)).map(() => e.record_id));
+    const netAnswer = await iocMatches(store, 'net', 10_000, 0);
+    assert.ok(inNet.length > 0);
+    assert.deepEqual(netAnswer.matches.map((m) => m.ref.record_id).sort(), inNet.sort());
   } finally {
     await store.close();
   }

@@ -159,6 +159,11 @@ test('API IOC matches: stored events that name a feed item', async () => {
   assert.equal(r.body.total, raw.length);
   assert.deepEqual(r.body.matches.map((m) => m.ref.record_id).sort(), raw.map((e) => e.record_id).sort());
   assert.equal((await get('/api/forensics/ioc-matches?feed=nope')).status, 404);
+  // An IPv4 network (CIDR) of an IP feed matches the addresses inside it; one beside it does not.
+  await t.server.store.writeRows('feed_nets', [row({ _time: new Date(), feed: 'nets', network: '45.77.64.0/22' }), row({ _time: new Date(), feed: 'nets', network: '45.77.68.0/22' })]);
+  const nets = await get<IocAnswer>('/api/forensics/ioc-matches?feed=nets');
+  assert.deepEqual(nets.body.matches.map((m) => m.ref.record_id).sort(), raw.map((e) => e.record_id).sort());
+  assert.ok(nets.body.matches.every((m) => m.value === '45.77.64.0/22'));
 });
 
 test('API hosts, roles and errors', async () => {

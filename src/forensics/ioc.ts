@@ -6,7 +6,8 @@
  * - ip: Sysmon 3 `DestinationIp`, `SourceIp`; Security 5156 `DestAddress`, `SourceAddress`;
  * - domain: Sysmon 22 `QueryName`, Sysmon 3 `DestinationHostname`;
  * - hash: the SHA256, SHA1 and MD5 in Sysmon 1 and 7 `Hashes`.
- * CIDR items of IP feeds (`network` rows) are not matched here.
+ * IPv4 CIDR items of IP feeds (`network` rows) match the addresses inside them; IPv6
+ * networks are not matched.
  */
 import { processId } from '../event/index.js';
 import type { Row } from '../query/value.js';
@@ -67,6 +68,13 @@ const PROBES: readonly Probe[] = [
   })),
 ];
 
+/** SQL: an IPv4 address (text) as a 32-bit number, NULL when the text is not one. */
+function ipv4Sql(v: string): string {
+  const octet = (i: number): string => `TRY_CAST(split_part(${v}, '.', ${i}) AS BIGINT)`;
+  return `CASE WHEN regexp_full_match(${v}, '(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}')
+    THEN ${octet(1)} * 16777216 + ${octet(2)} * 65536 + ${octet(3)} * 256 + ${octet(4)} END`;
+}
+
 /** Names of the feeds in the store (tables `feed_<name>`). */
 export async function feedNames(store: Store): Promise<string[]> {
   return (await store.tableNames()).filter((t) => t.startsWith(FEED_PREFIX)).map((t) => t.slice(FEED_PREFIX.length)).sort();
@@ -88,14 +96,22 @@ export async function iocMatches(store: Store, feed: string | undefined, limit: 
   for (const name of feeds) {
     const feedCols = await columnSet(store, FEED_PREFIX + name);
     for (const p of PROBES) {
-      if (!feedCols.has(p.kind) || !tables.has(p.table)) continue;
+      if (!tables.has(p.table)) continue;
       const cols = await columnSet(store, p.table);
-      parts.push(`
-        SELECT ${sqlString(name)} AS feed, ${sqlString(p.kind)} AS kind, f."${p.kind}" AS value, ${sqlString(p.label)} AS field, e.host, e._time, e._id,
+      const field = p.form(fieldSql(cols, p.field));
+      const select = (feedColumn: string): string => `
+        SELECT ${sqlString(name)} AS feed, ${sqlString(p.kind)} AS kind, f."${feedColumn}" AS value, ${sqlString(p.label)} AS field, e.host, e._time, e._id,
                e.event_id, e.record_id, ${sqlString(p.table)} AS tbl, ${fieldSql(cols, p.image)} AS image, ${fieldSql(cols, 'ProcessGuid')} AS guid,
                ${fieldSql(cols, p.pid)} AS pid
-        FROM "${p.table}" e JOIN "${FEED_PREFIX + name}" f ON ${p.form(fieldSql(cols, p.field))} = f."${p.kind}"
-        WHERE e.event_id IN (${p.eventIds.join(', ')}) AND f."${p.kind}" IS NOT NULL AND f."${p.kind}" <> ''`);
+        FROM "${p.table}" e JOIN "${FEED_PREFIX + name}" f`;
+      const where = (feedColumn: string): string => `WHERE e.event_id IN (${p.eventIds.join(', ')}) AND f."${feedColumn}" IS NOT NULL AND f."${feedColumn}" <> ''`;
+      if (feedCols.has(p.kind)) parts.push(`${select(p.kind)} ON ${field} = f."${p.kind}" ${where(p.kind)}`);
+      // IPv4 networks of an IP feed: the address and the network agree on the prefix's bits.
+      if (p.kind === 'ip' && feedCols.has('network')) {
+        const bits = `(32 - TRY_CAST(split_part(f.network, '/', 2) AS BIGINT))`;
+        parts.push(`${select('network')} ON ${ipv4Sql(field)} >> ${bits} = ${ipv4Sql(`split_part(f.network, '/', 1)`)} >> ${bits}
+          ${where('network')} AND f.network NOT LIKE '%:%'`);
+      }
     }
   }
   if (parts.length === 0) return { feeds, total: 0, limit, offset, matches: [] };
