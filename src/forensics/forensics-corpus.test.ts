@@ -208,6 +208,25 @@ test('corpus prevalence: runs, hosts, first/last seen per SHA256 equal a direct 
       assert.equal(r.last_seen, new Date(x.last).toISOString());
       assert.deepEqual(new Set(r.images), x.images);
     }
+    // Signers: from the Sysmon 7 loads of the same SHA256 (Panache has one such hash, signed by Microsoft Windows).
+    const loads = new Map<string, { signers: Set<string>; signed: boolean }>();
+    for (const e of events) {
+      const sha = isSysmon(e) && e.event_id === 7 ? splitHashes(e.data.Hashes).sha256 : undefined;
+      if (sha === undefined) continue;
+      const x = loads.get(sha) ?? { signers: new Set<string>(), signed: false };
+      if (typeof e.data.Signature === 'string' && e.data.Signature !== '' && e.data.Signature !== '-') x.signers.add(e.data.Signature);
+      x.signed ||= String(e.data.Signed).toLowerCase() === 'true';
+      loads.set(sha, x);
+    }
+    const signedRuns = answer.rows.filter((r) => loads.has(r.sha256));
+    assert.ok(signedRuns.length >= 1, 'a run whose image was also logged loading');
+    for (const r of answer.rows) {
+      const x = loads.get(r.sha256);
+      assert.deepEqual([new Set(r.signers), r.signed], x === undefined ? [new Set(), null] : [x.signers, x.signed], `${r.sha256} signer`);
+    }
+    const signer = [...loads.get(signedRuns[0].sha256)!.signers][0];
+    const bySigner = await hashPrevalence(store, { hashes: new Set(), signers: new Set([signer.toLowerCase()]) }, { limit: 10_000, offset: 0 });
+    assert.deepEqual(bySigner.rows.filter((r) => r.allowed).map((r) => [r.sha256, r.allowed_by]), signedRuns.filter((r) => r.signers.includes(signer)).map((r) => [r.sha256, `signer:${signer}`]));
     // Rarest first.
     for (let i = 1; i < answer.rows.length; i++) assert.ok(answer.rows[i - 1].runs <= answer.rows[i].runs, 'sorted by runs');
     // Paging and the allowlist.
