@@ -119,6 +119,9 @@ test('API spread: the svch0st.exe hash ran first on WEB01 (patient zero), then o
   assert.equal(fs.first_event.image, DEMO_STORY.payload.lateralPath);
   assert.ok(Date.parse(web.first_seen) >= storyTime('runOnWeb') && Date.parse(web.first_seen) < storyTime('guessPasswords'));
   assert.ok(Date.parse(fs.first_seen) >= storyTime('runOnLateral'));
+  const md5 = /MD5=([0-9A-F]+)/.exec(DEMO_STORY.payload.hashes)![1];
+  const byMd5 = await get<SpreadAnswer>(`/api/forensics/spread?hash=${md5.toLowerCase()}`);
+  assert.deepEqual(byMd5.body.hosts.map((h) => [h.host, h.first_seen]), r.body.hosts.map((h) => [h.host, h.first_seen]));
   const ip = await get<SpreadAnswer>(`/api/forensics/spread?ioc=${DEMO_STORY.payloadServerIp}`);
   assert.equal(ip.body.kind, 'ip');
   assert.deepEqual(ip.body.hosts.map((h) => h.host), [DEMO_STORY.webHost, DEMO_STORY.lateralHost]);

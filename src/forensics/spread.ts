@@ -4,7 +4,7 @@
  * event, hosts ordered by first sighting. The first host is patient zero.
  *
  * Where each kind is looked for:
- * - hash: Sysmon 1 `Hashes` SHA256 (read as splitHashes reads it: hashSql);
+ * - hash: Sysmon 1 `Hashes` SHA256, or SHA1/MD5 by the length given (read as splitHashes reads it: hashSql);
  * - image: Sysmon 1 `Image` and Security 4688 `NewProcessName`, by full path or by file name;
  * - IP: Sysmon 3 `DestinationIp`/`SourceIp`, Security 5156 `DestAddress`/`SourceAddress`;
  * - domain: Sysmon 22 `QueryName`, Sysmon 3 `DestinationHostname`.
@@ -59,9 +59,11 @@ const anyOf = (fields: readonly string[], compare: (f: string) => string) => (co
 function sightingsOf(q: SpreadQuery): { kind: SpreadAnswer['kind']; value: string; places: Sighting[] } {
   if ('hash' in q) {
     const value = q.hash.trim().toUpperCase();
+    // The algorithm by the length of the hex: MD5 32, SHA1 40, SHA256 64 digits.
+    const algo = value.length === 32 ? 'MD5' : value.length === 40 ? 'SHA1' : 'SHA256';
     return {
       kind: 'hash', value,
-      places: [{ table: SYSMON_TABLE, eventIds: [1], where: (cols) => ({ sql: `${hashSql(fieldSql(cols, 'Hashes'), 'SHA256')} = ?`, params: [value] }), image: 'Image', commandLine: 'CommandLine', pid: 'ProcessId' }],
+      places: [{ table: SYSMON_TABLE, eventIds: [1], where: (cols) => ({ sql: `${hashSql(fieldSql(cols, 'Hashes'), algo)} = ?`, params: [value] }), image: 'Image', commandLine: 'CommandLine', pid: 'ProcessId' }],
     };
   }
   if ('image' in q) {
