@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   import: { summary: 'store events from EVTX, XML or JSON files in the data directory (DuckDB)', load: () => import('./commands/import.js') },
   tables: { summary: 'list the stored tables with event counts and time ranges', load: () => import('./commands/tables.js') },
   query: { summary: 'run a Logpresso-style pipe query on the stored events', load: () => import('./commands/query.js') },
+  forensics: { summary: 'process trees, hash prevalence, spread, connections and IOC matches on the stored events', load: () => import('./commands/forensics.js') },
   demo: { summary: 'write the demo dataset (an IIS webshell intrusion) and show it', load: () => import('./commands/demo.js') },
   generate: { summary: 'generate realistic Sysmon events of a simulated fleet at any scale', load: () => import('./commands/generate.js') },
   serve: { summary: 'run the server: ingest from shippers, query API, stream queries and alerts', load: () => import('./commands/serve.js') },

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { DEMO_HOSTS, DEMO_STORY, demoDataset } from '../../demo/index.js';
+import { ForensicsModule } from '../../forensics/routes.js';
 import { ElasticEndpoint } from '../../server/elastic.js';
 import { realtimeModules } from '../../server/realtime.js';
 import { HaetaeServer, type ServerModule } from '../../server/server.js';
@@ -64,6 +65,7 @@ export interface ModuleSettings {
 export function serverModules(settings: ModuleSettings = {}): ServerModule[] {
   return [
     ...realtimeModules(),
+    new ForensicsModule(),
     // Ingest paths start last (and stop first): live rules and streams listen before the first event.
     new ElasticEndpoint(),
     ...(settings.syslogTcpPort !== undefined || settings.syslogUdpPort !== undefined ? [new SyslogReceiver({ tcpPort: settings.syslogTcpPort, udpPort: settings.syslogUdpPort })] : []),
