@@ -31,7 +31,7 @@ const USAGE = `Usage: haetae <command> [options]
 Haetae finds attackers in Windows event logs (Sysmon and Security).
 
 Commands:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`).join('\n')}
 
 Run 'haetae <command> --help' for a command's options.`;
 
