@@ -11,6 +11,7 @@ import { HaetaeServer, type ServerModule } from '../../server/server.js';
 import { SettingsError } from '../../server/realtime-config.js';
 import { SyslogReceiver } from '../../server/syslog.js';
 import { TokenStore, tokensFile } from '../../server/tokens.js';
+import { UiStatic } from '../../server/ui-static.js';
 import { flag, parseCommandLine, positiveInt, str, UsageError } from '../args.js';
 import { loadConfig } from '../config.js';
 
@@ -66,6 +67,7 @@ export function serverModules(settings: ModuleSettings = {}): ServerModule[] {
   return [
     ...realtimeModules(),
     new ForensicsModule(),
+    new UiStatic(),
     // Ingest paths start last (and stop first): live rules and streams listen before the first event.
     new ElasticEndpoint(),
     ...(settings.syslogTcpPort !== undefined || settings.syslogUdpPort !== undefined ? [new SyslogReceiver({ tcpPort: settings.syslogTcpPort, udpPort: settings.syslogUdpPort })] : []),

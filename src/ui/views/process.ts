@@ -1,0 +1,147 @@
+/**
+ * The process views: the interactive tree (expand/collapse; click a process to select
+ * it), the Sysmon and Security evidence of a chain side by side, a process's network
+ * connections (Sysmon 3 and Security 5156, public destinations marked), and a process's
+ * events. Data comes from `/api/query` on one host (see process-tree.ts).
+ */
+import { quote, runQuery, type ResultRow } from '../api.js';
+import { baseName, cellText, h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { isPublicIp } from '../net.js';
+import { ancestors, ProcessForest, type ProcessNode } from '../process-tree.js';
+import { arraySource, VirtualTable } from '../vtable.js';
+
+const SYSMON_FIELDS = 'fields _time, host, record_id, ProcessGuid, ProcessId, Image, CommandLine, User, ParentProcessGuid, ParentProcessId, ParentImage, ParentCommandLine, ParentUser, Hashes, IntegrityLevel';
+const SECURITY_FIELDS = 'fields _time, host, record_id, NewProcessId, NewProcessName, ProcessId, ParentProcessName, CommandLine, SubjectUserName, SubjectDomainName, TokenElevationType';
+/** Most creations read per host and log. */
+const MAX_CREATIONS = 100_000;
+
+/** Reads one host's process creations (Sysmon 1 and Security 4688) and links them. */
+export async function loadForest(host: string): Promise<ProcessForest> {
+  const [sysmon, security] = await Promise.all([
+    runQuery(`table sysmon | search host == ${quote(host)} and event_id == 1 | ${SYSMON_FIELDS}`, MAX_CREATIONS),
+    runQuery(`table security | search host == ${quote(host)} and event_id == 4688 | ${SECURITY_FIELDS}`, MAX_CREATIONS),
+  ]);
+  return new ProcessForest(sysmon.rows, security.rows);
+}
+
+/** A process as one line: image name, PID, time. */
+function label(n: ProcessNode): HTMLElement {
+  return h('span', { class: 'proc-label' },
+    h('b', { class: 'proc-image' }, baseName(n.image) || '?'),
+    h('span', { class: 'proc-pid' }, ` ${n.pid}`),
+    h('span', { class: 'proc-logs' }, n.sysmon ? ' S' : '', n.security ? ' 4688' : ''),
+    h('span', { class: 'proc-cmd' }, ` ${n.commandLine}`));
+}
+
+/**
+ * The tree from the root of `focus`'s ancestry: the path to `focus` and `focus`'s own
+ * subtree start expanded, other branches collapsed; `onSelect` gets the clicked process.
+ */
+export function treeWidget(focus: ProcessNode, onSelect: (n: ProcessNode) => void): HTMLElement {
+  const path = new Set<ProcessNode>([focus, ...ancestors(focus)]);
+  const root = [...path].find((n) => !n.parent || !path.has(n.parent)) ?? focus;
+  const inFocus = (n: ProcessNode): boolean => { for (let p: ProcessNode | undefined = n; p; p = p.parent) if (p === focus) return true; return false; };
+  const container = h('div', { class: 'tree', role: 'tree' });
+  const nodeEl = (n: ProcessNode): HTMLElement => {
+    const open = path.has(n) || inFocus(n);
+    const kids = h('ul', { class: 'tree-children', role: 'group' });
+    const toggle = h('button', { class: 'tree-toggle', 'aria-label': 'toggle', disabled: n.children.length === 0 }, n.children.length === 0 ? '·' : open ? '▾' : '▸');
+    const li = h('li', { class: `tree-node${n === focus ? ' focus' : ''}`, role: 'treeitem', 'data-key': n.key, 'data-image': baseName(n.image).toLowerCase(), 'aria-expanded': String(open) },
+      h('div', { class: 'tree-row' }, toggle, h('a', { href: '#', class: 'tree-select', onclick: (e: Event) => { e.preventDefault(); container.querySelectorAll('.selected').forEach((x) => x.classList.remove('selected')); li.classList.add('selected'); onSelect(n); } }, label(n))), kids);
+    let built = false;
+    const setOpen = (o: boolean): void => {
+      if (o && !built) { built = true; replace(kids, n.children.map(nodeEl)); }
+      kids.hidden = !o;
+      li.setAttribute('aria-expanded', String(o));
+      if (n.children.length > 0) toggle.textContent = o ? '▾' : '▸';
+    };
+    toggle.addEventListener('click', () => setOpen(kids.hidden !== false));
+    setOpen(open);
+    return li;
+  };
+  replace(container, h('ul', { class: 'tree-root' }, nodeEl(root)));
+  return container;
+}
+
+/** A log event as a field list (or a note that this log has no twin). */
+function evidenceCard(kind: 'sysmon' | 'security', row: ResultRow | undefined, inferredFrom?: ResultRow): HTMLElement {
+  const title = kind === 'sysmon' ? `${t('sysmonEvidence')} (Sysmon 1)` : `${t('securityEvidence')} (4688)`;
+  const childIsSysmon = inferredFrom !== undefined && 'ProcessGuid' in inferredFrom;
+  if (!row && inferredFrom && childIsSysmon === (kind === 'sysmon')) {
+    // The parent's creation is not stored: show what the child's event says about it.
+    const fields = Object.entries(inferredFrom).filter(([k, v]) => /^Parent/.test(k) || (kind === 'security' && k === 'ProcessId') ? v !== null && v !== '' : false);
+    return h('div', { class: `evidence ${kind} inferred` }, h('h4', {}, title), h('p', { class: 'hint' }, t('inferred')),
+      h('dl', {}, fields.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, cellText(v))])));
+  }
+  if (!row) return h('div', { class: `evidence ${kind} missing` }, h('h4', {}, title), h('p', {}, t('noTwin')));
+  return h('div', { class: `evidence ${kind}` }, h('h4', {}, title),
+    h('dl', {}, Object.entries(row).filter(([, v]) => v !== null && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, cellText(v))])));
+}
+
+/** Each process of a chain with its Sysmon and Security creation events side by side. */
+export function evidencePanel(chain: readonly ProcessNode[]): HTMLElement {
+  return h('div', { class: 'evidence-chain' }, chain.map((n, i) => h('section', { class: 'evidence-step', 'data-image': baseName(n.image).toLowerCase() },
+    h('h3', {}, `${i === 0 ? '' : '→ '}${baseName(n.image)} (PID ${n.pid})`),
+    h('div', { class: 'side-by-side' }, evidenceCard('sysmon', n.sysmon, n.inferredFrom), evidenceCard('security', n.security, n.inferredFrom)))));
+}
+
+/** A process's connections: Sysmon 3 by ProcessGuid, Security 5156 by PID since its start; public destinations marked. */
+export async function connectionsPanel(host: string, n: ProcessNode): Promise<HTMLElement> {
+  const [sysmon, security] = await Promise.all([
+    n.guid ? runQuery(`table sysmon | search host == ${quote(host)} and event_id == 3 and ProcessGuid == ${quote(n.guid)} | fields _time, record_id, Initiated, Protocol, SourceIp, SourcePort, DestinationIp, DestinationPort, DestinationHostname | sort _time`, 10_000) : Promise.resolve({ rows: [] as ResultRow[] }),
+    runQuery(`table security | search host == ${quote(host)} and event_id == 5156 and ProcessID == ${n.pid} | fields _time, record_id, Direction, Application, SourceAddress, SourcePort, DestAddress, DestPort, Protocol | sort _time`, 10_000),
+  ]);
+  // A PID is reused: only the connections since this process started are its own.
+  const ownSecurity = Number.isNaN(n.start) ? security.rows : security.rows.filter((r) => Date.parse(cellText(r._time)) >= n.start - 1000);
+  const outbound = (r: ResultRow, ip: string): boolean => isPublicIp(cellText(r[ip])) && (r.Initiated === undefined || String(r.Initiated).toLowerCase() === 'true');
+  const publicSysmon = sysmon.rows.filter((r) => outbound(r, 'DestinationIp'));
+  const publicSecurity = ownSecurity.filter((r) => isPublicIp(cellText(r.DestAddress)) && /14593|outbound/i.test(cellText(r.Direction)));
+  const list = (rows: readonly ResultRow[], ip: string, port: string, cls: string): HTMLElement => h('ul', { class: cls },
+    rows.length === 0 ? h('li', {}, t('noTwin')) : rows.slice(0, 50).map((r) => h('li', { class: 'conn' }, `${cellText(r._time)} → ${cellText(r[ip])}:${cellText(r[port])}`)));
+  const table = new VirtualTable();
+  const all = [...sysmon.rows.map((r) => ({ log: 'Sysmon 3', ...r })), ...ownSecurity.map((r) => ({ log: "Security 5156", ...r }))];
+  table.setData(arraySource(all));
+  return h('div', { class: 'connections' },
+    h('h3', {}, `${t('connections')} ${baseName(n.image)} (PID ${n.pid}) — ${t('outbound')}`),
+    h('div', { class: 'side-by-side' },
+      h('div', { class: 'evidence sysmon' }, h('h4', {}, 'Sysmon 3'), list(publicSysmon, 'DestinationIp', 'DestinationPort', 'public-sysmon')),
+      h('div', { class: 'evidence security' }, h('h4', {}, 'Security 5156'), list(publicSecurity, 'DestAddress', 'DestPort', 'public-security'))),
+    h('details', {}, h('summary', {}, `${all.length} ${t('rows')}`), table.element));
+}
+
+/** The events a process made or was made by (Sysmon by ProcessGuid; Security by PID since its start), in a table. */
+export async function eventsPanel(host: string, n: ProcessNode): Promise<HTMLElement> {
+  const hex = `0x${n.pid.toString(16)}`;
+  const [sysmon, security] = await Promise.all([
+    n.guid ? runQuery(`table sysmon | search host == ${quote(host)} and (ProcessGuid == ${quote(n.guid)} or ParentProcessGuid == ${quote(n.guid)}) | sort _time`, 10_000) : Promise.resolve({ rows: [] as ResultRow[] }),
+    runQuery(`table security | search host == ${quote(host)} and (NewProcessId == ${quote(hex)} or ProcessId == ${quote(hex)} or ProcessID == ${n.pid}) | sort _time`, 10_000),
+  ]);
+  const own = Number.isNaN(n.start) ? security.rows : security.rows.filter((r) => Date.parse(cellText(r._time)) >= n.start - 1000);
+  const rows = [...sysmon.rows, ...own].sort((a, b) => cellText(a._time).localeCompare(cellText(b._time)));
+  const table = new VirtualTable();
+  table.setData(arraySource(rows), ['_time', 'channel', 'event_id', 'record_id', 'Image', 'NewProcessName', 'CommandLine', 'DestinationIp', 'DestAddress', 'TargetFilename', 'line']);
+  return h('div', { class: 'process-events' }, h('h3', {}, `${t('events')} ${baseName(n.image)} (PID ${n.pid}) — ${rows.length} ${t('rows')}`), table.element);
+}
+
+/** Renders a tree for a process with its evidence, connections and events; clicking a node re-focuses the panels. */
+export function processExplorer(root: HTMLElement, host: string, focus: ProcessNode): void {
+  const evidence = h('div', { class: 'panel-evidence' });
+  const conns = h('div', { class: 'panel-connections' });
+  const events = h('div', { class: 'panel-events' });
+  const select = (n: ProcessNode): void => {
+    // The story of a process: its parent, itself, its children (w3wp → cmd → whoami for the webshell's cmd).
+    const chain = [...(n.parent ? [n.parent] : []), n, ...n.children.slice(0, 10)];
+    replace(evidence, evidencePanel(chain));
+    replace(conns, t('loading'));
+    replace(events, t('loading'));
+    const talker = n.parent ?? n;
+    void connectionsPanel(host, talker).then((el) => replace(conns, el), (e: Error) => replace(conns, h('p', { class: 'error' }, e.message)));
+    void eventsPanel(host, n).then((el) => replace(events, el), (e: Error) => replace(events, h('p', { class: 'error' }, e.message)));
+  };
+  replace(root,
+    h('div', { class: 'process-layout' },
+      h('div', { class: 'panel-tree' }, h('h3', {}, `${t('processTree')} — ${host}`), treeWidget(focus, select)),
+      h('div', { class: 'panel-detail' }, evidence, conns, events)));
+  select(focus);
+}
