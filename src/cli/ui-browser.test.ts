@@ -85,7 +85,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     assert.equal(await page.evaluate('sessionStorage.getItem("haetae.token")'), t.readToken);
   });
 
-  it('runs the seed query and shows the same rows as the API, with a histogram-free aggregate', async () => {
+  it('runs the seed query and shows the same rows as the API, commands highlighted', async () => {
     const expected = (await t.api('POST', '/api/query', { query: SEED })).body.rows as { Image: string; count: number }[];
     await page.fill('.editor-input', SEED);
     await page.click('button.run');
@@ -108,6 +108,25 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await screenshot(page, 'ui', '02-query-histogram');
   });
 
+  it('pages a long result from the server as the table scrolls', async () => {
+    const total = ((await t.api('POST', '/api/query', { query: 'table sysmon | stats count' })).body.rows as { count: number }[])[0].count;
+    const at = async (i: number): Promise<string> => ((await t.api('POST', '/api/query', { query: `table sysmon\n| limit ${i} 1` })).body.rows as { _time: string }[])[0]._time;
+    await page.fill('.limit', '1000');
+    await page.fill('.editor-input', 'table sysmon');
+    await page.click('button.run');
+    await page.waitForSelector(`.status:has-text("${total.toLocaleString('en-US')} rows")`);
+    const viewport = page.locator('.vt-viewport');
+    for (const i of [Math.floor(total / 2), total - 1]) {
+      await viewport.evaluate((el, top) => { el.scrollTop = top; }, i * 24);
+      const row = page.locator(`.vt-row[data-row="${i}"]`);
+      await row.waitFor();
+      const expected = await at(i);
+      await waitFor(`row ${i} loaded`, async () => ((await row.textContent()) ?? '').includes(expected));
+    }
+    await screenshot(page, 'ui', '03-query-paged');
+    await page.fill('.limit', '10000');
+  });
+
   it('shows a parse error at its line and column, underlined in the editor', async () => {
     await page.fill('.editor-input', 'table sysmon\n| serch event_id == 1');
     await page.click('button.run');
@@ -116,7 +135,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     assert.equal(await problem.getAttribute('data-line'), '2');
     assert.equal(await problem.getAttribute('data-column'), '3');
     assert.equal(await page.locator('.editor-overlay .tok-error').first().textContent(), 'serch');
-    await screenshot(page, 'ui', '03-query-error');
+    await screenshot(page, 'ui', '04-query-error');
   });
 
   it('keeps the query history across reloads', async () => {
@@ -137,7 +156,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     const copy: Event = { ...cmd, host: 'WEB02.corp.example', record_id: 9_000_001 };
     await t.server.ingest.submit([copy], { kind: 'test', name: 'live' });
     await page.waitForSelector('.alert-row.fresh >> text=WEB02.corp.example');
-    await screenshot(page, 'ui', '04-alerts-live');
+    await screenshot(page, 'ui', '05-alerts-live');
   });
 
   it('opens the webshell alert: w3wp.exe → cmd.exe → whoami.exe with Sysmon and Security side by side, and w3wp\'s outbound connection', async () => {
@@ -160,7 +179,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.waitForSelector(`.public-sysmon .conn:has-text("${DEMO_STORY.payloadServerIp}:${DEMO_STORY.payloadServerPort}")`);
     await page.waitForSelector(`.public-security .conn:has-text("${DEMO_STORY.payloadServerIp}:${DEMO_STORY.payloadServerPort}")`);
     await page.waitForSelector('.process-events .vt-row');
-    await screenshot(page, 'ui', '05-alert-webshell-story');
+    await screenshot(page, 'ui', '06-alert-webshell-story');
   });
 
   it('process tree: collapse and expand, click a node to see its events', async () => {
@@ -175,20 +194,20 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.waitForSelector('.process-events .vt-row');
     const channels = await page.locator('.process-events .vt-row .vt-cell:nth-child(2)').allTextContents();
     assert.ok(channels.includes('Security') && channels.includes('Microsoft-Windows-Sysmon/Operational'), channels.join(', '));
-    await screenshot(page, 'ui', '06-process-tree-whoami');
+    await screenshot(page, 'ui', '07-process-tree-whoami');
   });
 
   it('shows hash prevalence and the payload\'s spread with patient zero', async () => {
     await page.goto(`${t.server.url}/#/prevalence`);
     await page.waitForSelector('.vt-row');
-    await screenshot(page, 'ui', '07-prevalence');
+    await screenshot(page, 'ui', '08-prevalence');
     await page.click('.vt-row[data-row="0"]');
     await page.waitForURL(/#\/spread\//);
     await page.goto(`${t.server.url}/#/spread/${DEMO_STORY.payload.sha256}`);
     await page.waitForSelector('.spread-host');
     assert.deepEqual(await page.locator('.spread-host').evaluateAll((els) => els.map((e) => e.getAttribute('data-host'))), [DEMO_STORY.webHost, DEMO_STORY.lateralHost]);
     assert.match(await page.locator('.patient-zero').textContent() ?? '', new RegExp(DEMO_STORY.webHost.replace(/\./g, '\\.')));
-    await screenshot(page, 'ui', '08-spread');
+    await screenshot(page, 'ui', '09-spread');
   });
 
   it('lists the hosts and switches to Korean labels', async () => {
@@ -198,7 +217,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.click('nav button.lang');
     await page.waitForSelector('nav >> text=쿼리');
     await page.waitForSelector('h2:has-text("호스트")');
-    await screenshot(page, 'ui', '09-hosts-korean');
+    await screenshot(page, 'ui', '10-hosts-korean');
     await page.click('nav button.lang');
   });
 });

@@ -33,15 +33,17 @@ export function rowTimes(rows: readonly Record<string, unknown>[]): number[] {
   return out;
 }
 
-/** An SVG histogram (empty element when no row has a time). */
-export function histogram(rows: readonly Record<string, unknown>[]): SVGSVGElement {
+/** An SVG histogram with its time range below (an empty element when no row has a time). */
+export function histogram(rows: readonly Record<string, unknown>[]): HTMLElement {
+  const box = document.createElement('div');
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('class', 'histogram');
   const bins = binTimes(rowTimes(rows));
-  if (bins === null) return svg;
+  if (bins === null) return box;
   const w = 600;
   const hgt = 80;
-  svg.setAttribute('viewBox', `0 0 ${w} ${hgt + 14}`);
+  // Stretched to the page's width; the labels are HTML so the stretch does not distort them.
+  svg.setAttribute('viewBox', `0 0 ${w} ${hgt}`);
   svg.setAttribute('preserveAspectRatio', 'none');
   const peak = Math.max(...bins.counts);
   const bw = w / bins.counts.length;
@@ -58,13 +60,14 @@ export function histogram(rows: readonly Record<string, unknown>[]): SVGSVGEleme
     rect.appendChild(title);
     svg.appendChild(rect);
   });
-  for (const [x, anchor, t] of [[0, 'start', bins.from], [w, 'end', bins.from + bins.width * bins.counts.length]] as const) {
-    const label = document.createElementNS(SVG, 'text');
-    label.setAttribute('x', String(x));
-    label.setAttribute('y', String(hgt + 12));
-    label.setAttribute('text-anchor', anchor);
-    label.textContent = new Date(t).toISOString().replace('T', ' ').slice(0, 19);
-    svg.appendChild(label);
-  }
-  return svg;
+  const label = (t: number): HTMLElement => {
+    const span = document.createElement('span');
+    span.textContent = new Date(t).toISOString().replace('T', ' ').slice(0, 19);
+    return span;
+  };
+  const axis = document.createElement('div');
+  axis.className = 'histogram-axis';
+  axis.append(label(bins.from), label(bins.from + bins.width * bins.counts.length));
+  box.append(svg, axis);
+  return box;
 }

@@ -7,7 +7,7 @@
 const EN = {
   title: 'Haetae console', login: 'Sign in', token: 'API token', tokenHint: 'Create one with: haetae token create --name me --role read',
   logout: 'Sign out', query: 'Query', alerts: 'Alerts', prevalence: 'Prevalence', hosts: 'Hosts', tree: 'Process tree',
-  run: 'Run', running: 'Running…', rows: 'rows', truncated: 'truncated at the row limit', limit: 'Row limit', history: 'History',
+  run: 'Run', running: 'Running…', rows: 'rows', truncated: 'truncated at the row limit', limit: 'Page size', paged: 'paged by', history: 'History',
   downloadCsv: 'CSV', downloadJson: 'JSON', noRows: 'No rows.', line: 'line', column: 'column', live: 'live', offline: 'reconnecting',
   time: 'Time', name: 'Name', level: 'Level', host: 'Host', count: 'Count', source: 'Source', alert: 'Alert', back: 'Back',
   processTree: 'Process tree', ancestors: 'Ancestors', sysmonEvidence: 'Sysmon evidence', securityEvidence: 'Security evidence',
@@ -24,7 +24,7 @@ type Key = keyof typeof EN;
 const KO: Partial<Record<Key, string>> = {
   title: '해태 콘솔', login: '로그인', token: 'API 토큰', tokenHint: '토큰 만들기: haetae token create --name me --role read',
   logout: '로그아웃', query: '쿼리', alerts: '경보', prevalence: '해시 빈도', hosts: '호스트', tree: '프로세스 트리',
-  run: '실행', running: '실행 중…', rows: '행', truncated: '행 한도에서 잘림', limit: '행 한도', history: '기록',
+  run: '실행', running: '실행 중…', rows: '행', truncated: '행 한도에서 잘림', limit: '페이지 크기', paged: '페이지 단위', history: '기록',
   noRows: '결과 없음.', line: '줄', column: '열', live: '실시간', offline: '재연결 중',
   time: '시각', name: '이름', level: '수준', host: '호스트', count: '건수', source: '출처', alert: '경보', back: '뒤로',
   processTree: '프로세스 트리', ancestors: '상위 프로세스', sysmonEvidence: 'Sysmon 증거', securityEvidence: '보안 로그 증거',

@@ -26,6 +26,7 @@ export class VirtualTable {
   private readonly spacer: HTMLElement;
   private readonly body: HTMLElement;
   private columns: string[] = [];
+  private widths: string[] = [];
   private source: RowSource = { count: 0, row: () => ({}) };
   private pending = false;
   private first = -1;
@@ -49,7 +50,8 @@ export class VirtualTable {
   setData(source: RowSource, columns?: readonly string[]): void {
     this.source = source;
     this.columns = columns ? [...columns] : columnsOf(source);
-    this.header.replaceChildren(...this.columns.map((c) => h('div', { class: 'vt-cell', title: c }, c)));
+    this.widths = this.columns.map((c) => `${columnWidth(c)}px`);
+    this.header.replaceChildren(...this.columns.map((c, i) => sized(h('div', { class: 'vt-cell', title: c }, c), this.widths[i])));
     const width = `${this.columns.reduce((w, c) => w + columnWidth(c), 0)}px`;
     this.header.style.width = width;
     this.body.style.width = width;
@@ -69,9 +71,16 @@ export class VirtualTable {
   }
 
   private schedule(): void {
+    // One render per frame, however many scroll events arrive.
     if (this.pending) return;
     this.pending = true;
     requestAnimationFrame(() => { this.pending = false; this.render(); });
+  }
+
+  /** Re-renders the visible rows (e.g. when a page of them has arrived). */
+  refresh(): void {
+    this.first = this.last = -1;
+    this.schedule();
   }
 
   /** Renders the visible slice now (scroll handlers call it on the next frame). */
@@ -90,13 +99,19 @@ export class VirtualTable {
     const rows: HTMLElement[] = [];
     for (let i = first; i < last; i++) {
       const row = this.source.row(i);
-      rows.push(h('div', { class: 'vt-row', 'data-row': i }, this.columns.map((c) => {
+      rows.push(h('div', { class: 'vt-row', 'data-row': i }, this.columns.map((c, ci) => {
         const text = cellText(row[c]);
-        return h('div', { class: 'vt-cell', title: text.length > 40 ? text.slice(0, 2000) : undefined }, text.length > 300 ? `${text.slice(0, 300)}…` : text);
+        return sized(h('div', { class: 'vt-cell', title: text.length > 20 ? text.slice(0, 2000) : undefined }, text.length > 300 ? `${text.slice(0, 300)}…` : text), this.widths[ci]);
       })));
     }
     this.body.replaceChildren(...rows);
   }
+}
+
+/** Sets an element's width (through the CSSOM: the console's CSP allows no inline style attributes). */
+function sized(el: HTMLElement, width: string): HTMLElement {
+  el.style.width = width;
+  return el;
 }
 
 /** Column width in pixels by name: times and messages wider, ids narrower. */

@@ -3,12 +3,15 @@
  * caret and selection stay native), Ctrl+Enter to run, errors from the server's
  * `diagnostics` underlined at their span and listed with line and column, the results in
  * a virtualized table with a time histogram above, CSV/JSON downloads and the history.
+ * Results longer than a page (the row limit field) are paged from the server as the
+ * table scrolls (paged.ts); the histogram and the downloads cover the first page.
  */
 import { ApiError, runQuery, type ResultRow } from '../api.js';
 import { h, replace } from '../dom.js';
 import { download, queryHistory, remember, toCsv } from '../export.js';
 import { highlightNodes, lineColumn, type Mark } from '../highlight.js';
 import { histogram } from '../histogram.js';
+import { PagedSource } from '../paged.js';
 import { t } from '../i18n.js';
 import { arraySource, VirtualTable } from '../vtable.js';
 
@@ -47,14 +50,26 @@ export function queryView(root: HTMLElement, initial?: string): void {
     replace(problems);
     replace(status, t('running'));
     try {
-      const answer = await runQuery(text, Number(limit.value) || undefined);
+      const pageSize = Number(limit.value) || 10_000;
+      const answer = await runQuery(text, pageSize);
       remember(text);
       fillHistory();
       rows = answer.rows;
-      table.setData(arraySource(rows));
       columns = [...new Set(rows.slice(0, 200).flatMap((r) => Object.keys(r)))];
       replace(chart, histogram(rows));
-      replace(status, `${answer.count.toLocaleString()} ${t('rows')} · ${answer.ms} ms${answer.truncated ? ` · ${t('truncated')}` : ''}`);
+      if (answer.truncated && answer.count === pageSize) {
+        // More rows than a page: the rest is fetched page by page as the table scrolls.
+        const total = await PagedSource.total(text);
+        const source = new PagedSource(text, total, pageSize, rows, () => {
+          table.refresh();
+          if (source.error) replace(status, h('span', { class: 'error' }, source.error.message));
+        });
+        table.setData(source, columns);
+        replace(status, `${total.toLocaleString()} ${t('rows')} · ${t('paged')} ${pageSize.toLocaleString()} · ${answer.ms} ms`);
+      } else {
+        table.setData(arraySource(rows), columns);
+        replace(status, `${answer.count.toLocaleString()} ${t('rows')} · ${answer.ms} ms${answer.truncated ? ` · ${t('truncated')}` : ''}`);
+      }
       if (answer.count === 0) replace(status, t('noRows'));
     } catch (e) {
       replace(status, h('span', { class: 'error' }, t('error')));
