@@ -201,9 +201,13 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.goto(`${t.server.url}/#/prevalence`);
     await page.waitForSelector('.vt-row');
     await screenshot(page, 'ui', '08-prevalence');
+    await page.fill('.prevalence-filter', 'svch0st');
+    await waitFor('only the payload row', async () => (await page.locator('.vt-row').count()) === 1);
+    const payloadRow = await page.locator('.vt-row[data-row="0"] .vt-cell').allTextContents();
+    assert.equal(payloadRow[0], DEMO_STORY.payload.sha256);
+    assert.equal(payloadRow[1], '2', 'two hosts ran it');
     await page.click('.vt-row[data-row="0"]');
-    await page.waitForURL(/#\/spread\//);
-    await page.goto(`${t.server.url}/#/spread/${DEMO_STORY.payload.sha256}`);
+    await page.waitForURL(new RegExp(`#/spread/${DEMO_STORY.payload.sha256}$`));
     await page.waitForSelector('.spread-host');
     assert.deepEqual(await page.locator('.spread-host').evaluateAll((els) => els.map((e) => e.getAttribute('data-host'))), [DEMO_STORY.webHost, DEMO_STORY.lateralHost]);
     assert.match(await page.locator('.patient-zero').textContent() ?? '', new RegExp(DEMO_STORY.webHost.replace(/\./g, '\\.')));
@@ -217,6 +221,8 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.click('nav button.lang');
     await page.waitForSelector('nav >> text=쿼리');
     await page.waitForSelector('h2:has-text("호스트")');
+    await page.waitForSelector('.host-row');
+    await page.waitForSelector('table.hosts th:has-text("처음 발견")');
     await screenshot(page, 'ui', '10-hosts-korean');
     await page.click('nav button.lang');
   });

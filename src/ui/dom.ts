@@ -37,9 +37,10 @@ export function replace(el: Element, ...children: (Child | Child[])[]): void {
   append(el, children);
 }
 
-/** A value as cell text: objects and arrays as JSON, null as empty. */
+/** A value as cell text: a list of plain values comma-separated, other objects as JSON, null as empty. */
 export function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.join(', ');
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

@@ -117,7 +117,8 @@ function sized(el: HTMLElement, width: string): HTMLElement {
 /** Column width in pixels by name: times and messages wider, ids narrower. */
 function columnWidth(name: string): number {
   if (name === '_time' || name === 'time') return 200;
-  if (name === 'line' || name === 'CommandLine' || name === 'Hashes' || name === 'sha256' || name === 'key') return 420;
+  if (name === 'sha256') return 500;
+  if (name === 'line' || name === 'CommandLine' || name === 'Hashes' || name === 'images' || name === 'key') return 420;
   if (name === '_id' || name === 'event_id' || name === 'count' || name === 'level') return 90;
   return 180;
 }

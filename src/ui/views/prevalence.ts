@@ -6,7 +6,7 @@
  * sighting — the first is patient zero.
  */
 import { quote, runQuery } from '../api.js';
-import { h, replace } from '../dom.js';
+import { cellText, h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { arraySource, VirtualTable } from '../vtable.js';
 
@@ -16,9 +16,16 @@ const WITH_SHA256 = 'table sysmon | search event_id == 1 | rex field=Hashes "SHA
 export async function prevalenceView(root: HTMLElement): Promise<void> {
   replace(root, h('h2', {}, t('prevalence')), t('loading'));
   const answer = await runQuery(`${WITH_SHA256} | stats count, dc(host) as hosts, min(_time) as first, max(_time) as last, values(Image) as images by sha256 | sort hosts, count`, 100_000);
+  const columns = ['sha256', 'hosts', 'count', 'first', 'last', 'images'];
   const table = new VirtualTable((_, row) => { location.hash = `#/spread/${String(row.sha256)}`; });
-  table.setData(arraySource(answer.rows), ['sha256', 'hosts', 'count', 'first', 'last', 'images']);
-  replace(root, h('h2', {}, `${t('prevalence')} — ${answer.count.toLocaleString()} SHA256`), h('p', { class: 'hint' }, t('onlyRare')), table.element);
+  table.setData(arraySource(answer.rows), columns);
+  // Narrow by hash or image path as you type (all rows are in the browser: one per distinct binary).
+  const filter = h('input', { type: 'search', class: 'prevalence-filter', placeholder: `${t('sha256')} / ${t('images')}` });
+  filter.addEventListener('input', () => {
+    const needle = filter.value.trim().toLowerCase();
+    table.setData(arraySource(needle === '' ? answer.rows : answer.rows.filter((r) => cellText(r.sha256).toLowerCase().includes(needle) || cellText(r.images).toLowerCase().includes(needle))), columns);
+  });
+  replace(root, h('h2', {}, `${t('prevalence')} — ${answer.count.toLocaleString()} SHA256`), h('p', { class: 'hint' }, t('onlyRare'), ' ', filter), table.element);
 }
 
 /** The spread of one SHA256: hosts by first sighting, patient zero first. */
