@@ -176,8 +176,9 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     const w3wp = page.locator('.evidence-step[data-image="w3wp.exe"]');
     assert.equal(await page.locator('.evidence-step').first().getAttribute('data-image'), 'w3wp.exe');
     assert.ok(await w3wp.locator('.evidence.sysmon dl').count() === 1);
-    await page.waitForSelector(`.public-sysmon .conn:has-text("${DEMO_STORY.payloadServerIp}:${DEMO_STORY.payloadServerPort}")`);
-    await page.waitForSelector(`.public-security .conn:has-text("${DEMO_STORY.payloadServerIp}:${DEMO_STORY.payloadServerPort}")`);
+    const w3wpConnections = '.connections:has(h3:has-text("w3wp.exe (PID"))';
+    await page.waitForSelector(`${w3wpConnections} .public-sysmon .conn:has-text("${DEMO_STORY.payloadServerIp}:${DEMO_STORY.payloadServerPort}")`);
+    await page.waitForSelector(`${w3wpConnections} .public-security .conn:has-text("${DEMO_STORY.payloadServerIp}:${DEMO_STORY.payloadServerPort}")`);
     await page.waitForSelector('.process-events .vt-row');
     await screenshot(page, 'ui', '06-alert-webshell-story');
   });
@@ -195,6 +196,11 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     const channels = await page.locator('.process-events .vt-row .vt-cell:nth-child(2)').allTextContents();
     assert.ok(channels.includes('Security') && channels.includes('Microsoft-Windows-Sysmon/Operational'), channels.join(', '));
     await screenshot(page, 'ui', '07-process-tree-whoami');
+    // From the query console: a process row opens its tree.
+    await page.goto(`${t.server.url}/#/query?q=${encodeURIComponent('table sysmon | search event_id == 1 and Image == "*\\\\whoami.exe" | fields _time, host, ProcessGuid, Image, CommandLine')}`);
+    await page.click('.vt-row[data-row="0"]');
+    await page.waitForSelector('.tree-node.focus[data-image="whoami.exe"]');
+    assert.equal(await page.locator('.evidence-step').first().getAttribute('data-image'), 'cmd.exe');
   });
 
   it('shows hash prevalence and the payload\'s spread with patient zero', async () => {
@@ -212,6 +218,17 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     assert.deepEqual(await page.locator('.spread-host').evaluateAll((els) => els.map((e) => e.getAttribute('data-host'))), [DEMO_STORY.webHost, DEMO_STORY.lateralHost]);
     assert.match(await page.locator('.patient-zero').textContent() ?? '', new RegExp(DEMO_STORY.webHost.replace(/\./g, '\\.')));
     await screenshot(page, 'ui', '09-spread');
+    // The lateral copy's run on FS01, traced back through its parents (the service that started it).
+    await page.click(`.spread-host[data-host="${DEMO_STORY.lateralHost}"] .spread-tree`);
+    await page.waitForSelector('.tree-node.focus[data-image="svch0st.exe"]');
+    const parent = page.locator('.tree-node:has(> .tree-children > .tree-node.focus[data-image="svch0st.exe"])');
+    assert.equal(await parent.getAttribute('data-image'), 'services.exe', 'started by the service control manager');
+    // The parent's other children are behind a button, not in the way.
+    assert.equal(await parent.locator('> .tree-children > .tree-node').count(), 1);
+    await parent.locator('.tree-more-button').click();
+    assert.ok(await parent.locator('> .tree-children > .tree-node').count() > 1);
+    assert.equal(await parent.locator('> .tree-children > .tree-node.focus').count(), 1);
+    await screenshot(page, 'ui', '09-spread-tree');
   });
 
   it('lists the hosts and switches to Korean labels', async () => {

@@ -3,7 +3,7 @@
  * `Hashes` (the SHA256 part): every executable by SHA256 with its run count, host count,
  * first and last sighting and image paths, rarest first (a binary on one host that
  * nothing else runs is where to look); and for one hash, the hosts in order of first
- * sighting — the first is patient zero.
+ * sighting — the first is patient zero — each run linked to its process tree.
  */
 import { quote, runQuery } from '../api.js';
 import { cellText, h, replace } from '../dom.js';
@@ -31,7 +31,7 @@ export async function prevalenceView(root: HTMLElement): Promise<void> {
 /** The spread of one SHA256: hosts by first sighting, patient zero first. */
 export async function spreadView(root: HTMLElement, sha256: string): Promise<void> {
   replace(root, h('h2', {}, `${t('spread')} ${sha256}`), t('loading'));
-  const answer = await runQuery(`${WITH_SHA256} | search sha256 == ${quote(sha256.toUpperCase())} or sha256 == ${quote(sha256.toLowerCase())} | stats count, min(_time) as first, max(_time) as last, values(Image) as images by host | sort first`);
+  const answer = await runQuery(`${WITH_SHA256} | search sha256 == ${quote(sha256.toUpperCase())} or sha256 == ${quote(sha256.toLowerCase())} | stats count, min(_time) as first, max(_time) as last, values(Image) as images, values(ProcessGuid) as guids by host | sort first`);
   const rows = answer.rows;
   replace(root,
     h('p', {}, h('a', { href: '#/prevalence' }, `← ${t('prevalence')}`)),
@@ -40,5 +40,7 @@ export async function spreadView(root: HTMLElement, sha256: string): Promise<voi
     h('ol', { class: 'spread' }, rows.map((r) => h('li', { class: 'spread-host', 'data-host': String(r.host) },
       h('b', {}, String(r.host)), ` — ${t('first')} ${String(r.first)}, ${t('last')} ${String(r.last)}, ${String(r.count)}× `,
       h('code', {}, (r.images as string[] | undefined ?? []).join(', ')),
+      // Each run's process tree: where the binary came from (its parents) and what it did.
+      (r.guids as string[] | undefined ?? []).slice(0, 5).flatMap((g) => [' ', h('a', { class: 'spread-tree', href: `#/tree/${encodeURIComponent(String(r.host))}/${encodeURIComponent(g)}` }, `${t('tree')} ${g}`)]),
       ' ', h('a', { href: `#/query?q=${encodeURIComponent(`${WITH_SHA256} | search host == ${quote(String(r.host))} and sha256 == ${quote(sha256)}`)}` }, t('relatedEvents'))))));
 }

@@ -36,7 +36,8 @@ function label(n: ProcessNode): HTMLElement {
 
 /**
  * The tree from the root of `focus`'s ancestry: the path to `focus` and `focus`'s own
- * subtree start expanded, other branches collapsed; `onSelect` gets the clicked process.
+ * subtree start expanded, other branches collapsed, and the ancestors' other children
+ * behind a "+ N more" button; `onSelect` gets the clicked process.
  */
 export function treeWidget(focus: ProcessNode, onSelect: (n: ProcessNode) => void): HTMLElement {
   const path = new Set<ProcessNode>([focus, ...ancestors(focus)]);
@@ -51,7 +52,16 @@ export function treeWidget(focus: ProcessNode, onSelect: (n: ProcessNode) => voi
       h('div', { class: 'tree-row' }, toggle, h('a', { href: '#', class: 'tree-select', onclick: (e: Event) => { e.preventDefault(); container.querySelectorAll('.selected').forEach((x) => x.classList.remove('selected')); li.classList.add('selected'); onSelect(n); } }, label(n))), kids);
     let built = false;
     const setOpen = (o: boolean): void => {
-      if (o && !built) { built = true; replace(kids, n.children.map(nodeEl)); }
+      if (o && !built) {
+        built = true;
+        // Above the focus only the path is shown (a services.exe has hundreds of children); the rest on request.
+        const onPath = path.has(n) && n !== focus;
+        const shown = onPath ? n.children.filter((c) => path.has(c)) : n.children;
+        const hidden = n.children.length - shown.length;
+        replace(kids, shown.map(nodeEl), hidden > 0 ? h('li', { class: 'tree-more' }, h('button', {
+          class: 'tree-more-button', onclick: (e: Event) => { (e.currentTarget as HTMLElement).parentElement!.remove(); kids.replaceChildren(...n.children.map((c) => (path.has(c) ? kids.querySelector(`:scope > [data-key="${CSS.escape(c.key)}"]`) ?? nodeEl(c) : nodeEl(c)))); },
+        }, `+ ${hidden} ${t('moreChildren')}`)) : null);
+      }
       kids.hidden = !o;
       li.setAttribute('aria-expanded', String(o));
       if (n.children.length > 0) toggle.textContent = o ? '▾' : '▸';
@@ -61,6 +71,7 @@ export function treeWidget(focus: ProcessNode, onSelect: (n: ProcessNode) => voi
     return li;
   };
   replace(container, h('ul', { class: 'tree-root' }, nodeEl(root)));
+  requestAnimationFrame(() => container.querySelector('.tree-node.focus')?.scrollIntoView({ block: 'nearest' }));
   return container;
 }
 
@@ -124,7 +135,7 @@ export async function eventsPanel(host: string, n: ProcessNode): Promise<HTMLEle
   return h('div', { class: 'process-events' }, h('h3', {}, `${t('events')} ${baseName(n.image)} (PID ${n.pid}) — ${rows.length} ${t('rows')}`), table.element);
 }
 
-/** Renders a tree for a process with its evidence, connections and events; clicking a node re-focuses the panels. */
+/** Renders a tree for a process with its evidence, its and its parent's connections, and its events; clicking a node re-focuses the panels. */
 export function processExplorer(root: HTMLElement, host: string, focus: ProcessNode): void {
   const evidence = h('div', { class: 'panel-evidence' });
   const conns = h('div', { class: 'panel-connections' });
@@ -135,8 +146,9 @@ export function processExplorer(root: HTMLElement, host: string, focus: ProcessN
     replace(evidence, evidencePanel(chain));
     replace(conns, t('loading'));
     replace(events, t('loading'));
-    const talker = n.parent ?? n;
-    void connectionsPanel(host, talker).then((el) => replace(conns, el), (e: Error) => replace(conns, h('p', { class: 'error' }, e.message)));
+    // Its own connections, and its parent's (the webshell's cmd.exe is quiet; its w3wp.exe called out).
+    void Promise.all([n, ...(n.parent ? [n.parent] : [])].map((p) => connectionsPanel(host, p)))
+      .then((els) => replace(conns, els), (e: Error) => replace(conns, h('p', { class: 'error' }, e.message)));
     void eventsPanel(host, n).then((el) => replace(events, el), (e: Error) => replace(events, h('p', { class: 'error' }, e.message)));
   };
   replace(root,

@@ -30,7 +30,10 @@ export function queryView(root: HTMLElement, initial?: string): void {
   const status = h('span', { class: 'status' });
   const problems = h('ul', { class: 'problems' });
   const chart = h('div', { class: 'chart' });
-  const table = new VirtualTable();
+  // A row of a process (host and ProcessGuid) opens that process's tree.
+  const table = new VirtualTable((_, row) => {
+    if (typeof row.host === 'string' && typeof row.ProcessGuid === 'string' && row.ProcessGuid !== '') location.hash = `#/tree/${encodeURIComponent(row.host)}/${encodeURIComponent(row.ProcessGuid)}`;
+  });
   const history = h('select', { class: 'history', 'aria-label': t('history') });
   let rows: ResultRow[] = [];
   let columns: string[] = [];
