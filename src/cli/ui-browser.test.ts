@@ -175,7 +175,11 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     assert.match(await whoami.locator('.evidence.security').textContent() ?? '', /NewProcessName\s*C:\\Windows\\System32\\whoami\.exe/);
     const w3wp = page.locator('.evidence-step[data-image="w3wp.exe"]');
     assert.equal(await page.locator('.evidence-step').first().getAttribute('data-image'), 'w3wp.exe');
-    assert.ok(await w3wp.locator('.evidence.sysmon dl').count() === 1);
+    // w3wp.exe started before the day's logs: known from cmd.exe's Sysmon 1 (Parent*) and 4688 (creator PID, ParentProcessName).
+    assert.match(await w3wp.locator('.evidence.sysmon.inferred').textContent() ?? '', /ParentImage\s*C:\\Windows\\System32\\inetsrv\\w3wp\.exe/);
+    const cmdEvent = demoDataset().find((e) => e.event_id === 1 && e.host === DEMO_STORY.webHost && e.data.ProcessId === whoamiEvent.data.ParentProcessId);
+    const w3wpPid = `0x${Number(cmdEvent?.data.ParentProcessId).toString(16)}`;
+    assert.deepEqual(await w3wp.locator('.evidence.security.inferred dd').allTextContents(), [w3wpPid, 'C:\\Windows\\System32\\inetsrv\\w3wp.exe']);
     const w3wpConnections = '.connections:has(h3:has-text("w3wp.exe (PID"))';
     await page.waitForSelector(`${w3wpConnections} .public-sysmon .conn:has-text("${DEMO_STORY.payloadServerIp}:${DEMO_STORY.payloadServerPort}")`);
     await page.waitForSelector(`${w3wpConnections} .public-security .conn:has-text("${DEMO_STORY.payloadServerIp}:${DEMO_STORY.payloadServerPort}")`);

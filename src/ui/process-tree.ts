@@ -27,8 +27,8 @@ export interface ProcessNode {
   readonly guid?: string;
   sysmon?: ResultRow;
   security?: ResultRow;
-  /** Known only from a child's parent fields: the child's event (its creation is not stored). */
-  inferredFrom?: ResultRow;
+  /** Known only from its children's parent fields (its creation is not stored): a child's event in each log. */
+  inferredFrom?: { sysmon?: ResultRow; security?: ResultRow };
   parent?: ProcessNode;
   readonly children: ProcessNode[];
 }
@@ -75,7 +75,11 @@ export class ProcessForest {
     const stored = [...this.nodes];
     for (const node of stored) {
       const parent = this.parentOf(node) ?? this.inferredParent(node);
-      if (parent && parent !== node) { node.parent = parent; parent.children.push(node); }
+      if (parent && parent !== node) {
+        node.parent = parent;
+        parent.children.push(node);
+        if (parent.inferredFrom) { parent.inferredFrom.sysmon ??= node.sysmon; parent.inferredFrom.security ??= node.security; }
+      }
     }
     for (const node of this.nodes) node.children.sort((a, b) => a.start - b.start);
   }
@@ -109,7 +113,7 @@ export class ProcessForest {
     if (known) return known;
     const parent: ProcessNode = {
       key: guid || byPidImage, pid, image, commandLine: node.sysmon ? str(row.ParentCommandLine) : '', user: node.sysmon ? str(row.ParentUser) : '',
-      start: Number.NaN, guid: guid || undefined, inferredFrom: row, children: [],
+      start: Number.NaN, guid: guid || undefined, inferredFrom: {}, children: [],
     };
     this.nodes.push(parent);
     if (guid) this.byGuid.set(guid.toLowerCase(), parent);

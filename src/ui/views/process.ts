@@ -76,12 +76,13 @@ export function treeWidget(focus: ProcessNode, onSelect: (n: ProcessNode) => voi
 }
 
 /** A log event as a field list (or a note that this log has no twin). */
-function evidenceCard(kind: 'sysmon' | 'security', row: ResultRow | undefined, inferredFrom?: ResultRow): HTMLElement {
+function evidenceCard(kind: 'sysmon' | 'security', row: ResultRow | undefined, inferredFrom?: ProcessNode['inferredFrom']): HTMLElement {
   const title = kind === 'sysmon' ? `${t('sysmonEvidence')} (Sysmon 1)` : `${t('securityEvidence')} (4688)`;
-  const childIsSysmon = inferredFrom !== undefined && 'ProcessGuid' in inferredFrom;
-  if (!row && inferredFrom && childIsSysmon === (kind === 'sysmon')) {
-    // The parent's creation is not stored: show what the child's event says about it.
-    const fields = Object.entries(inferredFrom).filter(([k, v]) => /^Parent/.test(k) || (kind === 'security' && k === 'ProcessId') ? v !== null && v !== '' : false);
+  const child = inferredFrom?.[kind];
+  if (!row && child) {
+    // The parent's creation is not stored: show what the child's event says about it
+    // (Sysmon: the Parent* fields; 4688: the creator's PID and ParentProcessName).
+    const fields = Object.entries(child).filter(([k, v]) => (/^Parent/.test(k) || (kind === 'security' && k === 'ProcessId')) && v !== null && v !== '');
     return h('div', { class: `evidence ${kind} inferred` }, h('h4', {}, title), h('p', { class: 'hint' }, t('inferred')),
       h('dl', {}, fields.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, cellText(v))])));
   }
