@@ -11,13 +11,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_STORY, demoDataset } from '../demo/index.js';
 import type { Event } from '../event/index.js';
+import { ForensicsModule } from '../forensics/routes.js';
 import { defaultUiRoot, UiStatic } from '../server/ui-static.js';
 import { launchChromium, screenshot } from '../testing/browser.js';
 import { projectRoot } from '../testing/corpus.js';
@@ -47,7 +48,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
 
   before(async () => {
     requireBuiltUi();
-    t = await startTestServer({ modules: [new UiStatic()] });
+    t = await startTestServer({ modules: [new ForensicsModule(), new UiStatic()] });
     await t.server.ingest.submit(demoDataset(), { kind: 'demo', name: 'demo dataset' });
     await waitFor('the webshell alerts', async () => ((await t.api('GET', '/api/alerts?limit=100')).body.alerts as unknown[]).length >= 3);
     browser = await launchChromium();
@@ -207,9 +208,17 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     assert.equal(await page.locator('.evidence-step').first().getAttribute('data-image'), 'cmd.exe');
   });
 
-  it('shows hash prevalence and the payload\'s spread with patient zero', async () => {
+  it('shows hash prevalence (allowlisted hidden), the payload\'s spread with patient zero, and its run\'s tree', async () => {
+    // Allowlist the rarest binary: hidden by default, shown with its reason when asked.
+    const rarest = ((await t.api('GET', '/api/forensics/prevalence?limit=1')).body.rows as { sha256: string }[])[0].sha256;
+    writeFileSync(join(t.dataDir, 'forensics-allowlist.txt'), `# known good\n${rarest}\n`);
     await page.goto(`${t.server.url}/#/prevalence`);
     await page.waitForSelector('.vt-row');
+    const shown = async (): Promise<string[]> => page.locator('.vt-row .vt-cell:first-child').allTextContents();
+    assert.ok(!(await shown()).includes(rarest), 'the allowlisted hash is hidden');
+    await page.uncheck('.hide-allowed');
+    await waitFor('the allowlisted hash shown', async () => (await shown()).includes(rarest));
+    await page.check('.hide-allowed');
     await screenshot(page, 'ui', '08-prevalence');
     await page.fill('.prevalence-filter', 'svch0st');
     await waitFor('only the payload row', async () => (await page.locator('.vt-row').count()) === 1);
@@ -217,7 +226,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     assert.equal(payloadRow[0], DEMO_STORY.payload.sha256);
     assert.equal(payloadRow[1], '2', 'two hosts ran it');
     await page.click('.vt-row[data-row="0"]');
-    await page.waitForURL(new RegExp(`#/spread/${DEMO_STORY.payload.sha256}$`));
+    await page.waitForURL(new RegExp(`#/spread/hash/${DEMO_STORY.payload.sha256}$`));
     await page.waitForSelector('.spread-host');
     assert.deepEqual(await page.locator('.spread-host').evaluateAll((els) => els.map((e) => e.getAttribute('data-host'))), [DEMO_STORY.webHost, DEMO_STORY.lateralHost]);
     assert.match(await page.locator('.patient-zero').textContent() ?? '', new RegExp(DEMO_STORY.webHost.replace(/\./g, '\\.')));
@@ -233,6 +242,13 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     assert.ok(await parent.locator('> .tree-children > .tree-node').count() > 1);
     assert.equal(await parent.locator('> .tree-children > .tree-node.focus').count(), 1);
     await screenshot(page, 'ui', '09-spread-tree');
+    // Spread of an IOC: the attacker's server, contacted from both hosts.
+    await page.goto(`${t.server.url}/#/prevalence`);
+    await page.fill('.spread-search', DEMO_STORY.payloadServerIp);
+    await page.press('.spread-search', 'Enter');
+    await page.waitForURL(/#\/spread\/ioc\//);
+    await page.waitForSelector('.spread-host');
+    assert.deepEqual(await page.locator('.spread-host').evaluateAll((els) => els.map((e) => e.getAttribute('data-host'))), [DEMO_STORY.webHost, DEMO_STORY.lateralHost]);
   });
 
   it('lists the hosts and switches to Korean labels', async () => {

@@ -2,7 +2,7 @@
  * The web console's entry: the login form (an API token, checked against
  * /api/tables and kept in sessionStorage), the navigation, the language switch, and a
  * hash router (#/query, #/alerts, #/alert/ID, #/tree/HOST/KEY, #/prevalence,
- * #/spread/SHA256, #/hosts). Each view renders into the main element; the alerts view's
+ * #/spread/hash|image|ioc/VALUE, #/hosts). Each view renders into the main element; the alerts view's
  * live stream is closed when another view replaces it.
  */
 import { api, ApiError, currentToken, setToken } from './api.js';
@@ -69,7 +69,7 @@ function render(): void {
       }).catch(fail);
       break;
     case 'prevalence': prevalenceView(main).catch(fail); break;
-    case 'spread': spreadView(main, parts[1]).catch(fail); break;
+    case 'spread': spreadView(main, parts[1], parts[2]).catch(fail); break;
     case 'hosts': hostsView(main).catch(fail); break;
     default: queryView(main, new URLSearchParams(search).get('q') ?? undefined);
   }

@@ -1,33 +1,26 @@
-/** The host list: events per host in each log, first and last event, and alert counts. */
-import { quote, runQuery } from '../api.js';
+/** The host list (GET /api/hosts): events per host and log, first and last event, and alert counts. */
+import { api, quote } from '../api.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { fetchAlerts } from './alerts.js';
 
+interface HostRow {
+  host: string; events: number; first_seen: string; last_seen: string;
+  channels: { table: string; channel: string; events: number }[];
+}
+
 /** Renders the hosts table; a host links to its events in the query console. */
 export async function hostsView(root: HTMLElement): Promise<void> {
   replace(root, h('h2', {}, t('hosts')), t('loading'));
-  const [answer, alerts] = await Promise.all([
-    runQuery('table sysmon, security | stats count, min(_time) as first, max(_time) as last by host, channel | sort host, channel', 100_000),
-    fetchAlerts(10_000),
-  ]);
-  const byHost = new Map<string, { channels: Record<string, number>; first: string; last: string }>();
-  for (const r of answer.rows) {
-    const host = String(r.host);
-    const e = byHost.get(host) ?? { channels: {}, first: String(r.first), last: String(r.last) };
-    e.channels[String(r.channel)] = Number(r.count);
-    if (String(r.first) < e.first) e.first = String(r.first);
-    if (String(r.last) > e.last) e.last = String(r.last);
-    byHost.set(host, e);
-  }
+  const [answer, alerts] = await Promise.all([api<{ total: number; hosts: HostRow[] }>('GET', '/api/hosts?limit=10000'), fetchAlerts(10_000)]);
   const alertCount = new Map<string, number>();
   for (const a of alerts) if (a.host) alertCount.set(a.host, (alertCount.get(a.host) ?? 0) + 1);
-  const channels = [...new Set(answer.rows.map((r) => String(r.channel)))];
-  replace(root, h('h2', {}, `${t('hosts')} — ${byHost.size}`),
+  const tables = [...new Set(answer.hosts.flatMap((r) => r.channels.map((c) => c.table)))].sort();
+  replace(root, h('h2', {}, `${t('hosts')} — ${answer.total}`),
     h('table', { class: 'hosts' },
-      h('thead', {}, h('tr', {}, [t('host'), ...channels, t('first'), t('last'), t('alerts')].map((c) => h('th', {}, c)))),
-      h('tbody', {}, [...byHost].map(([host, e]) => h('tr', { class: 'host-row', 'data-host': host },
-        h('td', {}, h('a', { href: `#/query?q=${encodeURIComponent(`table sysmon, security | search host == ${quote(host)} | sort -_time`)}` }, host)),
-        channels.map((c) => h('td', { class: 'num' }, (e.channels[c] ?? 0).toLocaleString())),
-        h('td', {}, e.first), h('td', {}, e.last), h('td', { class: 'num' }, String(alertCount.get(host) ?? 0)))))));
+      h('thead', {}, h('tr', {}, [t('host'), ...tables, t('first'), t('last'), t('alerts')].map((c) => h('th', {}, c)))),
+      h('tbody', {}, answer.hosts.map((r) => h('tr', { class: 'host-row', 'data-host': r.host },
+        h('td', {}, h('a', { href: `#/query?q=${encodeURIComponent(`table ${tables.join(', ')} | search host == ${quote(r.host)} | sort -_time`)}` }, r.host)),
+        tables.map((tb) => h('td', { class: 'num' }, r.channels.filter((c) => c.table === tb).reduce((n, c) => n + c.events, 0).toLocaleString())),
+        h('td', {}, r.first_seen), h('td', {}, r.last_seen), h('td', { class: 'num' }, String(alertCount.get(r.host) ?? 0)))))));
 }
