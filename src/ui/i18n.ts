@@ -16,7 +16,6 @@ const EN = {
   spread: 'Spread', patientZero: 'Patient zero', hostsSeen: 'Hosts', onlyRare: 'Rarest first', expandAll: 'Expand all',
   collapseAll: 'Collapse all', notFound: 'Not found', processNotFound: 'The alert\'s process is not in the stored events.',
   inferred: 'Its creation is not in the stored events; what the child\'s event says about its parent:',
-  moreChildren: 'more child processes',
   hideAllowed: 'hide the allowlisted',
   language: '한국어', fields: 'Fields', loading: 'Loading…', error: 'Error', newAlert: 'new',
 };
@@ -35,7 +34,6 @@ const KO: Partial<Record<Key, string>> = {
   spread: '확산', patientZero: '최초 감염 호스트', hostsSeen: '호스트 수', onlyRare: '드문 것부터', expandAll: '모두 펼치기',
   collapseAll: '모두 접기', notFound: '찾을 수 없음', processNotFound: '경보의 프로세스가 저장된 이벤트에 없습니다.',
   inferred: '생성 이벤트가 저장되어 있지 않음. 자식 이벤트가 기록한 부모 정보:',
-  moreChildren: '개의 다른 자식 프로세스',
   hideAllowed: '허용 목록 숨기기',
   language: 'English', fields: '필드', loading: '불러오는 중…', error: '오류', newAlert: '새 경보',
 };

@@ -12,7 +12,8 @@ import { alertDetailView } from './views/alert-detail.js';
 import { alertsView } from './views/alerts.js';
 import { hostsView } from './views/hosts.js';
 import { prevalenceView, spreadView } from './views/prevalence.js';
-import { loadForest, processExplorer } from './views/process.js';
+import { processExplorer } from './views/process.js';
+import { loadProcessTree } from './process-tree.js';
 import { queryView } from './views/query.js';
 
 const app = document.getElementById('app') ?? document.body;
@@ -63,10 +64,7 @@ function render(): void {
     case 'alerts': closeView = alertsView(main); break;
     case 'alert': alertDetailView(main, Number(parts[1])).catch(fail); break;
     case 'tree':
-      loadForest(parts[1]).then((forest) => {
-        const node = forest.byKey(parts[2]);
-        if (node) processExplorer(main, parts[1], node); else replace(main, t('notFound'));
-      }).catch(fail);
+      loadProcessTree({ host: parts[1], guid: parts[2] }).then((node) => processExplorer(main, parts[1], node)).catch(fail);
       break;
     case 'prevalence': prevalenceView(main).catch(fail); break;
     case 'spread': spreadView(main, parts[1], parts[2]).catch(fail); break;

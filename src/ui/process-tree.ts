@@ -1,152 +1,108 @@
 /**
- * Process trees from stored events, built in the browser from `/api/query` results of
- * one host: Sysmon 1 (ProcessCreate) links child to parent by ProcessGuid; Security 4688
- * links by PID and time (`NewProcessId` is the child, `ProcessId` the creator, both hex —
- * specs/windows-events.md: PIDs are reused, so the creator is the latest process with that
- * PID started before the child). A 4688 and a Sysmon 1 for the same process (same PID and
- * image, within two seconds) merge into one node carrying both events, so the evidence of
- * each log shows side by side. Process ends are not read: a PID's lifetime is taken to
- * run until its next creation, which is enough to pick the creator but not to say when a
- * process ended. A parent whose own creation is not stored (w3wp.exe started before
- * the logs begin) is still known from its children's events — Sysmon 1 names it
- * (ParentProcessGuid, ParentProcessId, ParentImage, ParentCommandLine, ParentUser) and
- * 4688 gives its PID and ParentProcessName — so it becomes an `inferred` node, and the
- * tree keeps its top.
+ * Process trees from the forensics API (`GET /api/forensics/process-tree`,
+ * src/forensics/API.md): the server links processes (Sysmon by ProcessGuid, 4688 by PID
+ * and time, both merged) and returns the path from the topmost known ancestor to the
+ * process asked about, plus its descendants, each with references to its Sysmon and
+ * Security events. Here the creation events (Sysmon 1, Security 4688) are fetched
+ * (`GET /api/forensics/events`) and put on the nodes, so each log's evidence can be shown
+ * side by side. A process known only as a parent (w3wp.exe started before the logs
+ * begin) has no creation event; what its children's events say about it (Sysmon's
+ * Parent* fields, 4688's creator PID and ParentProcessName) stands in.
  */
-import type { ResultRow } from './api.js';
+import { api, type ResultRow } from './api.js';
 
-/** One process: its identity, and the Sysmon and/or Security event of its creation. */
+/** A reference to a stored event, as the forensics API gives it. */
+export interface EventRef { readonly table: string; readonly event_id: number; readonly record_id: number | null; readonly time: string }
+
+/** A process of the API's tree. */
+interface ApiNode {
+  id: string; host: string; pid: number; guid: string | null; image: string; command_line: string | null; user: string | null;
+  start: string | null; end: string | null; focus: boolean; sources: { sysmon: EventRef[]; security: EventRef[] }; children: ApiNode[];
+}
+
+/** The API's answer. */
+interface ApiTree { focus: string; host: string; root: ApiNode; ancestors: string[]; nodes: number; truncated: boolean }
+
+/** One process in the console: identity, creation events, family. */
 export interface ProcessNode {
   readonly key: string;
+  readonly host: string;
   readonly pid: number;
   readonly image: string;
   readonly commandLine: string;
   readonly user: string;
-  /** Creation time, epoch ms. */
+  /** Creation time, epoch ms (NaN when only seen as a parent). */
   readonly start: number;
+  /** Exit time, epoch ms (NaN when not seen). */
+  readonly end: number;
   readonly guid?: string;
   sysmon?: ResultRow;
   security?: ResultRow;
-  /** Known only from its children's parent fields (its creation is not stored): a child's event in each log. */
+  /** For a process whose creation is not stored: a child's event in each log. */
   inferredFrom?: { sysmon?: ResultRow; security?: ResultRow };
   parent?: ProcessNode;
   readonly children: ProcessNode[];
 }
 
-/** Twins are at most this far apart (Sysmon and the audit policy stamp the same creation independently). */
-const TWIN_MS = 2000;
+/** How to name a process to the API: by GUID, or by host, PID and a time it ran. */
+export type ProcessQuery = { guid: string; host?: string } | { host: string; pid: number | string; time: string };
 
-const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-const num = (v: unknown): number => (typeof v === 'number' ? v : /^0x/i.test(str(v)) ? parseInt(str(v).slice(2), 16) : Number(v));
-const time = (v: unknown): number => Date.parse(str(v));
-
-/** All processes of one host's creations, linked to their parents and children. */
-export class ProcessForest {
-  readonly nodes: ProcessNode[] = [];
-  private readonly byGuid = new Map<string, ProcessNode>();
-  private readonly byPid = new Map<number, ProcessNode[]>();
-  private readonly inferred = new Map<string, ProcessNode>();
-
-  /** `sysmon`: Sysmon event 1 rows; `security`: Security 4688 rows (same host). */
-  constructor(sysmon: readonly ResultRow[], security: readonly ResultRow[]) {
-    for (const r of sysmon) {
-      const node: ProcessNode = {
-        key: str(r.ProcessGuid) || `sysmon:${str(r.record_id)}`, pid: num(r.ProcessId), image: str(r.Image), commandLine: str(r.CommandLine),
-        user: str(r.User), start: time(r._time), guid: str(r.ProcessGuid) || undefined, sysmon: r, children: [],
-      };
-      this.nodes.push(node);
-      if (node.guid) this.byGuid.set(node.guid.toLowerCase(), node);
-      this.indexPid(node);
+/** Record ids per table of the creation events (Sysmon 1, Security 4688) in a tree. */
+function creationRefs(root: ApiNode): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const walk = (n: ApiNode): void => {
+    for (const ref of [...n.sources.sysmon, ...n.sources.security]) {
+      if ((ref.event_id === 1 || ref.event_id === 4688) && ref.record_id !== null) out.set(ref.table, [...(out.get(ref.table) ?? []), ref.record_id]);
     }
-    for (const r of security) {
-      const pid = num(r.NewProcessId);
-      const start = time(r._time);
-      const image = str(r.NewProcessName);
-      const twin = (this.byPid.get(pid) ?? []).find((n) => n.security === undefined && n.image.toLowerCase() === image.toLowerCase() && Math.abs(n.start - start) <= TWIN_MS);
-      if (twin) { twin.security = r; continue; }
-      const node: ProcessNode = {
-        key: `security:${str(r.record_id)}`, pid, image, commandLine: str(r.CommandLine),
-        user: [str(r.SubjectDomainName), str(r.SubjectUserName)].filter(Boolean).join('\\'), start, security: r, children: [],
-      };
-      this.nodes.push(node);
-      this.indexPid(node);
-    }
-    for (const list of this.byPid.values()) list.sort((a, b) => a.start - b.start);
-    const stored = [...this.nodes];
-    for (const node of stored) {
-      const parent = this.parentOf(node) ?? this.inferredParent(node);
-      if (parent && parent !== node) {
-        node.parent = parent;
-        parent.children.push(node);
-        if (parent.inferredFrom) { parent.inferredFrom.sysmon ??= node.sysmon; parent.inferredFrom.security ??= node.security; }
-      }
-    }
-    for (const node of this.nodes) node.children.sort((a, b) => a.start - b.start);
-  }
+    n.children.forEach(walk);
+  };
+  walk(root);
+  return out;
+}
 
-  private indexPid(node: ProcessNode): void {
-    const list = this.byPid.get(node.pid) ?? [];
-    list.push(node);
-    this.byPid.set(node.pid, list);
+/** Fetches stored events by table, host and record ids (at most 1000 per request, the API's limit). */
+export async function fetchEvents(table: string, host: string, recordIds: readonly number[]): Promise<ResultRow[]> {
+  const out: ResultRow[] = [];
+  for (let i = 0; i < recordIds.length; i += 1000) {
+    const q = new URLSearchParams({ table, host, record_id: recordIds.slice(i, i + 1000).join(',') });
+    out.push(...(await api<{ events: ResultRow[] }>('GET', `/api/forensics/events?${q}`)).events);
   }
+  return out;
+}
 
-  /** The parent: by ParentProcessGuid (Sysmon), else the creator PID's latest process started before. */
-  private parentOf(node: ProcessNode): ProcessNode | undefined {
-    const parentGuid = str(node.sysmon?.ParentProcessGuid).toLowerCase();
-    if (parentGuid && this.byGuid.has(parentGuid)) return this.byGuid.get(parentGuid);
-    const parentPid = node.sysmon ? num(node.sysmon.ParentProcessId) : num(node.security?.ProcessId);
-    let best: ProcessNode | undefined;
-    for (const c of this.byPid.get(parentPid) ?? []) if (c.start <= node.start + TWIN_MS && c !== node) best = c;
-    return best;
+/** Loads a process's tree with its creation events; returns the focus node. */
+export async function loadProcessTree(q: ProcessQuery): Promise<ProcessNode> {
+  const params = new URLSearchParams('guid' in q ? { guid: q.guid, ...(q.host ? { host: q.host } : {}) } : { host: q.host, pid: String(q.pid), time: q.time });
+  const tree = await api<ApiTree>('GET', `/api/forensics/process-tree?${params}`);
+  const rows = new Map<string, ResultRow>();
+  for (const [table, ids] of creationRefs(tree.root)) {
+    for (const r of await fetchEvents(table, tree.host, ids)) rows.set(`${table}:${String(r.record_id)}`, r);
   }
-
-  /** The parent named by a node's event when its creation is not stored (one node per GUID, or per PID and image). */
-  private inferredParent(node: ProcessNode): ProcessNode | undefined {
-    const row = node.sysmon ?? node.security;
-    if (!row) return undefined;
-    const guid = node.sysmon ? str(row.ParentProcessGuid) : '';
-    const pid = node.sysmon ? num(row.ParentProcessId) : num(row.ProcessId);
-    const image = str(node.sysmon ? row.ParentImage : row.ParentProcessName);
-    if (!Number.isFinite(pid) || (image === '' && guid === '')) return undefined;
-    const byPidImage = `inferred:${pid}:${image.toLowerCase()}`;
-    const known = (guid ? this.byGuid.get(guid.toLowerCase()) : undefined) ?? this.inferred.get(byPidImage);
-    if (known) return known;
-    const parent: ProcessNode = {
-      key: guid || byPidImage, pid, image, commandLine: node.sysmon ? str(row.ParentCommandLine) : '', user: node.sysmon ? str(row.ParentUser) : '',
-      start: Number.NaN, guid: guid || undefined, inferredFrom: {}, children: [],
+  const creation = (refs: EventRef[], eventId: number): ResultRow | undefined => {
+    const ref = refs.find((r) => r.event_id === eventId);
+    return ref ? rows.get(`${ref.table}:${String(ref.record_id)}`) : undefined;
+  };
+  let focus: ProcessNode | undefined;
+  const build = (n: ApiNode, parent?: ProcessNode): ProcessNode => {
+    const node: ProcessNode = {
+      key: n.id, host: n.host, pid: n.pid, image: n.image, commandLine: n.command_line ?? '', user: n.user ?? '',
+      start: n.start === null ? Number.NaN : Date.parse(n.start), end: n.end === null ? Number.NaN : Date.parse(n.end),
+      guid: n.guid ?? undefined, sysmon: creation(n.sources.sysmon, 1), security: creation(n.sources.security, 4688), parent, children: [],
     };
-    this.nodes.push(parent);
-    if (guid) this.byGuid.set(guid.toLowerCase(), parent);
-    this.inferred.set(byPidImage, parent);
-    return parent;
-  }
-
-  /** The node a stored event created (by channel and record id), if any. */
-  byRecord(channel: string, recordId: number): ProcessNode | undefined {
-    const security = channel.toLowerCase() === 'security';
-    return this.nodes.find((n) => num((security ? n.security : n.sysmon)?.record_id) === recordId);
-  }
-
-  /** The node with a key. */
-  byKey(key: string): ProcessNode | undefined {
-    return this.nodes.find((n) => n.key === key);
-  }
+    if (n.focus || n.id === tree.focus) focus = node;
+    for (const c of n.children) node.children.push(build(c, node));
+    if (!node.sysmon && !node.security && node.children.length > 0) {
+      node.inferredFrom = { sysmon: node.children.find((c) => c.sysmon)?.sysmon, security: node.children.find((c) => c.security)?.security };
+    }
+    return node;
+  };
+  const root = build(tree.root);
+  return focus ?? root;
 }
 
 /** A node's ancestors, nearest first. */
 export function ancestors(node: ProcessNode): ProcessNode[] {
   const out: ProcessNode[] = [];
-  const seen = new Set<ProcessNode>([node]);
-  for (let p = node.parent; p && !seen.has(p); p = p.parent) { out.push(p); seen.add(p); }
-  return out;
-}
-
-/** A node and its descendants, depth first, at most `max`. */
-export function descendants(node: ProcessNode, max = 200): ProcessNode[] {
-  const out: ProcessNode[] = [];
-  const walk = (n: ProcessNode): void => {
-    for (const c of n.children) { if (out.length >= max) return; out.push(c); walk(c); }
-  };
-  walk(node);
+  for (let p = node.parent; p; p = p.parent) out.push(p);
   return out;
 }

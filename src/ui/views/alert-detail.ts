@@ -1,6 +1,6 @@
 /**
  * An alert's page: what fired, then the story around it — the process tree of the
- * alert's process (found by the stored event's channel and record id), the Sysmon and
+ * alert's process (the stored event it fired on, read back), the Sysmon and
  * Security creation events of parent, process and children side by side, and the
  * parent's network connections (for the IIS webshell: w3wp.exe → cmd.exe → whoami.exe and
  * w3wp's connection out to the attacker's server).
@@ -8,21 +8,27 @@
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { fetchAlert, type Alert } from './alerts.js';
-import { loadForest, processExplorer } from './process.js';
-import type { ProcessNode } from '../process-tree.js';
-import type { ProcessForest } from '../process-tree.js';
+import { processExplorer } from './process.js';
+import { fetchEvents, loadProcessTree, type ProcessQuery } from '../process-tree.js';
 
-/** The process an alert is about: by the record it fired on, else by PID and image. */
-export function alertProcess(forest: ProcessForest, a: Alert): ProcessNode | undefined {
+/**
+ * How to ask for the alert's process: the event it fired on (channel and record id) read
+ * back — its ProcessGuid (Sysmon), or its process's PID (4688's NewProcessId, else the
+ * event's ProcessId/ProcessID) at its time; without a record, the alert's own fields.
+ */
+export async function alertProcess(a: Alert): Promise<ProcessQuery | null> {
+  if (!a.host) return null;
   const f = a.fields;
-  const recordId = Number(f.record_id);
-  if (Number.isFinite(recordId) && typeof f.channel === 'string') {
-    const n = forest.byRecord(f.channel, recordId);
-    if (n) return n;
+  let row: Record<string, unknown> = f;
+  let time = a.time;
+  if (typeof f.record_id === 'number' && typeof f.channel === 'string') {
+    const table = f.channel === 'Security' ? 'security' : /sysmon/i.test(f.channel) ? 'sysmon' : null;
+    const found = table ? (await fetchEvents(table, a.host, [f.record_id]))[0] : undefined;
+    if (found) { row = found; time = String(found._time); }
   }
-  const pid = Number(f.ProcessId);
-  const image = typeof f.Image === 'string' ? f.Image.toLowerCase() : undefined;
-  return forest.nodes.find((n) => n.pid === pid && (image === undefined || n.image.toLowerCase() === image));
+  if (typeof row.ProcessGuid === 'string' && row.ProcessGuid !== '') return { guid: row.ProcessGuid, host: a.host };
+  const pid = row.NewProcessId ?? row.ProcessId ?? row.ProcessID;
+  return typeof pid === 'number' || typeof pid === 'string' ? { host: a.host, pid, time } : null;
 }
 
 /** Renders the alert page for an id. */
@@ -39,9 +45,7 @@ export async function alertDetailView(root: HTMLElement, id: number): Promise<vo
         .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
     h('details', {}, h('summary', {}, t('fields')), h('pre', { class: 'alert-fields' }, JSON.stringify(a.fields, null, 2))),
     story);
-  if (!a.host) { replace(story, t('processNotFound')); return; }
-  const forest = await loadForest(a.host);
-  const focus = alertProcess(forest, a);
-  if (!focus) { replace(story, t('processNotFound')); return; }
-  processExplorer(story, a.host, focus);
+  const q = await alertProcess(a);
+  if (q === null || !a.host) { replace(story, t('processNotFound')); return; }
+  processExplorer(story, a.host, await loadProcessTree(q));
 }

@@ -2,28 +2,15 @@
  * The process views: the interactive tree (expand/collapse; click a process to select
  * it), the Sysmon and Security evidence of a chain side by side, a process's network
  * connections (Sysmon 3 and Security 5156, public destinations marked), and a process's
- * events. Data comes from `/api/query` on one host (see process-tree.ts).
+ * events. The tree and the connections come from the forensics API (process-tree.ts);
+ * a process's events from `/api/query`.
  */
-import { quote, runQuery, type ResultRow } from '../api.js';
+import { api, quote, runQuery, type ResultRow } from '../api.js';
 import { baseName, cellText, h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { isPublicIp } from '../net.js';
-import { ancestors, ProcessForest, type ProcessNode } from '../process-tree.js';
+import { ancestors, type ProcessNode } from '../process-tree.js';
 import { arraySource, VirtualTable } from '../vtable.js';
-
-const SYSMON_FIELDS = 'fields _time, host, record_id, ProcessGuid, ProcessId, Image, CommandLine, User, ParentProcessGuid, ParentProcessId, ParentImage, ParentCommandLine, ParentUser, Hashes, IntegrityLevel';
-const SECURITY_FIELDS = 'fields _time, host, record_id, NewProcessId, NewProcessName, ProcessId, ParentProcessName, CommandLine, SubjectUserName, SubjectDomainName, TokenElevationType';
-/** Most creations read per host and log. */
-const MAX_CREATIONS = 100_000;
-
-/** Reads one host's process creations (Sysmon 1 and Security 4688) and links them. */
-export async function loadForest(host: string): Promise<ProcessForest> {
-  const [sysmon, security] = await Promise.all([
-    runQuery(`table sysmon | search host == ${quote(host)} and event_id == 1 | ${SYSMON_FIELDS}`, MAX_CREATIONS),
-    runQuery(`table security | search host == ${quote(host)} and event_id == 4688 | ${SECURITY_FIELDS}`, MAX_CREATIONS),
-  ]);
-  return new ProcessForest(sysmon.rows, security.rows);
-}
 
 /** A process as one line: image name, PID, time. */
 function label(n: ProcessNode): HTMLElement {
@@ -36,8 +23,8 @@ function label(n: ProcessNode): HTMLElement {
 
 /**
  * The tree from the root of `focus`'s ancestry: the path to `focus` and `focus`'s own
- * subtree start expanded, other branches collapsed, and the ancestors' other children
- * behind a "+ N more" button; `onSelect` gets the clicked process.
+ * subtree start expanded (the API's tree holds only the path above the focus);
+ * `onSelect` gets the clicked process.
  */
 export function treeWidget(focus: ProcessNode, onSelect: (n: ProcessNode) => void): HTMLElement {
   const path = new Set<ProcessNode>([focus, ...ancestors(focus)]);
@@ -52,16 +39,7 @@ export function treeWidget(focus: ProcessNode, onSelect: (n: ProcessNode) => voi
       h('div', { class: 'tree-row' }, toggle, h('a', { href: '#', class: 'tree-select', onclick: (e: Event) => { e.preventDefault(); container.querySelectorAll('.selected').forEach((x) => x.classList.remove('selected')); li.classList.add('selected'); onSelect(n); } }, label(n))), kids);
     let built = false;
     const setOpen = (o: boolean): void => {
-      if (o && !built) {
-        built = true;
-        // Above the focus only the path is shown (a services.exe has hundreds of children); the rest on request.
-        const onPath = path.has(n) && n !== focus;
-        const shown = onPath ? n.children.filter((c) => path.has(c)) : n.children;
-        const hidden = n.children.length - shown.length;
-        replace(kids, shown.map(nodeEl), hidden > 0 ? h('li', { class: 'tree-more' }, h('button', {
-          class: 'tree-more-button', onclick: (e: Event) => { (e.currentTarget as HTMLElement).parentElement!.remove(); kids.replaceChildren(...n.children.map((c) => (path.has(c) ? kids.querySelector(`:scope > [data-key="${CSS.escape(c.key)}"]`) ?? nodeEl(c) : nodeEl(c)))); },
-        }, `+ ${hidden} ${t('moreChildren')}`)) : null);
-      }
+      if (o && !built) { built = true; replace(kids, n.children.map(nodeEl)); }
       kids.hidden = !o;
       li.setAttribute('aria-expanded', String(o));
       if (n.children.length > 0) toggle.textContent = o ? '▾' : '▸';
@@ -98,38 +76,47 @@ export function evidencePanel(chain: readonly ProcessNode[]): HTMLElement {
     h('div', { class: 'side-by-side' }, evidenceCard('sysmon', n.sysmon, n.inferredFrom), evidenceCard('security', n.security, n.inferredFrom)))));
 }
 
-/** A process's connections: Sysmon 3 by ProcessGuid, Security 5156 by PID since its start; public destinations marked. */
-export async function connectionsPanel(host: string, n: ProcessNode): Promise<HTMLElement> {
-  const [sysmon, security] = await Promise.all([
-    n.guid ? runQuery(`table sysmon | search host == ${quote(host)} and event_id == 3 and ProcessGuid == ${quote(n.guid)} | fields _time, record_id, Initiated, Protocol, SourceIp, SourcePort, DestinationIp, DestinationPort, DestinationHostname | sort _time`, 10_000) : Promise.resolve({ rows: [] as ResultRow[] }),
-    runQuery(`table security | search host == ${quote(host)} and event_id == 5156 and ProcessID == ${n.pid} | fields _time, record_id, Direction, Application, SourceAddress, SourcePort, DestAddress, DestPort, Protocol | sort _time`, 10_000),
-  ]);
-  // A PID is reused: only the connections since this process started are its own.
-  const ownSecurity = Number.isNaN(n.start) ? security.rows : security.rows.filter((r) => Date.parse(cellText(r._time)) >= n.start - 1000);
-  const outbound = (r: ResultRow, ip: string): boolean => isPublicIp(cellText(r[ip])) && (r.Initiated === undefined || String(r.Initiated).toLowerCase() === 'true');
-  const publicSysmon = sysmon.rows.filter((r) => outbound(r, 'DestinationIp'));
-  const publicSecurity = ownSecurity.filter((r) => isPublicIp(cellText(r.DestAddress)) && /14593|outbound/i.test(cellText(r.Direction)));
-  const list = (rows: readonly ResultRow[], ip: string, port: string, cls: string): HTMLElement => h('ul', { class: cls },
-    rows.length === 0 ? h('li', {}, t('noTwin')) : rows.slice(0, 50).map((r) => h('li', { class: 'conn' }, `${cellText(r._time)} → ${cellText(r[ip])}:${cellText(r[port])}`)));
+/** A connection as the forensics API gives it. */
+interface Connection {
+  source: 'sysmon' | 'security'; ref: { time: string; record_id: number | null }; direction: string | null; protocol: string | null;
+  source_ip: string | null; source_port: number | null; destination_ip: string | null; destination_port: number | null; destination_hostname: string | null;
+}
+
+/**
+ * A process's connections (`/api/forensics/connections`: Sysmon 3 by ProcessGuid, 5156 by
+ * PID while it was this process's): the outbound ones to public addresses listed per log
+ * side by side, all of them in a table below.
+ */
+export async function connectionsPanel(n: ProcessNode): Promise<HTMLElement> {
+  const q = n.guid ? new URLSearchParams({ guid: n.guid, host: n.host }) : new URLSearchParams({ host: n.host, pid: String(n.pid), time: new Date(n.start).toISOString() });
+  q.set('limit', '10000');
+  const answer = await api<{ total: number; connections: Connection[] }>('GET', `/api/forensics/connections?${q}`);
+  const out = answer.connections.filter((c) => c.direction === 'outbound' && isPublicIp(c.destination_ip ?? ''));
+  const list = (source: Connection['source'], cls: string): HTMLElement => {
+    const rows = out.filter((c) => c.source === source);
+    return h('ul', { class: cls }, rows.length === 0 ? h('li', {}, t('noTwin')) : rows.slice(0, 50).map((c) => h('li', { class: 'conn' },
+      `${c.ref.time} → ${c.destination_ip ?? ''}:${c.destination_port ?? ''}${c.destination_hostname ? ` (${c.destination_hostname})` : ''}`)));
+  };
   const table = new VirtualTable();
-  const all = [...sysmon.rows.map((r) => ({ log: 'Sysmon 3', ...r })), ...ownSecurity.map((r) => ({ log: "Security 5156", ...r }))];
-  table.setData(arraySource(all));
+  table.setData(arraySource(answer.connections.map((c) => ({ time: c.ref.time, log: c.source === 'sysmon' ? 'Sysmon 3' : 'Security 5156', direction: c.direction, protocol: c.protocol,
+    source_ip: c.source_ip, source_port: c.source_port, destination_ip: c.destination_ip, destination_port: c.destination_port, record_id: c.ref.record_id }))));
   return h('div', { class: 'connections' },
     h('h3', {}, `${t('connections')} ${baseName(n.image)} (PID ${n.pid}) — ${t('outbound')}`),
     h('div', { class: 'side-by-side' },
-      h('div', { class: 'evidence sysmon' }, h('h4', {}, 'Sysmon 3'), list(publicSysmon, 'DestinationIp', 'DestinationPort', 'public-sysmon')),
-      h('div', { class: 'evidence security' }, h('h4', {}, 'Security 5156'), list(publicSecurity, 'DestAddress', 'DestPort', 'public-security'))),
-    h('details', {}, h('summary', {}, `${all.length} ${t('rows')}`), table.element));
+      h('div', { class: 'evidence sysmon' }, h('h4', {}, 'Sysmon 3'), list('sysmon', 'public-sysmon')),
+      h('div', { class: 'evidence security' }, h('h4', {}, 'Security 5156'), list('security', 'public-security'))),
+    h('details', {}, h('summary', {}, `${answer.total} ${t('rows')}`), table.element));
 }
 
-/** The events a process made or was made by (Sysmon by ProcessGuid; Security by PID since its start), in a table. */
+/** The events a process made or was made by (Sysmon by ProcessGuid; Security by PID during its lifetime), in a table. */
 export async function eventsPanel(host: string, n: ProcessNode): Promise<HTMLElement> {
   const hex = `0x${n.pid.toString(16)}`;
   const [sysmon, security] = await Promise.all([
     n.guid ? runQuery(`table sysmon | search host == ${quote(host)} and (ProcessGuid == ${quote(n.guid)} or ParentProcessGuid == ${quote(n.guid)}) | sort _time`, 10_000) : Promise.resolve({ rows: [] as ResultRow[] }),
     runQuery(`table security | search host == ${quote(host)} and (NewProcessId == ${quote(hex)} or ProcessId == ${quote(hex)} or ProcessID == ${n.pid}) | sort _time`, 10_000),
   ]);
-  const own = Number.isNaN(n.start) ? security.rows : security.rows.filter((r) => Date.parse(cellText(r._time)) >= n.start - 1000);
+  // A PID is reused: only the Security events while it was this process's are its own.
+  const own = security.rows.filter((r) => { const at = Date.parse(cellText(r._time)); return !(at < n.start - 1000) && !(at > n.end + 1000); });
   const rows = [...sysmon.rows, ...own].sort((a, b) => cellText(a._time).localeCompare(cellText(b._time)));
   const table = new VirtualTable();
   table.setData(arraySource(rows), ['_time', 'channel', 'event_id', 'record_id', 'Image', 'NewProcessName', 'CommandLine', 'DestinationIp', 'DestAddress', 'TargetFilename', 'line']);
@@ -148,7 +135,7 @@ export function processExplorer(root: HTMLElement, host: string, focus: ProcessN
     replace(conns, t('loading'));
     replace(events, t('loading'));
     // Its own connections, and its parent's (the webshell's cmd.exe is quiet; its w3wp.exe called out).
-    void Promise.all([n, ...(n.parent ? [n.parent] : [])].map((p) => connectionsPanel(host, p)))
+    void Promise.all([n, ...(n.parent ? [n.parent] : [])].map((p) => connectionsPanel(p)))
       .then((els) => replace(conns, els), (e: Error) => replace(conns, h('p', { class: 'error' }, e.message)));
     void eventsPanel(host, n).then((el) => replace(events, el), (e: Error) => replace(events, h('p', { class: 'error' }, e.message)));
   };
