@@ -8,7 +8,7 @@
 import { api, quote, runQuery, type ResultRow } from '../api.js';
 import { baseName, cellText, h, replace } from '../dom.js';
 import { t } from '../i18n.js';
-import { isPublicIp } from '../net.js';
+import { classifyIp } from '../../event/normalize.js';
 import { ancestors, type ProcessNode } from '../process-tree.js';
 import { arraySource, VirtualTable } from '../vtable.js';
 
@@ -91,7 +91,7 @@ export async function connectionsPanel(n: ProcessNode): Promise<HTMLElement> {
   const q = n.guid ? new URLSearchParams({ guid: n.guid, host: n.host }) : new URLSearchParams({ host: n.host, pid: String(n.pid), time: new Date(n.start).toISOString() });
   q.set('limit', '10000');
   const answer = await api<{ total: number; connections: Connection[] }>('GET', `/api/forensics/connections?${q}`);
-  const out = answer.connections.filter((c) => c.direction === 'outbound' && isPublicIp(c.destination_ip ?? ''));
+  const out = answer.connections.filter((c) => c.direction === 'outbound' && classifyIp(c.destination_ip ?? '') === 'public');
   const list = (source: Connection['source'], cls: string): HTMLElement => {
     const rows = out.filter((c) => c.source === source);
     return h('ul', { class: cls }, rows.length === 0 ? h('li', {}, t('noTwin')) : rows.slice(0, 50).map((c) => h('li', { class: 'conn' },
