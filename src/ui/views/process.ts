@@ -53,6 +53,9 @@ export function treeWidget(focus: ProcessNode, onSelect: (n: ProcessNode) => voi
   return container;
 }
 
+/** System columns of a stored event left out of an evidence card. */
+const QUIET_FIELDS = new Set(['_table', '_id', 'line', 'channel', 'provider', 'provider_guid', 'version', 'level', 'task', 'opcode', 'keywords', 'process_id', 'thread_id', 'user_sid', 'qualifiers', 'activity_id', 'related_activity_id']);
+
 /** A log event as a field list (or a note that this log has no twin). */
 function evidenceCard(kind: 'sysmon' | 'security', row: ResultRow | undefined, inferredFrom?: ProcessNode['inferredFrom']): HTMLElement {
   const title = kind === 'sysmon' ? `${t('sysmonEvidence')} (Sysmon 1)` : `${t('securityEvidence')} (4688)`;
@@ -65,8 +68,10 @@ function evidenceCard(kind: 'sysmon' | 'security', row: ResultRow | undefined, i
       h('dl', {}, fields.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, cellText(v))])));
   }
   if (!row) return h('div', { class: `evidence ${kind} missing` }, h('h4', {}, title), h('p', {}, t('noTwin')));
+  // The event's data fields first; the system fields that say nothing about the process and the rendered message are left out.
   return h('div', { class: `evidence ${kind}` }, h('h4', {}, title),
-    h('dl', {}, Object.entries(row).filter(([, v]) => v !== null && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, cellText(v))])));
+    h('dl', {}, Object.entries(row).filter(([k, v]) => v !== null && v !== '' && !QUIET_FIELDS.has(k)).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, cellText(v))])),
+    typeof row.line === 'string' && row.line !== '' ? h('details', {}, h('summary', {}, 'message'), h('pre', { class: 'message' }, row.line)) : null);
 }
 
 /** Each process of a chain with its Sysmon and Security creation events side by side. */
