@@ -97,7 +97,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await screenshot(page, 'ui', '01-query-seed');
   });
 
-  it('draws a time histogram of raw events and downloads CSV', async () => {
+  it('draws a time histogram of raw events and downloads CSV and JSON', async () => {
     await page.fill('.editor-input', 'table sysmon | search event_id == 3 | fields _time, host, Image, DestinationIp');
     await page.click('button.run');
     await page.waitForSelector('.chart svg.histogram rect');
@@ -106,6 +106,10 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     assert.equal(csv.split('\r\n')[0], '_time,host,Image,DestinationIp');
     const count = (await t.api('POST', '/api/query', { query: 'table sysmon | search event_id == 3 | stats count' })).body.rows as { count: number }[];
     assert.equal(csv.trimEnd().split('\r\n').length, Math.min(count[0].count, 10_000) + 1);
+    const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('button.download-json')]);
+    const json = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8')) as Record<string, unknown>[];
+    assert.equal(json.length, Math.min(count[0].count, 10_000));
+    assert.deepEqual(Object.keys(json[0]), ['_time', 'host', 'Image', 'DestinationIp']);
     await screenshot(page, 'ui', '02-query-histogram');
   });
 
