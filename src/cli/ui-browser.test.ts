@@ -193,6 +193,13 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
   });
 
   it('process tree: collapse and expand, click a node to see its events', async () => {
+    // The drawn graph: w3wp.exe → cmd.exe (focus) → whoami.exe, edges between them; a click on a box selects it.
+    await page.waitForSelector('.tree-graph-node.focus[data-image="cmd.exe"]');
+    assert.deepEqual((await page.locator('.tree-graph-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-image')))).filter((x) => ['w3wp.exe', 'cmd.exe', 'whoami.exe'].includes(x ?? '')).sort(), ['cmd.exe', 'w3wp.exe', 'whoami.exe']);
+    assert.ok(await page.locator('.tree-graph-edge').count() >= 2);
+    await page.locator('.tree-graph-node[data-image="whoami.exe"]').click();
+    await page.waitForSelector('.tree-graph-node.selected[data-image="whoami.exe"]');
+    await page.waitForSelector('.process-events h3:has-text("whoami.exe")');
     const cmdNode = page.locator('.tree-node.focus[data-image="cmd.exe"]');
     await cmdNode.locator('> .tree-row .tree-toggle').click();
     assert.equal(await cmdNode.getAttribute('aria-expanded'), 'false');

@@ -10,6 +10,7 @@ import { baseName, cellText, h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { classifyIp } from '../../event/normalize.js';
 import { ancestors, type ProcessNode } from '../process-tree.js';
+import { treeGraph } from '../tree-graph.js';
 import { arraySource, VirtualTable } from '../vtable.js';
 
 /** A process as one line: image name, PID, time. */
@@ -144,9 +145,13 @@ export function processExplorer(root: HTMLElement, host: string, focus: ProcessN
       .then((els) => replace(conns, els), (e: Error) => replace(conns, h('p', { class: 'error' }, e.message)));
     void eventsPanel(host, n).then((el) => replace(events, el), (e: Error) => replace(events, h('p', { class: 'error' }, e.message)));
   };
+  // The drawn graph and the list select together: a click in either focuses the panels and marks both.
+  const graph = treeGraph(focus, (n) => { list.querySelectorAll('.selected').forEach((x) => x.classList.remove('selected')); select(n); });
+  const list = treeWidget(focus, (n) => { graph.select(n); select(n); });
   replace(root,
     h('div', { class: 'process-layout' },
-      h('div', { class: 'panel-tree' }, h('h3', {}, `${t('processTree')} — ${host}`), treeWidget(focus, select)),
+      h('div', { class: 'panel-tree' }, h('h3', {}, `${t('processTree')} — ${host}`), graph.element, list),
       h('div', { class: 'panel-detail' }, evidence, conns, events)));
+  graph.select(focus);
   select(focus);
 }
