@@ -27,6 +27,8 @@ import { inferColumns } from './infer-columns.js';
 
 /** The database file inside a data directory. */
 export const DATABASE_FILE = 'haetae.duckdb';
+/** WAL size that triggers a checkpoint (see openStore). */
+const CHECKPOINT_THRESHOLD = '256MB';
 
 /** Rows per data chunk: DuckDB's standard vector size. */
 const CHUNK_ROWS = 2048;
@@ -86,7 +88,10 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
   }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path, { autoinstall_known_extensions: 'false' });
+    // Checkpoints every 256 MB of WAL instead of DuckDB's 16 MB: ingest commits often, and
+    // each checkpoint rewrites table blocks (bench:serve: 10.1k → 12.3k events/s). Commits
+    // stay durable in the WAL; a restart replays at most 256 MB of it.
+    instance = await DuckDBInstance.create(path, { autoinstall_known_extensions: 'false', checkpoint_threshold: CHECKPOINT_THRESHOLD });
   } catch (e) {
     const message = (e as Error).message;
     if ('dataDir' in location && /lock/i.test(message)) {
