@@ -13,34 +13,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@elastic/elasticsearch';
 import type { Event } from '../event/index.js';
-import { decodeFile, eventToEcs } from '../formats/index.js';
-import { corpusRoot, requireShared } from '../testing/corpus.js';
+import { eventToEcs } from '../formats/index.js';
+import { requireShared } from '../testing/corpus.js';
+import { CONNECTION_FILES, corpusEvents } from '../testing/stored-events.js';
 import { localHttp, startTestServer, waitFor } from '../testing/server.js';
 import { flatten, logger } from '../testing/syslog-shapes.js';
 import { defaultRealtimeSettings } from './realtime-config.js';
 import { ElasticEndpoint } from './elastic.js';
 import { SyslogReceiver } from './syslog.js';
 
-const SAMPLES = join(corpusRoot, 'evtx', 'EVTX-ATTACK-SAMPLES');
 /** One corpus file per ingest path: upload, bulk, syslog. */
-const FILES = [
-  join(SAMPLES, 'Discovery', 'discovery_sysmon_3_Invoke_UserHunter_SourceMachine.evtx'),
-  join(SAMPLES, 'Command and Control', 'DE_sysmon-3-rdp-tun.evtx'),
-  join(SAMPLES, 'Command and Control', 'tunna_iis_rdp_smb_tunneling_sysmon_3.evtx'),
-].map(requireShared);
-
-async function decode(file: string): Promise<Event[]> {
-  const out: Event[] = [];
-  for await (const b of decodeFile(file)) out.push(...b.events);
-  return out;
-}
+const FILES = CONNECTION_FILES.map(requireShared);
 
 const isConnection = (e: Event): boolean => e.provider === 'Microsoft-Windows-Sysmon' && e.event_id === 3;
 /** A connection as the alert names it: where, to where, from which local port. */
 const connectionKey = (host: unknown, ip: unknown, port: unknown): string => `${String(host).split('.')[0]!.toLowerCase()}|${String(ip)}|${String(port)}`;
 
 test('corpus events shipped by upload, Elasticsearch bulk and syslog: the blocklist stream alerts for exactly the listed connections', { timeout: 180_000 }, async () => {
-  const [uploaded, bulked, logged] = await Promise.all(FILES.map(decode));
+  const [uploaded, bulked, logged] = await Promise.all(FILES.map((f) => corpusEvents(f)));
   const all = [...uploaded!, ...bulked!, ...logged!];
   const ips = [...new Set(all.filter(isConnection).map((e) => String(e.data['DestinationIp'])))].sort();
   assert.ok(ips.length >= 8, `distinct destinations: ${ips.join(' ')}`);

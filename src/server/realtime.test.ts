@@ -8,21 +8,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Event } from '../event/index.js';
-import { decodeFile } from '../formats/index.js';
-import { corpusRoot, requireShared } from '../testing/corpus.js';
+import { requireShared } from '../testing/corpus.js';
+import { CONNECTION_FILES, corpusEvents } from '../testing/stored-events.js';
 import { localHttp, sseClient, startTestServer, waitFor, type TestServer } from '../testing/server.js';
 import { throughEvtx, W3WP, WindowsEvents } from '../testing/windows-events.js';
 import type { Alert } from './alert-model.js';
 import { defaultRealtimeSettings } from './realtime-config.js';
 
-const SAMPLES = join(corpusRoot, 'evtx', 'EVTX-ATTACK-SAMPLES');
-const CORPUS = [
-  join(SAMPLES, 'Discovery', 'discovery_sysmon_3_Invoke_UserHunter_SourceMachine.evtx'),
-  join(SAMPLES, 'Command and Control', 'DE_sysmon-3-rdp-tun.evtx'),
-  join(SAMPLES, 'Command and Control', 'tunna_iis_rdp_smb_tunneling_sysmon_3.evtx'),
-].map(requireShared);
+const CORPUS = CONNECTION_FILES.map(requireShared);
 
 /** Synthetic Sysmon 3 events of a web server: two connections to a listed address, two to unlisted ones. */
 function synthetic(day: string, ports: readonly number[]): Event[] {
@@ -34,12 +28,6 @@ function synthetic(day: string, ports: readonly number[]): Event[] {
     b.sysmon3('09:00:02', { ...c, sourcePort: ports[2]!, dest: '203.0.113.66' }),
     b.sysmon3('09:00:03', { ...c, sourcePort: ports[3]!, dest: '10.9.9.9' }),
   ];
-}
-
-async function decode(file: string): Promise<Event[]> {
-  const out: Event[] = [];
-  for await (const b of decodeFile(file)) out.push(...b.events);
-  return out;
 }
 
 const isConnection = (e: Event): boolean => e.channel === 'Microsoft-Windows-Sysmon/Operational' && e.event_id === 3;
@@ -65,7 +53,7 @@ async function query(t: TestServer, text: string): Promise<Record<string, unknow
 const NO_RULES = { ...defaultRealtimeSettings().rules, enabled: false };
 
 test('the blocklist stream query alerts for exactly the connections to listed IPs (feed join and the spec\'s wget join), across a restart', async () => {
-  const corpus = (await Promise.all(CORPUS.map(decode))).flat();
+  const corpus = await corpusEvents(...CORPUS);
   const corpusIps = [...new Set(corpus.filter(isConnection).map((e) => String(e.data['DestinationIp'])))].sort();
   assert.ok(corpusIps.length >= 8, `distinct destinations in the corpus sample: ${corpusIps.join(' ')}`);
   // Every other corpus destination is listed, and one synthetic one; the rest are not.

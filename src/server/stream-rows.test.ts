@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Event } from '../event/index.js';
-import { decodeFile } from '../formats/index.js';
 import { AllowlistWgetClient, executePlan, parseQuery, planQuery, valueToJson, type Row } from '../query/index.js';
 import { openStore, TableMapping, type Store } from '../store/index.js';
 import { corpusRoot, requireShared } from '../testing/corpus.js';
+import { corpusEvents } from '../testing/stored-events.js';
 import { compileStream, parseStreamDefinition } from './stream-definition.js';
 import { eventRow } from './stream-rows.js';
 import { StreamRunner } from './stream-runner.js';
@@ -20,12 +20,6 @@ const FILES = [
   join(SAMPLES, 'Command and Control', 'DE_sysmon-3-rdp-tun.evtx'),
   join(SAMPLES, 'Lateral Movement', 'ImpersonateUser-via local Pass The Hash Sysmon and Security.evtx'),
 ].map(requireShared);
-
-async function corpusEvents(): Promise<Event[]> {
-  const out: Event[] = [];
-  for (const f of FILES) for await (const b of decodeFile(f, { render: true })) out.push(...b.events);
-  return out;
-}
 
 async function stored(events: readonly Event[]): Promise<Store> {
   const store = await openStore({ memory: true });
@@ -39,7 +33,7 @@ function multiset(rows: readonly Row[]): string[] {
 }
 
 test('an event becomes the row its table returns (all but _id), for every corpus event of Sysmon and Security', async () => {
-  const events = await corpusEvents();
+  const events = await corpusEvents(...FILES);
   const store = await stored(events);
   try {
     const mapping = new TableMapping();
@@ -81,7 +75,7 @@ async function streamed(query: string, events: readonly Event[], store: Store): 
 }
 
 test('the spec\'s network-connection query gives the same rows streamed and over the stored table', async () => {
-  const events = await corpusEvents();
+  const events = await corpusEvents(...FILES);
   const store = await stored(events);
   try {
     const query = `table sysmon | search line == "*Network connection detected*"
@@ -100,7 +94,7 @@ test('the spec\'s network-connection query gives the same rows streamed and over
 });
 
 test('typed fields and system fields filter the same way streamed and stored', async () => {
-  const events = await corpusEvents();
+  const events = await corpusEvents(...FILES);
   const store = await stored(events);
   try {
     const query = 'table sysmon, security | search (event_id == 3 and DestinationPort == 3389) or (event_id == 4624 and LogonType == 9) | eval who = concat(host, "/", _table) | fields - line';

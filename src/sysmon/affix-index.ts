@@ -40,7 +40,11 @@ export class AffixIndex {
 
   constructor(entries: readonly (readonly [string, number])[], private readonly fromEnd: boolean) {
     const byKey = new Map<string, number[]>();
-    for (const [key, id] of entries) byKey.set(key, [...(byKey.get(key) ?? []), id]);
+    for (const [key, id] of entries) {
+      const ids = byKey.get(key);
+      if (ids === undefined) byKey.set(key, [id]);
+      else ids.push(id);
+    }
     this.keys = [...byKey.keys()].sort((a, b) => compare(a, b, fromEnd));
     this.ids = this.keys.map((k) => byKey.get(k) ?? []);
     this.link = new Int32Array(this.keys.length);

@@ -17,7 +17,7 @@
  *   that could match a target move to an AND Rule of their own with the spare filter.
  * Names and comments stay where they were.
  */
-import type { ConfigComment, ConfigRule, EventBlock, FieldFilter, Relation } from './model.js';
+import { fieldClauses, type ConfigComment, type ConfigRule, type EventBlock, type FieldFilter, type Relation } from './model.js';
 import { andRule } from './build.js';
 import { allMayMatch, type Target } from './target.js';
 
@@ -47,13 +47,11 @@ function combinations(clauses: readonly (readonly FieldFilter[])[]): FieldFilter
  * Rules to replace them with; null when their rule cannot match a target.
  */
 function carveLooseAnd(loose: readonly FieldFilter[], target: Target, spare: FieldFilter, tag: string): { replace: BlockItem[]; append: FieldFilter[]; carved: number[] } | null {
-  const byField = new Map<string, FieldFilter[]>();
-  for (const f of loose) byField.set(f.field.toLowerCase(), [...(byField.get(f.field.toLowerCase()) ?? []), f]);
-  const clauses = [...byField.values()];
+  const clauses = fieldClauses(loose);
   // The rule matches a target only if every clause has a filter that could.
   if (!clauses.every((c) => c.some((f) => allMayMatch([f], target)))) return null;
   const lines = loose.map((f) => f.line);
-  if (!byField.has(spare.field.toLowerCase())) return { replace: [], append: [spare], carved: lines };
+  if (!clauses.some((c) => c[0]!.field.toLowerCase() === spare.field.toLowerCase())) return { replace: [], append: [spare], carved: lines };
   const count = clauses.reduce((n, c) => n * c.length, 1);
   if (count > MAX_COMBINATIONS) {
     throw new CarveError(`line ${loose[0].line}: the loose filters of this <${tag}> exclude block would become ${count} rules to spare the generated events (more than ${MAX_COMBINATIONS}); move its ${spare.field} filters into <Rule groupRelation="and"> elements first`);

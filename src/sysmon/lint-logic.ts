@@ -13,9 +13,9 @@
  */
 import { eventTag } from './catalog.js';
 import { describeFilter, filterPlace, linesText, blockPlace, rulePlace, type Finding } from './lint-finding.js';
-import { byField, filterScopes, type FilterScope } from './lint-scope.js';
+import { filterScopes, type FilterScope } from './lint-scope.js';
 import { isNegative, satisfiable } from './lint-subsume.js';
-import { eventBlocks, type EventBlock, type FieldFilter, type SysmonConfig } from './model.js';
+import { eventBlocks, fieldClauses, type EventBlock, type FieldFilter, type SysmonConfig } from './model.js';
 import { SysmonSimulator } from './simulate.js';
 
 const POSITIVE_FORM = { 'is not': 'is', 'excludes': 'contains', 'excludes any': 'contains any', 'excludes all': 'contains all', 'not begin with': 'begin with', 'not end with': 'end with' } as const;
@@ -63,7 +63,7 @@ const OR_FIX = 'Put the filters that must all hold — these and the filters the
 function orScopeFindings(scope: FilterScope, schema: number | null): Finding[] {
   const out: Finding[] = [];
   const what = scope.rule === null ? 'the block' : 'the <Rule>';
-  for (const group of byField(scope.filters.filter((f) => isNegative(f.condition)))) {
+  for (const group of fieldClauses(scope.filters.filter((f) => isNegative(f.condition)))) {
     const [first] = group;
     const rule = filterPlace(scope.block, scope.group, scope.rule, first);
     if (group.length === 1) {
@@ -88,7 +88,7 @@ function orScopeFindings(scope: FilterScope, schema: number | null): Finding[] {
 /** `always-true` for the same-field groups of an AND block: OR'ed, they may hold for every value. */
 function andBlockFindings(scope: FilterScope): Finding[] {
   const out: Finding[] = [];
-  const fields = byField(scope.filters);
+  const fields = fieldClauses(scope.filters);
   for (const group of fields) {
     const negatives = group.filter((f) => isNegative(f.condition));
     if (negatives.length === 0 || group.length < 2) continue;

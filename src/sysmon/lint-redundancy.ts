@@ -9,9 +9,9 @@
  * Subsumption comes from lint-subsume.ts, which only answers yes when it can prove it.
  */
 import { describeFilter, filterPlace, blockPlace, rulePlace, type Finding } from './lint-finding.js';
-import { byField, filterScopes, matchUnits, type FilterScope, type MatchUnit } from './lint-scope.js';
+import { filterScopes, matchUnits, type FilterScope, type MatchUnit } from './lint-scope.js';
 import { implies, satisfiable } from './lint-subsume.js';
-import type { ConfigRule, FieldFilter } from './model.js';
+import { fieldClauses, type ConfigRule, type FieldFilter } from './model.js';
 
 function filterKey(f: FieldFilter): string {
   return `${f.field.toLowerCase()}\u0000${f.condition}\u0000${f.value.toLowerCase()}`;
@@ -66,7 +66,7 @@ function duplicateRules(scopes: readonly FilterScope[]): Finding[] {
 /** `unreachable`: `<Rule groupRelation="and">` filters on one field that no value satisfies together. */
 function contradictions(scope: FilterScope): Finding[] {
   if (scope.rule === null || scope.relation !== 'and') return [];
-  return byField(scope.filters).filter((group) => group.length > 1 && !satisfiable(group)).map((group) => ({
+  return fieldClauses(scope.filters).filter((group) => group.length > 1 && !satisfiable(group)).map((group) => ({
     code: 'unreachable', severity: 'warning' as const, line: scope.rule!.line,
     rule: `${blockPlace(scope.block, scope.group)} › ${rulePlace(scope.rule!)}`, related: group.map((f) => f.line),
     effect: `The <Rule> ANDs ${group.map(describeFilter).join(' and ')}, which no value satisfies at once: the rule never matches${scope.block.onmatch === 'include' ? ' and logs nothing' : ' and drops nothing'}.`,
@@ -76,7 +76,7 @@ function contradictions(scope: FilterScope): Finding[] {
 
 /** False for an AND rule whose filters contradict each other (reported by {@link contradictions}; it would be "implied" by anything). */
 function possible(u: MatchUnit): boolean {
-  return u.scope.rule === null || u.scope.relation !== 'and' || byField(u.clauses.flat()).every(satisfiable);
+  return u.scope.rule === null || u.scope.relation !== 'and' || fieldClauses(u.clauses.flat()).every(satisfiable);
 }
 
 /** True when every event `a` matches is matched by `b`: each clause of `b` is implied by some clause of `a`. */

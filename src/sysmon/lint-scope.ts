@@ -7,7 +7,7 @@
  * - `<Rule groupRelation="and">`: AND of every child, same field included;
  * - `<Rule>` with `or` or no groupRelation: OR of its children.
  */
-import { eventBlocks, type ConfigRule, type EventBlock, type FieldFilter, type RuleGroup, type SysmonConfig } from './model.js';
+import { eventBlocks, fieldClauses, type ConfigRule, type EventBlock, type FieldFilter, type RuleGroup, type SysmonConfig } from './model.js';
 import { blockRelation } from './simulate.js';
 
 /** One filter with everything around it. */
@@ -43,21 +43,6 @@ export interface MatchUnit {
 
 function filtersOf(items: readonly { kind: string }[]): FieldFilter[] {
   return items.filter((i): i is FieldFilter => i.kind === 'filter');
-}
-
-/**
- * Filters grouped by field, case-insensitively, in document order.
- *
- * @example
- * byField(filters).map((g) => g[0].field) // ['Image', 'DestinationIp']
- */
-export function byField(filters: readonly FieldFilter[]): FieldFilter[][] {
-  const groups = new Map<string, FieldFilter[]>();
-  for (const f of filters) {
-    const key = f.field.toLowerCase();
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
-  return [...groups.values()];
 }
 
 /**
@@ -98,7 +83,7 @@ function scopeUnits(scope: FilterScope): { unit: Omit<MatchUnit, 'order'>; at: n
   // Document position: block, item in the block, child in the <Rule>.
   const at = (f: FieldFilter): number => scope.blockIndex * 1e9 + (rule === null ? block.items.indexOf(f) * 1e4 : block.items.indexOf(rule) * 1e4 + rule.items.indexOf(f));
   if (scope.relation === 'or') return filters.map((f) => ({ unit: { scope, clauses: [[f]], line: f.line }, at: at(f) }));
-  const clauses = rule === null ? byField(filters) : filters.map((f) => [f]);
+  const clauses = rule === null ? fieldClauses(filters) : filters.map((f) => [f]);
   return [{ unit: { scope, clauses, line: rule?.line ?? filters[0].line }, at: at(filters[0]) }];
 }
 

@@ -106,3 +106,23 @@ export function eventBlocks(config: SysmonConfig): { block: EventBlock; group: R
   }
   return out;
 }
+
+/**
+ * Filters grouped into the clauses of an AND: one clause per field (case-insensitive), in
+ * document order; the filters of a clause are OR'ed (windows-events.md §1: "(any filter
+ * on A) AND (any filter on B)"). The simulator, the linter and the generator's carving all
+ * read a block's loose filters this way.
+ *
+ * @example
+ * fieldClauses([image1, ip1, image2]) // [[image1, image2], [ip1]]
+ */
+export function fieldClauses<F extends { readonly field: string }>(filters: readonly F[]): F[][] {
+  const clauses = new Map<string, F[]>();
+  for (const f of filters) {
+    const key = f.field.toLowerCase();
+    const clause = clauses.get(key);
+    if (clause === undefined) clauses.set(key, [f]);
+    else clause.push(f);
+  }
+  return [...clauses.values()];
+}

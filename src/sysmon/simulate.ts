@@ -20,7 +20,7 @@ import { NeedleIndex } from '../detect/needle-index.js';
 import { AffixIndex } from './affix-index.js';
 import { eventTag, tagOfEventId, type EventTagSpec } from './catalog.js';
 import { alternatives, baseName, conditionTest, type ValueTest } from './conditions.js';
-import { eventBlocks, type EventBlock, type FieldFilter, type Relation, type RuleGroup, type SysmonConfig } from './model.js';
+import { eventBlocks, fieldClauses, type EventBlock, type FieldFilter, type Relation, type RuleGroup, type SysmonConfig } from './model.js';
 
 /** Why an event was logged or dropped. */
 export type VerdictReason =
@@ -177,13 +177,8 @@ function units(block: EventBlock, group: RuleGroup | null, schema: number | null
   });
   if (loose.length > 0) {
     // AND of fields, OR within a field (§1: "(any filter on A) AND (any filter on B)").
-    const byField = new Map<string, CompiledFilter[]>();
-    for (const f of loose) {
-      const key = f.field.toLowerCase();
-      byField.set(key, [...(byField.get(key) ?? []), f]);
-    }
     const first = block.items.findIndex((i) => i.kind === 'filter');
-    out.push({ at: first, unit: { clauses: [...byField.values()], fallbackName: groupName, line: loose[0].source.line } });
+    out.push({ at: first, unit: { clauses: fieldClauses(loose), fallbackName: groupName, line: loose[0].source.line } });
   }
   return out.sort((a, b) => a.at - b.at).map((u) => u.unit);
 }
@@ -238,8 +233,8 @@ class FieldIndex {
   add(anchor: Anchor, id: number): void {
     for (const k of anchor.keys) {
       switch (anchor.kind) {
-        case 'exact': this.exact.set(k, [...(this.exact.get(k) ?? []), id]); break;
-        case 'base': this.base.set(k, [...(this.base.get(k) ?? []), id]); break;
+        case 'exact': addTo(this.exact, k, id); break;
+        case 'base': addTo(this.base, k, id); break;
         case 'prefix': this.prefixes.push([k, id]); break;
         case 'suffix': this.suffixes.push([k, id]); break;
         case 'needle': this.needles.push(k); this.needleUnits.push(id); break;
@@ -306,6 +301,13 @@ const CACHE_TRIAL = 8192;
 const CACHE_RETRY = 262_144;
 /** Below this hit rate a field is not cached. */
 const MIN_CACHE_HIT_RATE = 0.3;
+
+/** Appends `id` to the list under `key`. */
+function addTo(map: Map<string, number[]>, key: string, id: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [id]);
+  else list.push(id);
+}
 
 /** Values remembered per field and block (see {@link FieldIndex}). */
 const FIELD_CACHE_SIZE = 4096;

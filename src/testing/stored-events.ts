@@ -16,6 +16,13 @@ export const SHIPPING_FILES = {
   security: join(corpusRoot, 'evtx', 'EVTX-ATTACK-SAMPLES', 'Command and Control', 'DE_RDP_Tunnel_5156.evtx'),
 } as const;
 
+/** Corpus EVTX files rich in Sysmon 3 connections to many destinations (blocklist and stream tests). */
+export const CONNECTION_FILES = [
+  join(corpusRoot, 'evtx', 'EVTX-ATTACK-SAMPLES', 'Discovery', 'discovery_sysmon_3_Invoke_UserHunter_SourceMachine.evtx'),
+  join(corpusRoot, 'evtx', 'EVTX-ATTACK-SAMPLES', 'Command and Control', 'DE_sysmon-3-rdp-tun.evtx'),
+  join(corpusRoot, 'evtx', 'EVTX-ATTACK-SAMPLES', 'Command and Control', 'tunna_iis_rdp_smb_tunneling_sysmon_3.evtx'),
+] as const;
+
 /** Every event of some corpus files, decoded with their rendered `line`. */
 export async function corpusEvents(...files: string[]): Promise<Event[]> {
   const out: Event[] = [];

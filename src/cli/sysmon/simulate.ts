@@ -142,7 +142,7 @@ export async function run(argv: string[]): Promise<number> {
   const sink = writePath !== undefined ? await EventSink.open(writeFormat, writePath) : null;
 
   let totalBytes = 0;
-  for (const p of cl.positionals) { try { totalBytes += statSync(p).isFile() ? statSync(p).size : 0; } catch { /* reported by the reader */ } }
+  for (const p of cl.positionals) { try { const st = statSync(p); if (st.isFile()) totalBytes += st.size; } catch { /* reported by the reader */ } }
   const progress = new Progress(totalBytes, 'simulating', !quiet && table === undefined && process.stderr.isTTY === true);
   const say = (line: string): void => { if (!quiet) { progress.finish(); process.stderr.write(line + '\n'); } };
   let skipped = 0;
