@@ -108,10 +108,15 @@ export class ClickHouseStore implements Store {
   private readonly sentParts = new Map<number, Set<number>>();
   private writeQueue: Promise<unknown> = Promise.resolve();
   private flushing: Promise<void> | null = null;
+  private flushAgain: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Column types by table, for decoding query results (refreshed on schema changes). */
   private typeCache = new Map<string, Map<string, LogicalType>>();
+  /** The batch last written to the spool, while it is being sent. */
+  private readonly inMemory = new Map<number, { entry: SpoolEntry; rows: string[][] }>();
+  /** The sending of the previous batch of an import (one in flight while the next is encoded). */
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(readonly address: ClickHouseAddress, private readonly options: ClickHouseStoreOptions) {
     this.path = describeAddress(address);
@@ -328,7 +333,15 @@ export class ClickHouseStore implements Store {
 
   async importEvents(table: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions = {}): Promise<ImportResult> {
     if (table !== 'auto') checkTableName(table);
-    return this.exclusive(() => this.runImport(table, batches, options));
+    return this.exclusive(async () => {
+      try {
+        return await this.runImport(table, batches, options);
+      } finally {
+        // A send that failed was reported to this import; the next one starts clean.
+        await this.sending.catch(() => undefined);
+        this.sending = Promise.resolve();
+      }
+    });
   }
 
   private async runImport(target: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions): Promise<ImportResult> {
@@ -379,6 +392,7 @@ export class ClickHouseStore implements Store {
       if (pending >= this.commitEvery) await commit();
     }
     await commit();
+    await this.sending;
     return { events: committed, tables: totals };
   }
 
@@ -431,9 +445,11 @@ export class ClickHouseStore implements Store {
       }
       for (const field of extra) extraFields.push({ table: name, field });
     }
+    await this.sending;
     // The ids handed out are durable before the batch is: a restart never reuses them.
     this.ids.save();
-    this.spool.write(parts, lines, sources, extraFields);
+    const entry = this.spool.write(parts, lines, sources, extraFields);
+    this.inMemory.set(entry.seq, { entry, rows: lines });
     // Schema on every shard that answers now, so reads see the new columns everywhere.
     for (const [name] of byTable) {
       const table = this.eventTables.get(name)!;
@@ -444,7 +460,10 @@ export class ClickHouseStore implements Store {
       table.exists = true;
       this.typeCache.delete(name);
     }
-    await this.flush();
+    // Sent while the caller encodes the next batch; the import waits for it before the
+    // batch after (one batch in flight) and at its end.
+    this.sending = this.flush();
+    this.sending.catch(() => undefined);
   }
 
   /** Creates a table on a shard (local and Distributed parts) or adds the columns it lacks there. */
@@ -472,7 +491,12 @@ export class ClickHouseStore implements Store {
    * id range), then the batch's bookkeeping; a batch leaves the spool when all is stored.
    */
   flush(): Promise<void> {
-    this.flushing ??= this.flushOnce().finally(() => { this.flushing = null; });
+    if (this.flushing !== null) {
+      // A round is running and may have listed the spool before the latest batch: one more after it.
+      this.flushAgain ??= this.flushing.catch(() => undefined).then(() => { this.flushAgain = null; return this.flush(); });
+      return this.flushAgain;
+    }
+    this.flushing = this.flushOnce().finally(() => { this.flushing = null; });
     return this.flushing;
   }
 
@@ -480,21 +504,25 @@ export class ClickHouseStore implements Store {
     const down = new Set<number>();
     for (const seq of this.spool.list()) {
       if (this.closed) return;
-      const { entry, rows } = this.spool.read(seq);
+      // A batch this process just wrote is still in memory: no need to read it back.
+      const { entry, rows } = this.inMemory.get(seq) ?? this.spool.read(seq);
       const sent = this.sentParts.get(seq) ?? new Set<number>();
       this.sentParts.set(seq, sent);
-      for (const [i, part] of entry.parts.entries()) {
-        if (sent.has(i) || down.has(part.shard)) continue;
-        try {
-          await this.sendPart(part, rows[i]!);
-          sent.add(i);
-        } catch (e) {
-          if (!(e instanceof ClickHouseUnreachableError)) throw e;
-          if (!down.has(part.shard)) this.notice(`shard ${this.servers[part.shard]!.label} is down (${e.message}); ${this.spool.list().length} batch(es) wait in ${this.spool.dir}`);
-          down.add(part.shard);
+      // Shards are written in parallel; one shard's parts in order.
+      await Promise.all(this.servers.map(async (server, shard) => {
+        for (const [i, part] of entry.parts.entries()) {
+          if (part.shard !== shard || sent.has(i) || down.has(shard)) continue;
+          try {
+            await this.sendPart(part, rows[i]!);
+            sent.add(i);
+          } catch (e) {
+            if (!(e instanceof ClickHouseUnreachableError)) throw e;
+            if (!down.has(shard)) this.notice(`shard ${server.label} is down (${e.message}); ${this.spool.list().length} batch(es) wait in ${this.spool.dir}`);
+            down.add(shard);
+          }
         }
-      }
-      if (sent.size < entry.parts.length) continue;
+      }));
+      if (sent.size < entry.parts.length) { this.inMemory.delete(seq); continue; }
       try {
         await this.recordBookkeeping(entry);
       } catch (e) {
@@ -503,6 +531,7 @@ export class ClickHouseStore implements Store {
       }
       this.spool.remove(seq);
       this.sentParts.delete(seq);
+      this.inMemory.delete(seq);
     }
     if (this.spool.list().length > 0 && !this.closed) this.scheduleRetry();
   }
