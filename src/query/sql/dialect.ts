@@ -52,8 +52,11 @@ export interface SqlDialect {
    * and must be null when any is null.
    */
   slice(s: string, begin: string, end: string): string;
-  /** Every occurrence of the non-empty `pattern` in `s` replaced by `replacement`. */
-  replaceAll(s: string, pattern: string, replacement: string): string;
+  /**
+   * Every occurrence of the non-empty `pattern` in `s` replaced by `replacement`, or
+   * undefined when the engine cannot take these arguments (e.g. a non-constant replacement).
+   */
+  replaceAll(s: string, pattern: string, replacement: string): string | undefined;
   /**
    * True when all of `s` matches the language's general `*` pattern (anchored,
    * case-insensitive the way semantics.ts wildcardRegExp is, `*` spanning line breaks),
@@ -62,6 +65,8 @@ export interface SqlDialect {
   wildcard(s: string, pattern: string, params: Parameters): string | undefined;
   /** A bound for a TIMESTAMP column (the time window of `table`). */
   timestamp(at: Date, params: Parameters): string;
+  /** The number of distinct non-null values of `x` in a group: 0, never null, when all are null. */
+  countDistinct(x: string): string;
   /** A `LIMIT`/`OFFSET` count. */
   count(n: number, params: Parameters): string;
   /** The `GROUP BY` list of a select whose first `aliases.length` items are the keys. */
@@ -109,6 +114,7 @@ export const STANDARD_SQL = {
   toDouble: (x: string): string => `CAST(${x} AS DOUBLE)`,
   toBigint: (x: string): string => `CAST(${x} AS BIGINT)`,
   trunc: (x: string): string => `trunc(${x})`,
+  countDistinct: (x: string): string => `count(DISTINCT ${x})`,
   count: (n: number, params: Parameters): string => params.add(n, 'BIGINT'),
   groupBy: (aliases: readonly string[]): string => aliases.map((_, i) => String(i + 1)).join(', '),
 } satisfies Partial<SqlDialect>;

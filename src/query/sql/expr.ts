@@ -138,7 +138,8 @@ const CALLS: Record<string, (args: SqlExpr[], call: CallExpr, t: Translation) =>
     // Literal, non-empty pattern only: `"re"` mode and an empty pattern stay in JS.
     if (args.length !== 3 || !s || !p || !r || s.kind !== 'string' || r.kind !== 'string') return undefined;
     if (lit?.kind !== 'literal' || typeof lit.value !== 'string' || lit.value === '') return undefined;
-    return { sql: t.dialect.replaceAll(s.sql, p.sql, r.sql), kind: 'string' };
+    const sql = t.dialect.replaceAll(s.sql, p.sql, r.sql);
+    return sql === undefined ? undefined : { sql, kind: 'string' };
   },
   isnull: (args) => (args.length === 1 && args[0]!.kind !== 'unknown' ? { sql: `(${args[0]!.sql} IS NULL)`, kind: 'boolean' } : undefined),
   isnotnull: (args) => (args.length === 1 && args[0]!.kind !== 'unknown' ? { sql: `(${args[0]!.sql} IS NOT NULL)`, kind: 'boolean' } : undefined),

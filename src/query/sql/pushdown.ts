@@ -237,7 +237,7 @@ function aggregateSql(fn: string, args: SqlExpr[], d: SqlDialect): SqlExpr | und
   if (args.length !== 1) return undefined;
   const a = args[0]!;
   if (fn === 'dc' && (a.kind === 'string' || a.kind === 'number' || a.kind === 'boolean' || a.kind === 'date')) {
-    return { sql: `count(DISTINCT ${a.sql})`, kind: 'number' };
+    return { sql: d.countDistinct(a.sql), kind: 'number' };
   }
   if ((fn === 'sum' || fn === 'avg' || fn === 'min' || fn === 'max') && a.kind === 'number') {
     return { sql: `${fn}(${d.toDouble(a.sql)})`, kind: 'number' };
