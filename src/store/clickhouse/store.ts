@@ -14,6 +14,8 @@
  */
 import { join, resolve } from 'node:path';
 import { newRow, type Row, type Value } from '../../query/value.js';
+import { clickhouse } from '../../query/sql/clickhouse.js';
+import type { SqlDialect } from '../../query/sql/dialect.js';
 import { encodeEventRuns, KIND, type EventRun } from '../event-rows.js';
 import { EventTable, isEventTableSchema } from '../event-table.js';
 import { inferColumns } from '../infer-columns.js';
@@ -109,6 +111,8 @@ export async function openClickHouseStore(url: string, options: ClickHouseStoreO
 /** The Store on a ClickHouse cluster. */
 export class ClickHouseStore implements Store {
   readonly path: string;
+  /** The planner pushes query prefixes down in ClickHouse's SQL (src/query/sql/clickhouse.ts). */
+  readonly sqlDialect: SqlDialect = clickhouse;
   private readonly servers: ClickHouseServer[];
   private readonly layout: Layout;
   private readonly spool: Spool;
