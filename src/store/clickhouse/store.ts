@@ -26,7 +26,7 @@ import type {
 } from '../types.js';
 import { ClickHouseError, ClickHouseServer, ClickHouseUnreachableError } from './http.js';
 import { WriterIds } from './ids.js';
-import { EXTRA_FIELDS, IMPORTS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
+import { EXTRA_FIELDS, IMPORTS, WRITERS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
 import { Spool, type SpoolEntry, type SpoolPart, type SpoolSource } from './spool.js';
 import { describeAddress, parseClickHouseUrl, type ClickHouseAddress } from './url.js';
 import { bindParameters, columnDefinition, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
@@ -170,7 +170,15 @@ export class ClickHouseStore implements Store {
     }
     if (down.length === this.servers.length) throw new Error(`${this.path}: no shard answers (${down.join(', ')}); is ClickHouse running?`);
     if (down.length > 0) this.notice(`shard ${down.join(', ')} is down: its events are kept in the spool ${this.spool.dir} until it answers`);
-    await this.ids.load((sql) => this.all(sql), (table, line) => this.servers[0]!.insert(`INSERT INTO ${quoteName(this.layout.local(table))} FORMAT JSONEachRow`, line), this.spool);
+    // Writer numbers are registered on the shards that answer (a down shard may hide one:
+    // the number is drawn at random among the free ones, so a clash stays unlikely).
+    const up = this.servers.filter((s) => !down.includes(s.label));
+    const writers = async (): Promise<number[]> => {
+      const out: number[] = [];
+      for (const s of up) for await (const rows of s.rows(`SELECT writer FROM ${quoteName(this.layout.local(WRITERS))} FORMAT JSONEachRow`)) for (const r of rows) out.push(Number(r['writer']));
+      return out;
+    };
+    await this.ids.load(writers, (line) => up[0]!.insert(`INSERT INTO ${quoteName(this.layout.local(WRITERS))} FORMAT JSONEachRow`, line), this.spool);
     await this.flush();
   }
 
