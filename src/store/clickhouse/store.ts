@@ -23,7 +23,7 @@ import type {
   ColumnInfo, ImportBatch, ImportOptions, ImportResult, ImportState, ScanOptions, Store, StoreOptions, TableInfo,
 } from '../types.js';
 import { ClickHouseError, ClickHouseServer, ClickHouseUnreachableError } from './http.js';
-import { WriterIds } from './ids.js';
+import { WRITER_SPAN, WriterIds } from './ids.js';
 import { EXTRA_FIELDS, IMPORTS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
 import { Spool, type SpoolEntry, type SpoolPart, type SpoolSource } from './spool.js';
 import { describeAddress, parseClickHouseUrl, type ClickHouseAddress } from './url.js';
@@ -124,6 +124,14 @@ export class ClickHouseStore implements Store {
     this.commitEvery = Math.max(1, options.commitEvery ?? DEFAULT_COMMIT_EVERY);
     this.retryMs = options.retryMs ?? 2000;
     this.shardSchema = this.servers.map(() => new Map());
+  }
+
+  /**
+   * The `_id`s this writer may give rows it numbers itself (the server's alerts): its own
+   * range (ids.ts), so collectors sharing the cluster never pick the same id.
+   */
+  get idRange(): { readonly first: number; readonly end: number } {
+    return { first: this.ids.id * WRITER_SPAN + 1, end: (this.ids.id + 1) * WRITER_SPAN };
   }
 
   /** The number of shards. */
