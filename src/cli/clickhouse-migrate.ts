@@ -58,9 +58,10 @@ async function readShard(server: ClickHouseServer): Promise<{ version: string; t
   return { version, tables };
 }
 
-/** The DDL adding a column as another shard has it. */
-function addColumn(table: string, c: PhysicalColumn): string {
-  return `ALTER TABLE ${quoteName(table)} ADD COLUMN ${quoteName(c.name)} ${c.type}${c.comment !== '' ? ` COMMENT ${quoteString(c.comment)}` : ''}`;
+/** The DDL adding a column as another shard has it (18.16 ignores ADD COLUMN's COMMENT: it is set after). */
+function addColumn(table: string, c: PhysicalColumn): string[] {
+  const add = `ALTER TABLE ${quoteName(table)} ADD COLUMN ${quoteName(c.name)} ${c.type}`;
+  return c.comment === '' ? [add] : [add, `ALTER TABLE ${quoteName(table)} COMMENT COLUMN ${quoteName(c.name)} ${quoteString(c.comment)}`];
 }
 
 /**
@@ -103,7 +104,7 @@ export async function migrateShards(address: ClickHouseAddress): Promise<ShardSc
         const present = new Set(have !== undefined ? have.columns.map((c) => c.name) : await describe(server, name));
         for (const c of u.columns.values()) {
           if (present.has(c.name)) continue;
-          await runDdl(server, [addColumn(name, c)]);
+          await runDdl(server, addColumn(name, c));
           added.push(`${name}.${c.name}`);
         }
       }

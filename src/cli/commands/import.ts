@@ -89,6 +89,13 @@ export async function run(argv: string[]): Promise<number> {
         if (flag(cl, 'verbose')) { progress.finish(); process.stderr.write(`haetae import: committed ${p.committed} events\n`); }
       },
     });
+  } catch (e) {
+    // A ClickHouse cluster's trouble (the shard holding a file's import record down) is one line; what was committed stays spooled.
+    if (!isRemoteStore(spec)) throw e;
+    progress.finish();
+    await store.close();
+    process.stderr.write(`haetae import: ${(e as Error).message}\n`);
+    return 1;
   } finally {
     progress.finish();
   }

@@ -120,7 +120,7 @@ export async function run(argv: string[]): Promise<number> {
         try {
           dropped = await store.dropBefore(before);
         } catch (e) {
-          process.stderr.write(`haetae store retention: ${(e as Error).message}; nothing more was dropped — run it again once every shard answers\n`);
+          process.stderr.write(`haetae store retention: ${(e as Error).message}; run it again once every shard answers\n`);
           return 1;
         }
         const total = [...dropped.values()].reduce((a, b) => a + b, 0);

@@ -27,7 +27,7 @@ import { WRITER_SPAN, WriterIds } from './ids.js';
 import { EXTRA_FIELDS, IMPORTS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
 import { Spool, type SpoolEntry, type SpoolPart, type SpoolSource } from './spool.js';
 import { describeAddress, parseClickHouseUrl, type ClickHouseAddress } from './url.js';
-import { bindParameters, columnDefinition, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
+import { bindParameters, columnDefinition, commentColumn, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
 
 /** Options of {@link openClickHouseStore}. */
 export interface ClickHouseStoreOptions extends StoreOptions {
@@ -673,6 +673,8 @@ export class ClickHouseStore implements Store {
     const day = Math.floor(dateMicros(before) / MICROS_PER_DAY);
     const dropped = new Map<string, number>();
     return this.exclusive(async () => {
+      // Every shard must answer before any drops: retention applied on some shards only would leave a skewed history.
+      await this.everyShard((s) => this.servers[s]!.exec('SELECT 1').then(() => undefined));
       for (const table of await this.tableNames()) {
         const cols = await this.readerColumns(table);
         if (cols === null || !isEventTableSchema(cols)) continue;
@@ -710,7 +712,9 @@ export class ClickHouseStore implements Store {
 /** Adds to a table on one server the columns it lacks. */
 async function addMissing(server: ClickHouseServer, table: string, existing: readonly { name: string }[], columns: readonly StoreColumn[]): Promise<void> {
   const names = new Set(existing.map((c) => c.name));
-  for (const c of columns) if (!names.has(c.name)) await runDdl(server, [`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnDefinition(c.name, c.type)}`]);
+  for (const c of columns) {
+    if (!names.has(c.name)) await runDdl(server, [`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnDefinition(c.name, c.type)}`, commentColumn(table, c.name, c.type)]);
+  }
 }
 
 /** A table's columns by DESCRIBE (18.16 does not list a Distributed table's columns in system.columns), or null when missing. */
