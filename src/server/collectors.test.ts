@@ -10,10 +10,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoDataset } from '../demo/index.js';
-import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type Detection } from '../detect/index.js';
 import type { Event } from '../event/index.js';
 import { ClickHouseStore } from '../store/clickhouse/index.js';
 import { startClickHouseCluster, type ClickHouseCluster } from '../testing/clickhouse-cluster.js';
+import { iisPackDetections } from '../testing/pack-detections.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 import { defaultRealtimeSettings } from './realtime-config.js';
 
@@ -29,16 +29,6 @@ after(async () => { await cluster.stop(); });
 /** The cluster's address with a database of its own. */
 function freshUrl(): string {
   return cluster.storeUrl.replace(`/${cluster.database}?`, `/haetae_collectors_${++databases}?`);
-}
-
-/** What `haetae hunt` finds in the events (the reference for the live rules). */
-function hunted(events: readonly Event[]): Detection[] {
-  const tracker = new ProcessTracker();
-  const set = RuleSet.load(selectRuleSources({ packs: ['iis-webshell'], rules: [] }).sources, { tracker });
-  const hunt = new Hunt(set);
-  const stage = new MatchStage(set, tracker);
-  for (const e of events) stage.observe(e, undefined, (hit) => hunt.add(hit));
-  return hunt.finish().detections;
 }
 
 /** Ships events as NDJSON in `parts` requests, each matched and its alerts stored before the next. */
@@ -74,8 +64,8 @@ test('two collectors on one cluster, split by host: rules and correlations per h
   const second = first.map((e) => JSON.parse(JSON.stringify(e).replaceAll('corp.example', 'branch.example')) as Event);
   const firstHosts = new Set(first.map((e) => e.host));
   assert.ok(second.every((e) => !firstHosts.has(e.host)), 'the collectors share no host');
-  const expected1 = hunted(first);
-  const expected2 = hunted(second);
+  const expected1 = iisPackDetections(first);
+  const expected2 = iisPackDetections(second);
   assert.ok(expected1.some((d) => d.target === 'correlation' && d.correlation!.events >= 2), 'a correlation of several events of one host');
   assert.equal(expected2.length, expected1.length);
 
