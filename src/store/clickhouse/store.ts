@@ -25,11 +25,11 @@ import type {
   ColumnInfo, ImportBatch, ImportOptions, ImportResult, ImportState, ScanOptions, Store, StoreOptions, TableInfo,
 } from '../types.js';
 import { ClickHouseError, ClickHouseServer, ClickHouseUnreachableError } from './http.js';
-import { WriterIds } from './ids.js';
+import { WRITER_SPAN, WriterIds } from './ids.js';
 import { EXTRA_FIELDS, IMPORTS, WRITERS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
 import { Spool, type SpoolEntry, type SpoolPart, type SpoolSource } from './spool.js';
 import { describeAddress, parseClickHouseUrl, type ClickHouseAddress } from './url.js';
-import { bindParameters, columnDefinition, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
+import { bindParameters, columnDefinition, commentColumn, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
 
 /** Options of {@link openClickHouseStore}. */
 export interface ClickHouseStoreOptions extends StoreOptions {
@@ -148,6 +148,14 @@ export class ClickHouseStore implements Store {
     this.commitEvery = Math.max(1, options.commitEvery ?? DEFAULT_COMMIT_EVERY);
     this.retryMs = options.retryMs ?? 2000;
     this.shardSchema = this.servers.map(() => new Map());
+  }
+
+  /**
+   * The `_id`s this writer may give rows it numbers itself (the server's alerts): its own
+   * range (ids.ts), so collectors sharing the cluster never pick the same id.
+   */
+  get idRange(): { readonly first: number; readonly end: number } {
+    return { first: this.ids.id * WRITER_SPAN + 1, end: (this.ids.id + 1) * WRITER_SPAN };
   }
 
   /** The number of shards. */
@@ -727,6 +735,8 @@ export class ClickHouseStore implements Store {
     const day = Math.floor(dateMicros(before) / MICROS_PER_DAY);
     const dropped = new Map<string, number>();
     return this.exclusive(async () => {
+      // Every shard must answer before any drops: retention applied on some shards only would leave a skewed history.
+      await this.everyShard((s) => this.servers[s]!.exec('SELECT 1').then(() => undefined));
       for (const table of await this.tableNames()) {
         const cols = await this.readerColumns(table);
         if (cols === null || !isEventTableSchema(cols)) continue;
@@ -764,7 +774,9 @@ export class ClickHouseStore implements Store {
 /** Adds to a table on one server the columns it lacks. */
 async function addMissing(server: ClickHouseServer, table: string, existing: readonly { name: string }[], columns: readonly StoreColumn[]): Promise<void> {
   const names = new Set(existing.map((c) => c.name));
-  for (const c of columns) if (!names.has(c.name)) await runDdl(server, [`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnDefinition(c.name, c.type)}`]);
+  for (const c of columns) {
+    if (!names.has(c.name)) await runDdl(server, [`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnDefinition(c.name, c.type)}`, commentColumn(table, c.name, c.type)]);
+  }
 }
 
 /** A table's columns by DESCRIBE (18.16 does not list a Distributed table's columns in system.columns), or null when missing. */
