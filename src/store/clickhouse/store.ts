@@ -133,6 +133,8 @@ export class ClickHouseStore implements Store {
   private typeCache = new Map<string, Map<string, LogicalType>>();
   /** The batch last written to the spool, while it is being sent. */
   private readonly recordedExtra = new Set<string>();
+  /** Per spooled batch: shards that hold its import counts already. */
+  private readonly recordedOn = new Map<number, Set<number>>();
   private readonly inMemory = new Map<number, { entry: SpoolEntry; rows: string[][] }>();
   /** The sending of the previous batch of an import (one in flight while the next is encoded). */
   private sending: Promise<void> = Promise.resolve();
@@ -339,22 +341,25 @@ export class ClickHouseStore implements Store {
       const had = out.get(key);
       out.set(key, { events: Math.max(events, had?.events ?? 0), complete: complete || (had?.complete ?? false) });
     };
-    // A source's counts live on the shard its key hashes to: only that shard must answer.
-    const byShard = new Map<number, string[]>();
-    for (const k of keys) { const s = shardOf(k, this.servers.length); byShard.set(s, [...(byShard.get(s) ?? []), k]); }
-    for (const [shard, list] of byShard) {
-      for (let at = 0; at < list.length; at += 1000) {
-        const inList = list.slice(at, at + 1000).map(quoteString).join(', ');
-        // Counts only grow: the largest recorded is the state, whichever batch recorded it last.
-        const sql = `SELECT key, max(events) AS events, max(complete) AS complete FROM ${quoteName(this.layout.local(IMPORTS))} WHERE key IN (${inList}) GROUP BY key FORMAT JSONEachRow`;
-        try {
-          for await (const rows of this.servers[shard]!.rows(sql)) for (const r of rows) merge(String(r['key']), Number(r['events']), r['complete'] === 1);
-        } catch (e) {
-          if (e instanceof ClickHouseUnreachableError) throw new Error(`${this.path}: cannot read what was imported of ${list.length === 1 ? list[0] : `${list.length} sources`}: shard ${this.servers[shard]!.label} is down`, { cause: e });
-          throw e;
+    // Every shard keeps every source's counts (recordBookkeeping): any shard that answers
+    // will do, and a batch not yet recorded on all of them is still in the spool.
+    let answered = 0;
+    let last: Error | null = null;
+    for (const server of this.servers) {
+      try {
+        for (let at = 0; at < keys.length; at += 1000) {
+          const inList = keys.slice(at, at + 1000).map(quoteString).join(', ');
+          // Counts only grow: the largest recorded is the state, whichever batch recorded it last.
+          const sql = `SELECT key, max(events) AS events, max(complete) AS complete FROM ${quoteName(this.layout.local(IMPORTS))} WHERE key IN (${inList}) GROUP BY key FORMAT JSONEachRow`;
+          for await (const rows of server.rows(sql)) for (const r of rows) merge(String(r['key']), Number(r['events']), r['complete'] === 1);
         }
+        answered++;
+      } catch (e) {
+        if (!(e instanceof ClickHouseUnreachableError)) throw e;
+        last = e;
       }
     }
+    if (answered === 0) throw new Error(`${this.path}: cannot read what was imported: no shard answers (${last?.message ?? ''})`, { cause: last });
     // Batches still in the spool are acknowledged: their counts count.
     for (const seq of this.spool.list()) for (const s of this.spool.header(seq).sources) if (wanted.has(s.key)) merge(s.key, s.events, s.complete);
     return out;
@@ -604,13 +609,24 @@ export class ClickHouseStore implements Store {
 
   /** Import counts of a stored batch (repeating them is harmless: counts only grow). */
   private async recordBookkeeping(entry: SpoolEntry): Promise<void> {
-    const now = Date.now() * 1000;
+    if (entry.sources.length === 0) return;
+    const done = this.recordedOn.get(entry.seq) ?? new Set<number>();
+    this.recordedOn.set(entry.seq, done);
+    const rows = entry.sources.map((s) => JSON.stringify({ key: s.key, name: s.name, events: s.events, complete: s.complete ? 1 : 0, updated: Date.now() * 1000 })).join('\n');
+    // On every shard, so that any one of them can say what was imported (importStates).
+    let unreachable: ClickHouseUnreachableError | null = null;
     for (let shard = 0; shard < this.servers.length; shard++) {
-      const mine = entry.sources.filter((s) => shardOf(s.key, this.servers.length) === shard);
-      if (mine.length === 0) continue;
-      const rows = mine.map((s) => JSON.stringify({ key: s.key, name: s.name, events: s.events, complete: s.complete ? 1 : 0, updated: now })).join('\n');
-      await this.servers[shard]!.insert(`INSERT INTO ${quoteName(this.layout.local(IMPORTS))} FORMAT JSONEachRow`, rows);
+      if (done.has(shard)) continue;
+      try {
+        await this.servers[shard]!.insert(`INSERT INTO ${quoteName(this.layout.local(IMPORTS))} FORMAT JSONEachRow`, rows);
+        done.add(shard);
+      } catch (e) {
+        if (!(e instanceof ClickHouseUnreachableError)) throw e;
+        unreachable = e;
+      }
     }
+    if (unreachable !== null) throw unreachable;
+    this.recordedOn.delete(entry.seq);
   }
 
   /** Runs a mutation on one shard and waits until it is done (18.16 has no synchronous mutations). */
