@@ -94,23 +94,24 @@ export async function iocMatches(store: Store, feed: string | undefined, limit: 
     for (const p of PROBES) {
       if (!tables.has(p.table)) continue;
       const cols = await tableColumns(store, p.table);
-      // The event side: the fields a match shows, and the probed field in the feed's form.
+      // The event side: the fields a match shows, and the probed field in the feed's form as `item`.
       const events = `SELECT host, _time, _id, event_id, record_id, ${sql.field(cols, p.image)} AS image, ${sql.field(cols, 'ProcessGuid')} AS guid,
-               ${sql.field(cols, p.pid)} AS pid, ${p.form(sql, sql.field(cols, p.field))} AS probe
+               ${sql.field(cols, p.pid)} AS pid, ${p.form(sql, sql.field(cols, p.field))} AS item
         FROM ${sql.ident(p.table)} WHERE event_id IN (${p.eventIds.join(', ')})`;
-      const select = `SELECT ${sql.string(name)} AS feed, ${sql.string(p.kind)} AS kind, item AS value, ${sql.string(p.label)} AS field, host, _time, _id,
+      const select = (value: string): string => `SELECT ${sql.string(name)} AS feed, ${sql.string(p.kind)} AS kind, ${value} AS value, ${sql.string(p.label)} AS field, host, _time, _id,
                event_id, record_id, ${sql.string(p.table)} AS tbl, image, guid, pid FROM (${events}) AS e`;
       const column = (c: string): string => `${sql.ident(feedCols.get(c)!.name)}`;
       const present = (c: string): string => `${column(c)} IS NOT NULL AND ${column(c)} <> ''`;
       if (feedCols.has(p.kind)) {
-        parts.push(`${select} ${sql.innerJoin} (SELECT ${column(p.kind)} AS item FROM ${feedTable} WHERE ${present(p.kind)}) AS f ON probe = item`);
+        // USING, not ON: 18.16 reads the right side's key wrong after `ON a = b` (it is the value shown).
+        parts.push(`${select('item')} ${sql.innerJoin} (SELECT ${column(p.kind)} AS item FROM ${feedTable} WHERE ${present(p.kind)}) AS f USING (item)`);
       }
       // IPv4 networks of an IP feed: the address and the network agree on the prefix's bits.
       if (p.kind === 'ip' && feedCols.has('network')) {
         const net = column('network');
-        const nets = `SELECT ${net} AS item, ${sql.ipv4(sql.networkAddress(net))} AS base, 32 - ${sql.prefixLength(net)} AS bits
+        const nets = `SELECT ${net} AS network, ${sql.ipv4(sql.networkAddress(net))} AS base, 32 - ${sql.prefixLength(net)} AS bits
           FROM ${feedTable} WHERE ${present('network')} AND ${net} NOT LIKE '%:%'`;
-        parts.push(`${select} CROSS JOIN (${nets}) AS f WHERE ${sql.shiftRight(sql.ipv4('probe'), 'bits')} = ${sql.shiftRight('base', 'bits')}`);
+        parts.push(`${select('network')} CROSS JOIN (${nets}) AS f WHERE ${sql.shiftRight(sql.ipv4('item'), 'bits')} = ${sql.shiftRight('base', 'bits')}`);
       }
     }
   }

@@ -133,10 +133,10 @@ async function hostsIn(store: Store, place: Sighting): Promise<HostSighting[]> {
     SELECT host, _time, _id, event_id, record_id, image, command_line, guid, pid, n, last_seen FROM (
       SELECT host, _time, _id, event_id, record_id, ${sql.field(cols, place.image)} AS image,
              ${place.commandLine ? sql.field(cols, place.commandLine) : 'NULL'} AS command_line,
-             ${sql.field(cols, 'ProcessGuid')} AS guid, ${sql.field(cols, place.pid)} AS pid, ${sql.lower('host')} AS host_key
+             ${sql.field(cols, 'ProcessGuid')} AS guid, ${sql.field(cols, place.pid)} AS pid, ${sql.lower('host')} AS host_key, _time AS first_time
       FROM ${table} WHERE ${match}) AS e
-    ${sql.innerJoin} (SELECT ${sql.lower('host')} AS first_host, min(_time) AS first_time, count(*) AS n, max(_time) AS last_seen
-      FROM ${table} WHERE ${match} GROUP BY first_host) AS g ON host_key = first_host AND _time = first_time`, params.values);
+    ${sql.innerJoin} (SELECT ${sql.lower('host')} AS host_key, min(_time) AS first_time, count(*) AS n, max(_time) AS last_seen
+      FROM ${table} WHERE ${match} GROUP BY host_key) AS g USING (host_key, first_time)`, params.values);
   const byHost = new Map<string, HostSighting & { id: number }>();
   for (const r of rows) {
     const key = String(r.host).toLowerCase();
