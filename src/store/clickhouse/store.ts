@@ -459,6 +459,7 @@ export class ClickHouseStore implements Store {
     const extraFields: { table: string; field: string }[] = [];
     for (const [name] of byTable) await this.eventTable(name);
     await this.ids.prepare(byTable.keys(), (sql) => this.all(sql), (name) => this.eventTables.get(name)!.exists);
+    const shardOfHost = new Map<string, number>();
     for (const [name, runs] of byTable) {
       const table = this.eventTables.get(name)!;
       table.newColumns(runs);
@@ -472,7 +473,14 @@ export class ClickHouseStore implements Store {
           const row = fits ? raw : table.fixRow(raw);
           const id = this.ids.next(name);
           const hostMatch = HOST_PREFIX.exec(row);
-          const shard = shardOf(hostMatch === null ? null : (JSON.parse(hostMatch[1]!) as string), this.servers.length);
+          let shard = 0;
+          if (hostMatch !== null) {
+            // A batch has few hosts: their shards by the host's JSON text, parsed once.
+            const quoted = hostMatch[1]!;
+            let known = shardOfHost.get(quoted);
+            if (known === undefined) { known = shardOf(JSON.parse(quoted) as string, this.servers.length); shardOfHost.set(quoted, known); }
+            shard = known;
+          }
           const out = byShard[shard]!;
           out.lines.push(clickHouseRow(id, row, lists, extra));
           if (id < out.first) out.first = id;
