@@ -14,7 +14,7 @@ import type { Event } from '../event/index.js';
 import { ClickHouseStore } from '../store/clickhouse/index.js';
 import { startClickHouseCluster, type ClickHouseCluster } from '../testing/clickhouse-cluster.js';
 import { iisPackDetections } from '../testing/pack-detections.js';
-import { startTestServer, type TestServer } from '../testing/server.js';
+import { startTestServer, type TestServer, shipEvents } from '../testing/server.js';
 import { defaultRealtimeSettings } from './realtime-config.js';
 
 const PACK = { ...defaultRealtimeSettings().rules, packs: ['iis-webshell' as const] };
@@ -31,18 +31,6 @@ function freshUrl(): string {
   return cluster.storeUrl.replace(`/${cluster.database}?`, `/haetae_collectors_${++databases}?`);
 }
 
-/** Ships events as NDJSON in `parts` requests, each matched and its alerts stored before the next. */
-async function ship(t: TestServer, events: readonly Event[], parts: number): Promise<void> {
-  const size = Math.ceil(events.length / parts);
-  for (let i = 0; i < events.length; i += size) {
-    const body = Buffer.from(events.slice(i, i + size).map((e) => JSON.stringify(e)).join('\n') + '\n');
-    const { status, body: answer } = await t.api('POST', '/api/ingest?format=haetae', body);
-    assert.equal(status, 200, JSON.stringify(answer));
-    assert.equal(answer['accepted'], Math.min(size, events.length - i));
-    await t.rt.rules.idle();
-    await t.rt.alerts.flushed();
-  }
-}
 
 async function query(t: TestServer, text: string): Promise<Record<string, unknown>[]> {
   const { status, body } = await t.api('POST', '/api/query', { query: text, limit: 100_000 });
@@ -75,7 +63,7 @@ test('two collectors on one cluster, split by host: rules and correlations per h
   const c2 = await startTestServer({ store: url, settings: { rules: { ...PACK, throttle: { windowMs: 86_400_000, key: ['host'] } } } });
   try {
     assert.notEqual(c1.dataDir, c2.dataDir);
-    await Promise.all([ship(c1, first, 5), ship(c2, second, 5)]);
+    await Promise.all([shipEvents(c1, first, 5, { settleEach: true }), shipEvents(c2, second, 5, { settleEach: true })]);
 
     // Either collector answers over both collectors' events.
     const sysmon = countBy([...first, ...second].filter((e) => e.channel === 'Microsoft-Windows-Sysmon/Operational'), (e) => e.host);
@@ -118,10 +106,10 @@ test('ingest while a shard is down keeps acknowledging; the shard back, every ev
   const t = await startTestServer({ store: freshUrl(), settings: { rules: NO_RULES } });
   const store = t.server.store as ClickHouseStore;
   try {
-    await ship(t, events.slice(0, 1000), 2);
+    await shipEvents(t, events.slice(0, 1000), 2, { settleEach: true });
     await cluster.killShard(1);
     try {
-      await ship(t, events.slice(1000), 4);
+      await shipEvents(t, events.slice(1000), 4, { settleEach: true });
       assert.ok(store.spooledBatches() > 0, 'the down shard\'s events wait in the spool');
     } finally {
       await cluster.restartShard(1);

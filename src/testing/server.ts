@@ -12,6 +12,7 @@ import { createRealtime, type RealtimeModules } from '../server/realtime.js';
 import { defaultRealtimeSettings, type RealtimeSettings } from '../server/realtime-config.js';
 import { HaetaeServer, type ServerModule } from '../server/server.js';
 import { TokenStore, tokensFile } from '../server/tokens.js';
+import type { Event } from '../event/index.js';
 
 /** A running test server. */
 export interface TestServer {
@@ -157,4 +158,21 @@ export async function sseClient(url: string, headers: Record<string, string> = {
     }
   })();
   return { events, comments, ended, close: () => controller.abort() };
+}
+
+/**
+ * Ships events to a test server as NDJSON (Haetae's Event JSON) in `parts` requests; each
+ * must be accepted whole. With `settleEach`, every part's rule matches and alerts are
+ * stored before the next is sent; otherwise once at the end.
+ */
+export async function shipEvents(t: TestServer, events: readonly Event[], parts: number, options: { settleEach?: boolean } = {}): Promise<void> {
+  const size = Math.ceil(events.length / parts);
+  const settle = async (): Promise<void> => { await t.rt.rules.idle(); await t.rt.alerts.flushed(); };
+  for (let i = 0; i < events.length; i += size) {
+    const body = Buffer.from(events.slice(i, i + size).map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const { status, body: answer } = await t.api('POST', '/api/ingest?format=haetae', body);
+    if (status !== 200 || answer['accepted'] !== Math.min(size, events.length - i)) throw new Error(`ingest answered ${status}: ${JSON.stringify(answer)}`);
+    if (options.settleEach === true) await settle();
+  }
+  if (options.settleEach !== true) await settle();
 }

@@ -16,11 +16,12 @@ import { join, resolve } from 'node:path';
 import { newRow, type Row, type Value } from '../../query/value.js';
 import { clickhouse } from '../../query/sql/clickhouse.js';
 import type { SqlDialect } from '../../query/sql/dialect.js';
-import { encodeEventRuns, KIND, type EventRun } from '../event-rows.js';
+import { KIND, type EventRun } from '../event-rows.js';
+import { addTotals, checkTableName, ImportAccumulator } from '../import-batches.js';
 import { EventTable, isEventTableSchema } from '../event-table.js';
 import { inferColumns } from '../infer-columns.js';
 import { EXTRA_COLUMN, FIXED_COLUMNS } from '../schema.js';
-import { TableMapping, isValidTableName } from '../table-names.js';
+import { isValidTableName } from '../table-names.js';
 import type {
   ColumnInfo, ImportBatch, ImportOptions, ImportResult, ImportState, ScanOptions, Store, StoreOptions, TableInfo,
 } from '../types.js';
@@ -85,9 +86,6 @@ export function supportedVersion(version: string): boolean {
 /** Row text prefix of encodeRow: `"_time":…,"host":"…"` (host present when not null). */
 const HOST_PREFIX = /^"_time":(?:null|-?\d+),"host":("(?:[^"\\]|\\.)*")/;
 
-function checkTableName(table: string): void {
-  if (!isValidTableName(table)) throw new Error(`'${table}' is not a valid table name: use a letter, then letters, digits or _`);
-}
 
 /**
  * Opens a ClickHouse store: checks every shard, creates the bookkeeping tables where they
@@ -387,51 +385,20 @@ export class ClickHouseStore implements Store {
   }
 
   private async runImport(target: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions): Promise<ImportResult> {
-    const mapping = options.tableFor ?? ((m: TableMapping) => (ch: string) => m.tableFor(ch))(new TableMapping());
-    let byTable = new Map<string, EventRun[]>();
-    const sources = new Map<string, { name: string; events: number; complete: boolean; before: number | null }>();
-    let touched = new Set<string>();
+    const acc = new ImportAccumulator(target, options);
     const totals = new Map<string, number>();
-    let pending = 0;
     let committed = 0;
     const commit = async (): Promise<void> => {
-      if (pending === 0 && touched.size === 0) return;
-      const unknown = [...touched].filter((k) => sources.get(k)!.before === null);
-      const before = await this.importStates(unknown);
-      for (const k of unknown) sources.get(k)!.before = before.get(k)?.events ?? 0;
-      const counts: SpoolSource[] = [...touched].map((key) => {
-        const s = sources.get(key)!;
-        return { key, name: s.name, events: s.events + s.before!, complete: s.complete };
-      });
-      await this.commitBatch(byTable, counts);
-      for (const [t, runs] of byTable) totals.set(t, (totals.get(t) ?? 0) + runs.reduce((k, r) => k + r.rows.length, 0));
-      committed += pending;
-      options.onCommit?.({ committed, batch: pending });
-      byTable = new Map();
-      touched = new Set();
-      pending = 0;
+      const c = acc.take();
+      if (c === null) return;
+      await this.commitBatch(c.byTable, await acc.counts(c, (keys) => this.importStates(keys)));
+      addTotals(totals, c);
+      committed += c.events;
+      options.onCommit?.({ committed, batch: c.events });
     };
     for await (const b of batches) {
-      const runs = b.events.length === 0 ? [] : encodeEventRuns(b.events);
-      if (b.runs !== undefined) runs.push(...b.runs);
-      let n = 0;
-      for (const r of runs) {
-        if (r.rows.length === 0) continue;
-        n += r.rows.length;
-        const t = target === 'auto' ? mapping(r.channel) : target;
-        let list = byTable.get(t);
-        if (list === undefined) { checkTableName(t); list = []; byTable.set(t, list); }
-        list.push(r);
-      }
-      if (b.source !== undefined) {
-        let s = sources.get(b.source.key);
-        if (s === undefined) { s = { name: b.source.name, events: 0, complete: false, before: null }; sources.set(b.source.key, s); }
-        s.events += n;
-        if (b.sourceDone === true) s.complete = true;
-        touched.add(b.source.key);
-      }
-      pending += n;
-      if (pending >= this.commitEvery) await commit();
+      acc.add(b);
+      if (acc.pending >= this.commitEvery) await commit();
     }
     await commit();
     await this.sending;
