@@ -288,7 +288,8 @@ export class ClickHouseStore implements Store {
     if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
     if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
     if (options.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(options.limit))}`;
-    if (options.offset !== undefined && options.limit === undefined) sql += ' LIMIT 18446744073709551615';
+    // OFFSET needs a LIMIT on 18.16, and one near 2^64 overflows there with the offset added (no rows).
+    if (options.offset !== undefined && options.limit === undefined) sql += ' LIMIT 9007199254740991';
     if (options.offset !== undefined) sql += ` OFFSET ${Math.max(0, Math.floor(options.offset))}`;
     const types = new Map(columns.map((c) => [c.name, c.type]));
     for await (const raw of this.select(sql)) yield raw.map((r) => decodeRow(r, types, table));
