@@ -9,7 +9,8 @@
  * - no TRUE/FALSE: booleans are UInt8 1/0, and come back as numbers ({@link clickhouse}.decode);
  * - TIMESTAMP columns hold Int64 microseconds since the epoch: time bounds are micros,
  *   and date values come back as micros;
- * - LIMIT/OFFSET take only number literals; GROUP BY takes names, not positions;
+ * - LIMIT/OFFSET take only number literals, and OFFSET needs a LIMIT; GROUP BY takes
+ *   names, not positions;
  * - count(DISTINCT) of only nulls is null, not 0;
  * - `substringUTF8` needs a constant length and `replaceAll`/`match` constant patterns;
  * - identifiers in double quotes use backslash escapes;
@@ -74,9 +75,14 @@ export const clickhouse: SqlDialect = {
   // count(DISTINCT x) of a Nullable column is NULL when every value is; count() is 0.
   countDistinct: (x) => `coalesce(count(DISTINCT ${x}), 0)`,
   timestamp: (at, params) => params.add(at.getTime() * 1000, 'BIGINT'),
-  // A count is a number the parser made, never text: safe to write as a literal. Above
-  // 2^53 every table is shorter, so clamping keeps the result.
-  count: (n) => String(Math.min(Math.max(0, Math.trunc(n)), Number.MAX_SAFE_INTEGER)),
+  // Counts are numbers the parser made, never text: safe to write as literals. Above 2^53
+  // every table is shorter, so clamping keeps the result. OFFSET needs a LIMIT on 18.16,
+  // and one near 2^64 overflows there with the offset added (no rows at all): 2^53 - 1.
+  limit: (limit, offset) => {
+    const count = (n: number): string => String(Math.min(Math.max(0, Math.trunc(n)), Number.MAX_SAFE_INTEGER));
+    if (offset === undefined || offset <= 0) return limit === undefined ? '' : ` LIMIT ${count(limit)}`;
+    return ` LIMIT ${count(limit ?? Number.MAX_SAFE_INTEGER)} OFFSET ${count(offset)}`;
+  },
   groupBy: (aliases) => aliases.join(', '),
   decode: (value: Value, kind) => {
     if (kind === 'boolean' && typeof value === 'number') return value !== 0;

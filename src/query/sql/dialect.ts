@@ -67,8 +67,8 @@ export interface SqlDialect {
   timestamp(at: Date, params: Parameters): string;
   /** The number of distinct non-null values of `x` in a group: 0, never null, when all are null. */
   countDistinct(x: string): string;
-  /** A `LIMIT`/`OFFSET` count. */
-  count(n: number, params: Parameters): string;
+  /** The ` LIMIT … OFFSET …` clause (leading space) for either or both counts. */
+  limit(limit: number | undefined, offset: number | undefined, params: Parameters): string;
   /** The `GROUP BY` list of a select whose first `aliases.length` items are the keys. */
   groupBy(aliases: readonly string[]): string;
   /**
@@ -115,7 +115,9 @@ export const STANDARD_SQL = {
   toBigint: (x: string): string => `CAST(${x} AS BIGINT)`,
   trunc: (x: string): string => `trunc(${x})`,
   countDistinct: (x: string): string => `count(DISTINCT ${x})`,
-  count: (n: number, params: Parameters): string => params.add(n, 'BIGINT'),
+  limit: (limit: number | undefined, offset: number | undefined, params: Parameters): string =>
+    (limit !== undefined ? ` LIMIT ${params.add(limit, 'BIGINT')}` : '') +
+    (offset !== undefined && offset > 0 ? ` OFFSET ${params.add(offset, 'BIGINT')}` : ''),
   groupBy: (aliases: readonly string[]): string => aliases.map((_, i) => String(i + 1)).join(', '),
 } satisfies Partial<SqlDialect>;
 

@@ -123,8 +123,7 @@ class Builder {
   }
 
   limitSql(limit?: number, offset?: number): string {
-    return (limit !== undefined ? ` LIMIT ${this.dialect.count(limit, this.params)}` : '') +
-      (offset !== undefined && offset > 0 ? ` OFFSET ${this.dialect.count(offset, this.params)}` : '');
+    return this.dialect.limit(limit, offset, this.params);
   }
 
   alias(): string {
