@@ -184,8 +184,13 @@ const QUERIES: Array<[string, number, Array<Record<string, unknown>>?]> = [
   ['table duration=3h t | fields _id', 2],
   ['table t | rename s as text | fields - line, d', 3],
   ['table t | eval s = n + 1, n = s * 2 | fields s, n', 3],
-  // parsekv's list of pairs has no exact ClickHouse form: JS runs it and everything after.
-  ['table t | parsekv field=line pairdelim="\n" kvdelim=": " | fields Image, Protocol', 1],
+  ['table t | eval line = replace(line, "\\n", "|") | parsekv pairdelim="|" kvdelim=": " | fields Image, Protocol, User', 4],
+  ['table t | eval line = replace(line, "\\n", "|") | parsekv overlay=t pairdelim="|" kvdelim=":" ' +
+    '| eval u = substr(User, 0, 3), v = indexof(Image, "\\\\") | fields line, User, u, v, s, Image', 5],
+  ['table t | parsekv overlay=t field=s pairdelim=" " kvdelim="l" | stats count by he, o', 3],
+  ['table t | parsekv field=s pairdelim="o" kvdelim="l" | fields - _time', 3],
+  ['table t | search line == "*Process Create*" | eval line = substr(line, indexof(line, ":") + 3), line = replace(line, "\\n", "`") ' +
+    '| parsekv overlay=t pairdelim="`" kvdelim=": " | stats count by Image, User', 5, [{ Image: 'C:\\Windows\\cmd.exe', User: 'x', count: 1 }]],
 ];
 
 for (const [text, pushed, expected] of QUERIES) {

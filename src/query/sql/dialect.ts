@@ -80,6 +80,8 @@ export interface SqlDialect {
     list(text: string, pairdelim: string, kvdelim: string, ws: string): string;
     /** The value of the last pair keyed `key` in `list`, else `otherwise`. */
     lookup(list: string, key: string, otherwise: string): string;
+    /** The pairs of a list as the store returns it; absent when they come back as `{k, v}` maps. */
+    read?(list: Value): ReadonlyArray<readonly [string, Value]>;
   };
   /**
    * A result value as the JS pipeline would hold it, given the kind the planner knows:

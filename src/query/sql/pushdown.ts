@@ -407,7 +407,10 @@ export function shapeRow(raw: Row, pushed: PushedQuery): Row {
           for (const f of KEPT_SYSTEM_FIELDS) if (f in row) kept[f] = row[f]!;
           row = kept;
         }
-        if (Array.isArray(pairs)) {
+        const read = pushed.dialect.pairs?.read;
+        if (read) {
+          for (const [k, v] of read(pairs)) row[k] = v;
+        } else if (Array.isArray(pairs)) {
           for (const p of pairs as Array<Record<string, Value>>) row[p['k'] as string] = p['v'] ?? null;
         }
         break;
