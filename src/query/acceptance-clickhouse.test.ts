@@ -6,15 +6,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importFiles } from '../cli/import-files.js';
 import { openClickHouseStore, openStore, type Store } from '../store/index.js';
 import { startClickHouseCluster, type ClickHouseCluster } from '../testing/clickhouse-cluster.js';
 import { corpusRoot, listFiles, requireShared } from '../testing/corpus.js';
+import { serveText, type TextServer } from './conformance-runner.js';
 import type { RowSource } from './exec/context.js';
 import { parseQuery } from './parser.js';
 import { executeQuery, planQuery } from './plan.js';
@@ -23,41 +22,24 @@ import { clickhouse } from './sql/clickhouse.js';
 import { AllowlistWgetClient } from './wget-client.js';
 
 const EVTX_DIR = join(corpusRoot, 'evtx');
-const PARSE = `| eval line = substr(line, indexof(line, ":") + 3), line = replace(line, "\\n", "\`")
-| parsekv overlay=t pairdelim="\`" kvdelim=": "`;
-const PROCESS = `table sysmon
-| search line == "*Process Create*"
-${PARSE}
-| eval Hashes = substr(Hashes, indexof(Hashes, "SHA256=") + 7)`;
+const SPEC = join(corpusRoot, '..', 'specs', 'query-language.md');
 
-/** The spec's acceptance queries, verbatim but for the port of the IP list's server. */
-const QUERIES: Record<string, string> = {
-  list: 'table sysmon | fields _time, event_id, level, line',
-  process: PROCESS,
-  stats: `${PROCESS}
-| stats count by Image, Hashes | sort -count`,
-  network: `table sysmon | search line == "*Network connection detected*"
-${PARSE}
-| fields _time, ProcessId, Image, Protocol, SourceIp, SourcePort, SourcePortName, DestinationIp, DestinationPort`,
-  join: `table sysmon
-| search line == "*Network connection detected*"
-${PARSE}
-| join DestinationIp [
-    wget url="http://127.0.0.1:PORT/hostslist/ip.txt"
-    | eval ip = split(line, "\\r\\n")
-    | fields ip
-    | explode ip
-    | rename ip as DestinationIp
-]
-| fields _time, ProcessId, Image, Protocol, SourceIp, SourcePort, DestinationIp, DestinationPort`,
-};
+/**
+ * The spec's acceptance queries, read from the spec itself so they stay verbatim: the
+ * code block under "Acceptance queries", one query per blank-line-separated paragraph.
+ */
+function acceptanceQueries(): string[] {
+  const text = readFileSync(requireShared(SPEC), 'utf8');
+  const block = /## Acceptance queries[^\n]*\n+```\n([\s\S]*?)\n```/.exec(text);
+  if (!block) throw new Error(`${SPEC}: no code block under "## Acceptance queries"`);
+  return block[1]!.split(/\n\s*\n/).map((q) => q.trim()).filter((q) => q !== '');
+}
 
 let cluster: ClickHouseCluster;
 let spoolDir = '';
 let duck: Store;
 let house: Store;
-let server: Server;
-let port = 0;
+let http: TextServer | undefined;
 
 before(async () => {
   requireShared(EVTX_DIR);
@@ -77,12 +59,7 @@ before(async () => {
     }
   }
   const body = [...new Set(ips)].sort().filter((_, i) => i % 3 === 0).join('\r\n');
-  server = createServer((req, res) => {
-    res.writeHead(req.url === '/hostslist/ip.txt' ? 200 : 404, { 'content-type': 'text/plain' });
-    res.end(req.url === '/hostslist/ip.txt' ? body : 'not found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  http = await serveText((path) => (path === '/hostslist/ip.txt' ? body : undefined));
 });
 
 after(async () => {
@@ -90,7 +67,7 @@ after(async () => {
   await house?.close();
   await cluster?.stop();
   if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
-  if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  await http?.close();
 });
 
 /** The ClickHouse store as the query engine sees it, speaking the ClickHouse dialect. */
@@ -110,7 +87,7 @@ function clickhouseSource(): RowSource {
 async function rows(source: RowSource, text: string, pushdown: boolean): Promise<string[]> {
   const out: string[] = [];
   const ctx = { source, now: new Date(), wget: new AllowlistWgetClient(['127.0.0.1']) };
-  for await (const batch of executeQuery(parseQuery(text.replace('PORT', String(port))), ctx, { pushdown })) {
+  for await (const batch of executeQuery(parseQuery(text.replace('PORT', String(http!.port))), ctx, { pushdown })) {
     for (const r of batch) {
       const o: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(r)) if (k !== '_id') o[k] = valueToJson(v);
@@ -120,13 +97,21 @@ async function rows(source: RowSource, text: string, pushdown: boolean): Promise
   return out.sort();
 }
 
-for (const [name, text] of Object.entries(QUERIES)) {
-  test(`acceptance on ClickHouse: ${name} — DuckDB's rows, pushdown on and off`, async () => {
+const QUERIES = acceptanceQueries();
+
+test('the spec has the five acceptance queries', () => {
+  assert.equal(QUERIES.length, 5);
+});
+
+for (const [i, text] of QUERIES.entries()) {
+  test(`acceptance on ClickHouse: query ${i + 1} (${text.split('\n').pop()!.slice(0, 50)}) gives DuckDB's rows, pushdown on and off`, async () => {
     const expected = await rows(duck, text, true);
     assert.ok(expected.length > 0, 'the corpus should give rows');
     const source = clickhouseSource();
-    const plan = await planQuery(parseQuery(text.replace('PORT', String(port))), { source, now: new Date() });
-    assert.ok(plan.pushed, 'ClickHouse pushes at least the table and search');
+    const query = parseQuery(text.replace('PORT', String(http!.port)));
+    const onClickHouse = await planQuery(query, { source, now: new Date() });
+    const onDuckDB = await planQuery(query, { source: duck, now: new Date() });
+    assert.equal(onClickHouse.pushed?.commandCount, onDuckDB.pushed?.commandCount, 'ClickHouse pushes as much of the query as DuckDB');
     for (const pushdown of [true, false]) {
       const got = await rows(source, text, pushdown);
       assert.equal(got.length, expected.length, `${pushdown ? 'with pushdown' : 'JS only'}: row count`);

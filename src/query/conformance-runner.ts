@@ -31,6 +31,31 @@ export interface ConformanceStore extends RowSource {
 const CASES_DIR = fileURLToPath(new URL('../../../src/query/cases/', import.meta.url));
 const NOW = new Date(Date.UTC(2024, 4, 2, 0, 0, 0));
 
+/** A local HTTP server answering `wget` with fixed text (404 for unknown paths). */
+export interface TextServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a loopback HTTP server that answers each path with `textAt(path)`.
+ *
+ * @example
+ * const http = await serveText((path) => (path === '/ip.txt' ? '1.2.3.4' : undefined));
+ */
+export async function serveText(textAt: (path: string) => string | undefined): Promise<TextServer> {
+  const server: Server = createServer((req, res) => {
+    const body = textAt(req.url ?? '');
+    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/plain' });
+    res.end(body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 /** Every conformance case, in file order. */
 export function conformanceCases(): QueryCase[] {
   const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.q')).sort();
@@ -59,29 +84,22 @@ function sortedForCompare(rows: Record<string, unknown>[]): string[] {
 export function conformanceSuite(label: string, open: () => Promise<ConformanceStore>): void {
   const cases = conformanceCases();
   let store: ConformanceStore;
-  let server: Server;
-  let port = 0;
+  let http: TextServer | undefined;
   let served = new Map<string, string>();
 
   before(async () => {
     store = await open();
-    server = createServer((req, res) => {
-      const body = served.get(req.url ?? '');
-      res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/plain' });
-      res.end(body ?? 'not found');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    http = await serveText((path) => served.get(path));
   });
 
   after(async () => {
     await store?.close();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await http?.close();
   });
 
   async function runCase(c: QueryCase, pushdown: boolean): Promise<{ rows?: Row[]; error?: string }> {
     try {
-      const query = parseQuery(c.query.replace(/\bPORT\b/g, String(port)));
+      const query = parseQuery(c.query.replace(/\bPORT\b/g, String(http!.port)));
       const ctx = { source: store, now: NOW, wget: new AllowlistWgetClient(['127.0.0.1']) };
       const rows: Row[] = [];
       for await (const batch of executeQuery(query, ctx, { pushdown })) rows.push(...batch);
