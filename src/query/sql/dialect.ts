@@ -151,5 +151,6 @@ export class Parameters {
 
 /** True when `sql` is cheap to repeat: a quoted column reference, a parameter or a constant. */
 export function isSimpleSql(sql: string): boolean {
-  return /^("(?:[^"\\]|""|\\.)*"|CAST\(\$\d+ AS \w+\)|\$\d+|NULL|TRUE|FALSE|0|1)$/.test(sql);
+  // Quoted names: doubled quotes (standard SQL) or backslash escapes (ClickHouse).
+  return /^("(?:[^"]|"")*"|"(?:[^"\\]|\\.)*"|CAST\(\$\d+ AS \w+\)|\$\d+|NULL|TRUE|FALSE|0|1)$/.test(sql);
 }
