@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoDataset, demoEvents } from '../demo/index.js';
-import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type Detection } from '../detect/index.js';
 import type { Event } from '../event/index.js';
+import { iisPackDetections } from '../testing/pack-detections.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 import { W3WP } from '../testing/windows-events.js';
 import type { Alert } from './alert-model.js';
@@ -15,15 +15,6 @@ import { defaultRealtimeSettings } from './realtime-config.js';
 
 const SHELL = 'IIS Worker Process Spawned a Shell, Script Host or LOLBin';
 const PACK = { ...defaultRealtimeSettings().rules, packs: ['iis-webshell' as const] };
-
-function hunted(events: readonly Event[]): Detection[] {
-  const tracker = new ProcessTracker();
-  const set = RuleSet.load(selectRuleSources({ packs: ['iis-webshell'], rules: [] }).sources, { tracker });
-  const hunt = new Hunt(set);
-  const stage = new MatchStage(set, tracker);
-  for (const e of events) stage.observe(e, undefined, (hit) => hunt.add(hit));
-  return hunt.finish().detections;
-}
 
 /** Ships events as NDJSON (Haetae's Event JSON) in `parts` requests. */
 async function ship(t: TestServer, events: readonly Event[], parts: number): Promise<void> {
@@ -46,7 +37,7 @@ const signature = (name: string, time: string, host: string | null): string => `
 
 test('the IIS webshell pack fires live on the demo dataset (w3wp → cmd), exactly as a hunt over the same events', async () => {
   const events = demoDataset();
-  const expected = hunted(events);
+  const expected = iisPackDetections(events);
   assert.ok(expected.some((d) => d.ruleTitle === SHELL), 'the demo holds the webshell story');
   assert.ok(expected.some((d) => d.target === 'correlation'), 'and correlations');
   const t = await startTestServer({ settings: { rules: PACK } });
@@ -71,7 +62,7 @@ test('the IIS webshell pack fires live on the demo dataset (w3wp → cmd), exact
 test('rule throttling: one alert per rule and host per window; the counts add up to every detection', async () => {
   // The small generator repeats the webshell story all day: many detections, many windows.
   const events = demoEvents({ count: 3000 });
-  const expected = hunted(events);
+  const expected = iisPackDetections(events);
   const t = await startTestServer({ settings: { rules: { ...PACK, throttle: { windowMs: 3_600_000, key: ['host'] } } } });
   try {
     await ship(t, events, 3);

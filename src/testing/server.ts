@@ -27,20 +27,21 @@ export interface TestServer {
 
 /**
  * Starts a server with the real-time modules on a data directory (a new one by default;
- * pass the same one again to test a restart — the tokens are created only once).
+ * pass the same one again to test a restart — the tokens are created only once), storing
+ * in it or, with `store`, in a ClickHouse cluster.
  *
  * @example
  * const t = await startTestServer({ settings: { rules: { ...defaultRealtimeSettings().rules, enabled: false } } });
  * const { body } = await t.api('GET', '/api/streams');
  */
-export async function startTestServer(options: { dataDir?: string; settings?: Partial<RealtimeSettings>; allowHosts?: readonly string[]; modules?: readonly ServerModule[] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; store?: string; settings?: Partial<RealtimeSettings>; allowHosts?: readonly string[]; modules?: readonly ServerModule[] } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'haetae-serve-'));
   const tokens = new TokenStore(tokensFile(dataDir));
   // Tokens are shown once: a restarted test server gets new ones.
   const adminToken = tokens.create(`admin ${tokens.list().length}`, 'admin').token;
   const readToken = tokens.create(`read ${tokens.list().length}`, 'read').token;
   const rt = createRealtime({ ...defaultRealtimeSettings(), ...options.settings });
-  const server = await HaetaeServer.start({ dataDir, port: 0, allowHosts: options.allowHosts ?? ['127.0.0.1'], modules: [...rt.modules, ...(options.modules ?? [])], log: () => undefined });
+  const server = await HaetaeServer.start({ dataDir, ...(options.store !== undefined ? { store: options.store } : {}), port: 0, allowHosts: options.allowHosts ?? ['127.0.0.1'], modules: [...rt.modules, ...(options.modules ?? [])], log: () => undefined });
   const api: TestServer['api'] = async (method, path, body, token = adminToken) => {
     const raw = Buffer.isBuffer(body);
     const res = await fetch(`${server.url}${path}`, {

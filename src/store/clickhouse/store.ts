@@ -14,6 +14,8 @@
  */
 import { join, resolve } from 'node:path';
 import { newRow, type Row, type Value } from '../../query/value.js';
+import { clickhouse } from '../../query/sql/clickhouse.js';
+import type { SqlDialect } from '../../query/sql/dialect.js';
 import { encodeEventRuns, KIND, type EventRun } from '../event-rows.js';
 import { EventTable, isEventTableSchema } from '../event-table.js';
 import { inferColumns } from '../infer-columns.js';
@@ -23,11 +25,11 @@ import type {
   ColumnInfo, ImportBatch, ImportOptions, ImportResult, ImportState, ScanOptions, Store, StoreOptions, TableInfo,
 } from '../types.js';
 import { ClickHouseError, ClickHouseServer, ClickHouseUnreachableError } from './http.js';
-import { WriterIds } from './ids.js';
-import { EXTRA_FIELDS, IMPORTS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
+import { WRITER_SPAN, WriterIds } from './ids.js';
+import { EXTRA_FIELDS, IMPORTS, WRITERS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
 import { Spool, type SpoolEntry, type SpoolPart, type SpoolSource } from './spool.js';
 import { describeAddress, parseClickHouseUrl, type ClickHouseAddress } from './url.js';
-import { bindParameters, columnDefinition, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
+import { bindParameters, columnDefinition, commentColumn, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
 
 /** Options of {@link openClickHouseStore}. */
 export interface ClickHouseStoreOptions extends StoreOptions {
@@ -66,6 +68,20 @@ export interface ClickHouseStats {
 
 const DEFAULT_COMMIT_EVERY = 50_000;
 
+/**
+ * The oldest ClickHouse this store runs on: Debian bookworm's 18.16 (column comments,
+ * mutations, `ifNull` in sorting keys). Everything it sends also runs on current releases
+ * (README "ClickHouse store").
+ */
+export const MIN_VERSION = [18, 16] as const;
+
+/** True when a `version()` string is at least {@link MIN_VERSION}. */
+export function supportedVersion(version: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  if (!Number.isFinite(major) || !Number.isFinite(minor)) return false;
+  return major! > MIN_VERSION[0] || (major === MIN_VERSION[0] && minor! >= MIN_VERSION[1]);
+}
+
 /** Row text prefix of encodeRow: `"_time":…,"host":"…"` (host present when not null). */
 const HOST_PREFIX = /^"_time":(?:null|-?\d+),"host":("(?:[^"\\]|\\.)*")/;
 
@@ -95,6 +111,8 @@ export async function openClickHouseStore(url: string, options: ClickHouseStoreO
 /** The Store on a ClickHouse cluster. */
 export class ClickHouseStore implements Store {
   readonly path: string;
+  /** The planner pushes query prefixes down in ClickHouse's SQL (src/query/sql/clickhouse.ts). */
+  readonly sqlDialect: SqlDialect = clickhouse;
   private readonly servers: ClickHouseServer[];
   private readonly layout: Layout;
   private readonly spool: Spool;
@@ -108,10 +126,18 @@ export class ClickHouseStore implements Store {
   private readonly sentParts = new Map<number, Set<number>>();
   private writeQueue: Promise<unknown> = Promise.resolve();
   private flushing: Promise<void> | null = null;
+  private flushAgain: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Column types by table, for decoding query results (refreshed on schema changes). */
   private typeCache = new Map<string, Map<string, LogicalType>>();
+  /** The batch last written to the spool, while it is being sent. */
+  private readonly recordedExtra = new Set<string>();
+  /** Per spooled batch: shards that hold its import counts already. */
+  private readonly recordedOn = new Map<number, Set<number>>();
+  private readonly inMemory = new Map<number, { entry: SpoolEntry; rows: string[][] }>();
+  /** The sending of the previous batch of an import (one in flight while the next is encoded). */
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(readonly address: ClickHouseAddress, private readonly options: ClickHouseStoreOptions) {
     this.path = describeAddress(address);
@@ -126,6 +152,14 @@ export class ClickHouseStore implements Store {
     this.shardSchema = this.servers.map(() => new Map());
   }
 
+  /**
+   * The `_id`s this writer may give rows it numbers itself (the server's alerts): its own
+   * range (ids.ts), so collectors sharing the cluster never pick the same id.
+   */
+  get idRange(): { readonly first: number; readonly end: number } {
+    return { first: this.ids.id * WRITER_SPAN + 1, end: (this.ids.id + 1) * WRITER_SPAN };
+  }
+
   /** The number of shards. */
   get shardCount(): number {
     return this.servers.length;
@@ -135,6 +169,8 @@ export class ClickHouseStore implements Store {
     const down: string[] = [];
     for (const s of this.servers) {
       try {
+        const version = (await s.exec('SELECT version() FORMAT TSV', { database: 'default' })).trim();
+        if (!supportedVersion(version)) throw new Error(`${s.label} runs ClickHouse ${version}; Haetae needs ${MIN_VERSION.join('.')} or later`);
         await s.exec(`CREATE DATABASE IF NOT EXISTS ${this.address.database}`, { database: 'default' });
         await runDdl(s, this.layout.bookkeeping());
       } catch (e) {
@@ -144,7 +180,15 @@ export class ClickHouseStore implements Store {
     }
     if (down.length === this.servers.length) throw new Error(`${this.path}: no shard answers (${down.join(', ')}); is ClickHouse running?`);
     if (down.length > 0) this.notice(`shard ${down.join(', ')} is down: its events are kept in the spool ${this.spool.dir} until it answers`);
-    await this.ids.load((sql) => this.all(sql), (table, line) => this.servers[0]!.insert(`INSERT INTO ${quoteName(this.layout.local(table))} FORMAT JSONEachRow`, line), this.spool);
+    // Writer numbers are registered on the shards that answer (a down shard may hide one:
+    // the number is drawn at random among the free ones, so a clash stays unlikely).
+    const up = this.servers.filter((s) => !down.includes(s.label));
+    const writers = async (): Promise<number[]> => {
+      const out: number[] = [];
+      for (const s of up) for await (const rows of s.rows(`SELECT writer FROM ${quoteName(this.layout.local(WRITERS))} FORMAT JSONEachRow`)) for (const r of rows) out.push(Number(r['writer']));
+      return out;
+    };
+    await this.ids.load(writers, (line) => up[0]!.insert(`INSERT INTO ${quoteName(this.layout.local(WRITERS))} FORMAT JSONEachRow`, line), this.spool);
     await this.flush();
   }
 
@@ -297,22 +341,25 @@ export class ClickHouseStore implements Store {
       const had = out.get(key);
       out.set(key, { events: Math.max(events, had?.events ?? 0), complete: complete || (had?.complete ?? false) });
     };
-    // A source's counts live on the shard its key hashes to: only that shard must answer.
-    const byShard = new Map<number, string[]>();
-    for (const k of keys) { const s = shardOf(k, this.servers.length); byShard.set(s, [...(byShard.get(s) ?? []), k]); }
-    for (const [shard, list] of byShard) {
-      for (let at = 0; at < list.length; at += 1000) {
-        const inList = list.slice(at, at + 1000).map(quoteString).join(', ');
-        // Counts only grow: the largest recorded is the state, whichever batch recorded it last.
-        const sql = `SELECT key, max(events) AS events, max(complete) AS complete FROM ${quoteName(this.layout.local(IMPORTS))} WHERE key IN (${inList}) GROUP BY key FORMAT JSONEachRow`;
-        try {
-          for await (const rows of this.servers[shard]!.rows(sql)) for (const r of rows) merge(String(r['key']), Number(r['events']), r['complete'] === 1);
-        } catch (e) {
-          if (e instanceof ClickHouseUnreachableError) throw new Error(`${this.path}: cannot read what was imported of ${list.length === 1 ? list[0] : `${list.length} sources`}: shard ${this.servers[shard]!.label} is down`, { cause: e });
-          throw e;
+    // Every shard keeps every source's counts (recordBookkeeping): any shard that answers
+    // will do, and a batch not yet recorded on all of them is still in the spool.
+    let answered = 0;
+    let last: Error | null = null;
+    for (const server of this.servers) {
+      try {
+        for (let at = 0; at < keys.length; at += 1000) {
+          const inList = keys.slice(at, at + 1000).map(quoteString).join(', ');
+          // Counts only grow: the largest recorded is the state, whichever batch recorded it last.
+          const sql = `SELECT key, max(events) AS events, max(complete) AS complete FROM ${quoteName(this.layout.local(IMPORTS))} WHERE key IN (${inList}) GROUP BY key FORMAT JSONEachRow`;
+          for await (const rows of server.rows(sql)) for (const r of rows) merge(String(r['key']), Number(r['events']), r['complete'] === 1);
         }
+        answered++;
+      } catch (e) {
+        if (!(e instanceof ClickHouseUnreachableError)) throw e;
+        last = e;
       }
     }
+    if (answered === 0) throw new Error(`${this.path}: cannot read what was imported: no shard answers (${last?.message ?? ''})`, { cause: last });
     // Batches still in the spool are acknowledged: their counts count.
     for (const seq of this.spool.list()) for (const s of this.spool.header(seq).sources) if (wanted.has(s.key)) merge(s.key, s.events, s.complete);
     return out;
@@ -328,7 +375,15 @@ export class ClickHouseStore implements Store {
 
   async importEvents(table: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions = {}): Promise<ImportResult> {
     if (table !== 'auto') checkTableName(table);
-    return this.exclusive(() => this.runImport(table, batches, options));
+    return this.exclusive(async () => {
+      try {
+        return await this.runImport(table, batches, options);
+      } finally {
+        // A send that failed was reported to this import; the next one starts clean.
+        await this.sending.catch(() => undefined);
+        this.sending = Promise.resolve();
+      }
+    });
   }
 
   private async runImport(target: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions): Promise<ImportResult> {
@@ -379,6 +434,7 @@ export class ClickHouseStore implements Store {
       if (pending >= this.commitEvery) await commit();
     }
     await commit();
+    await this.sending;
     return { events: committed, tables: totals };
   }
 
@@ -431,9 +487,11 @@ export class ClickHouseStore implements Store {
       }
       for (const field of extra) extraFields.push({ table: name, field });
     }
+    await this.sending;
     // The ids handed out are durable before the batch is: a restart never reuses them.
     this.ids.save();
-    this.spool.write(parts, lines, sources, extraFields);
+    const entry = this.spool.write(parts, lines, sources, extraFields);
+    this.inMemory.set(entry.seq, { entry, rows: lines });
     // Schema on every shard that answers now, so reads see the new columns everywhere.
     for (const [name] of byTable) {
       const table = this.eventTables.get(name)!;
@@ -444,7 +502,10 @@ export class ClickHouseStore implements Store {
       table.exists = true;
       this.typeCache.delete(name);
     }
-    await this.flush();
+    // Sent while the caller encodes the next batch; the import waits for it before the
+    // batch after (one batch in flight) and at its end.
+    this.sending = this.flush();
+    this.sending.catch(() => undefined);
   }
 
   /** Creates a table on a shard (local and Distributed parts) or adds the columns it lacks there. */
@@ -472,7 +533,12 @@ export class ClickHouseStore implements Store {
    * id range), then the batch's bookkeeping; a batch leaves the spool when all is stored.
    */
   flush(): Promise<void> {
-    this.flushing ??= this.flushOnce().finally(() => { this.flushing = null; });
+    if (this.flushing !== null) {
+      // A round is running and may have listed the spool before the latest batch: one more after it.
+      this.flushAgain ??= this.flushing.catch(() => undefined).then(() => { this.flushAgain = null; return this.flush(); });
+      return this.flushAgain;
+    }
+    this.flushing = this.flushOnce().finally(() => { this.flushing = null; });
     return this.flushing;
   }
 
@@ -480,21 +546,25 @@ export class ClickHouseStore implements Store {
     const down = new Set<number>();
     for (const seq of this.spool.list()) {
       if (this.closed) return;
-      const { entry, rows } = this.spool.read(seq);
+      // A batch this process just wrote is still in memory: no need to read it back.
+      const { entry, rows } = this.inMemory.get(seq) ?? this.spool.read(seq);
       const sent = this.sentParts.get(seq) ?? new Set<number>();
       this.sentParts.set(seq, sent);
-      for (const [i, part] of entry.parts.entries()) {
-        if (sent.has(i) || down.has(part.shard)) continue;
-        try {
-          await this.sendPart(part, rows[i]!);
-          sent.add(i);
-        } catch (e) {
-          if (!(e instanceof ClickHouseUnreachableError)) throw e;
-          if (!down.has(part.shard)) this.notice(`shard ${this.servers[part.shard]!.label} is down (${e.message}); ${this.spool.list().length} batch(es) wait in ${this.spool.dir}`);
-          down.add(part.shard);
+      // Shards are written in parallel; one shard's parts in order.
+      await Promise.all(this.servers.map(async (server, shard) => {
+        for (const [i, part] of entry.parts.entries()) {
+          if (part.shard !== shard || sent.has(i) || down.has(shard)) continue;
+          try {
+            await this.sendPart(part, rows[i]!, entry.extraFields);
+            sent.add(i);
+          } catch (e) {
+            if (!(e instanceof ClickHouseUnreachableError)) throw e;
+            if (!down.has(shard)) this.notice(`shard ${server.label} is down (${e.message}); ${this.spool.list().length} batch(es) wait in ${this.spool.dir}`);
+            down.add(shard);
+          }
         }
-      }
-      if (sent.size < entry.parts.length) continue;
+      }));
+      if (sent.size < entry.parts.length) { this.inMemory.delete(seq); continue; }
       try {
         await this.recordBookkeeping(entry);
       } catch (e) {
@@ -503,6 +573,7 @@ export class ClickHouseStore implements Store {
       }
       this.spool.remove(seq);
       this.sentParts.delete(seq);
+      this.inMemory.delete(seq);
     }
     if (this.spool.list().length > 0 && !this.closed) this.scheduleRetry();
   }
@@ -517,9 +588,17 @@ export class ClickHouseStore implements Store {
   }
 
   /** Stores one part exactly once (see spool.ts). */
-  private async sendPart(part: SpoolPart, lines: readonly string[]): Promise<void> {
+  private async sendPart(part: SpoolPart, lines: readonly string[], extraFields: SpoolEntry['extraFields']): Promise<void> {
     const server = this.servers[part.shard]!;
     await this.ensureTable(part.shard, part.table, part.columns, 'event');
+    // Fields kept in `_extra` are listed on the shard before its rows exist, so a query never
+    // sees such a row while the planner still thinks the field is a column (or absent).
+    // Each (shard, table, field) once per process: the list is read with DISTINCT.
+    const fresh = extraFields.filter((f) => f.table === part.table && !this.recordedExtra.has(`${part.shard}\u0000${f.table}\u0000${f.field}`));
+    if (fresh.length > 0) {
+      await server.insert(`INSERT INTO ${quoteName(this.layout.local(EXTRA_FIELDS))} FORMAT JSONEachRow`, fresh.map((f) => JSON.stringify(f)).join('\n'));
+      for (const f of fresh) this.recordedExtra.add(`${part.shard}\u0000${f.table}\u0000${f.field}`);
+    }
     const local = quoteName(this.layout.local(part.table));
     const range = `"_id" BETWEEN ${part.first} AND ${part.last}`;
     const [held] = JSON.parse(`[${(await server.exec(`SELECT count() FROM ${local} WHERE ${range} FORMAT TSV`)).trim()}]`) as number[];
@@ -528,19 +607,26 @@ export class ClickHouseStore implements Store {
     await server.insert(`INSERT INTO ${local} FORMAT JSONEachRow`, lines.join('\n'));
   }
 
-  /** Import counts and `_extra` field names of a stored batch (repeating them is harmless). */
+  /** Import counts of a stored batch (repeating them is harmless: counts only grow). */
   private async recordBookkeeping(entry: SpoolEntry): Promise<void> {
-    const now = Date.now() * 1000;
+    if (entry.sources.length === 0) return;
+    const done = this.recordedOn.get(entry.seq) ?? new Set<number>();
+    this.recordedOn.set(entry.seq, done);
+    const rows = entry.sources.map((s) => JSON.stringify({ key: s.key, name: s.name, events: s.events, complete: s.complete ? 1 : 0, updated: Date.now() * 1000 })).join('\n');
+    // On every shard, so that any one of them can say what was imported (importStates).
+    let unreachable: ClickHouseUnreachableError | null = null;
     for (let shard = 0; shard < this.servers.length; shard++) {
-      const mine = entry.sources.filter((s) => shardOf(s.key, this.servers.length) === shard);
-      if (mine.length === 0) continue;
-      const rows = mine.map((s) => JSON.stringify({ key: s.key, name: s.name, events: s.events, complete: s.complete ? 1 : 0, updated: now })).join('\n');
-      await this.servers[shard]!.insert(`INSERT INTO ${quoteName(this.layout.local(IMPORTS))} FORMAT JSONEachRow`, rows);
+      if (done.has(shard)) continue;
+      try {
+        await this.servers[shard]!.insert(`INSERT INTO ${quoteName(this.layout.local(IMPORTS))} FORMAT JSONEachRow`, rows);
+        done.add(shard);
+      } catch (e) {
+        if (!(e instanceof ClickHouseUnreachableError)) throw e;
+        unreachable = e;
+      }
     }
-    if (entry.extraFields.length > 0) {
-      const rows = entry.extraFields.map((f) => JSON.stringify(f)).join('\n');
-      await this.servers[0]!.insert(`INSERT INTO ${quoteName(this.layout.local(EXTRA_FIELDS))} FORMAT JSONEachRow`, rows);
-    }
+    if (unreachable !== null) throw unreachable;
+    this.recordedOn.delete(entry.seq);
   }
 
   /** Runs a mutation on one shard and waits until it is done (18.16 has no synchronous mutations). */
@@ -665,6 +751,8 @@ export class ClickHouseStore implements Store {
     const day = Math.floor(dateMicros(before) / MICROS_PER_DAY);
     const dropped = new Map<string, number>();
     return this.exclusive(async () => {
+      // Every shard must answer before any drops: retention applied on some shards only would leave a skewed history.
+      await this.everyShard((s) => this.servers[s]!.exec('SELECT 1').then(() => undefined));
       for (const table of await this.tableNames()) {
         const cols = await this.readerColumns(table);
         if (cols === null || !isEventTableSchema(cols)) continue;
@@ -702,7 +790,9 @@ export class ClickHouseStore implements Store {
 /** Adds to a table on one server the columns it lacks. */
 async function addMissing(server: ClickHouseServer, table: string, existing: readonly { name: string }[], columns: readonly StoreColumn[]): Promise<void> {
   const names = new Set(existing.map((c) => c.name));
-  for (const c of columns) if (!names.has(c.name)) await runDdl(server, [`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnDefinition(c.name, c.type)}`]);
+  for (const c of columns) {
+    if (!names.has(c.name)) await runDdl(server, [`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnDefinition(c.name, c.type)}`, commentColumn(table, c.name, c.type)]);
+  }
 }
 
 /** A table's columns by DESCRIBE (18.16 does not list a Distributed table's columns in system.columns), or null when missing. */
