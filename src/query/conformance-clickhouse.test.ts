@@ -3,33 +3,30 @@
  * servers (runner: conformance-runner.ts): the same cases, the same expected rows, with
  * pushdown in the ClickHouse dialect and with the JS pipeline alone.
  */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openClickHouseStore } from '../store/index.js';
-import { startClickHouseCluster } from '../testing/clickhouse-cluster.js';
-import { conformanceSuite, type ConformanceStore } from './conformance-runner.js';
-import type { RowSource } from './exec/context.js';
+import { openClickHouseStore, type Store } from '../store/index.js';
+import { startClickHouseCluster, type ClickHouseCluster } from '../testing/clickhouse-cluster.js';
+import { conformanceSuite } from './conformance-runner.js';
 import { clickhouse } from './sql/clickhouse.js';
 
-conformanceSuite('clickhouse', async (): Promise<ConformanceStore> => {
-  const cluster = await startClickHouseCluster({ shards: 2 });
-  const spoolDir = mkdtempSync(join(tmpdir(), 'haetae-conformance-spool-'));
-  const store = await openClickHouseStore(cluster.storeUrl, { spoolDir });
-  return {
-    // The store names its dialect once it imports ./sql/clickhouse.ts (merged with this suite).
-    sqlDialect: (store as RowSource).sqlDialect ?? clickhouse,
-    tableNames: () => store.tableNames(),
-    columns: (table) => store.columns(table),
-    scan: (table, request) => store.scan(table, request),
-    extraFields: (table) => store.extraFields(table),
-    runSql: (sql, parameters) => store.runSql(sql, parameters),
-    dropTable: (table) => store.dropTable(table),
-    writeRows: (table, rows) => store.writeRows(table, rows),
-    close: async () => {
-      await store.close();
-      await cluster.stop();
-      rmSync(spoolDir, { recursive: true, force: true });
-    },
-  };
+let cluster: ClickHouseCluster | undefined;
+let spoolDir = '';
+let store: Store | undefined;
+
+conformanceSuite('clickhouse', async () => {
+  cluster = await startClickHouseCluster({ shards: 2 });
+  spoolDir = mkdtempSync(join(tmpdir(), 'haetae-conformance-spool-'));
+  store = await openClickHouseStore(cluster.storeUrl, { spoolDir });
+  return store;
+}, async () => {
+  await cluster?.stop();
+  if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
+});
+
+test('clickhouse: the store answers pushed SQL in the ClickHouse dialect', () => {
+  assert.equal(store?.sqlDialect, clickhouse);
 });

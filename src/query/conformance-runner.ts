@@ -76,12 +76,13 @@ function sortedForCompare(rows: Record<string, unknown>[]): string[] {
 
 /**
  * Registers one test per conformance case against the store `open` returns (opened once,
- * before the first case; closed after the last). `label` prefixes the test names.
+ * before the first case; closed after the last, then `afterClose` runs, e.g. to stop the
+ * servers the store ran on). `label` prefixes the test names.
  *
  * @example
  * conformanceSuite('duckdb', () => openStore({ memory: true }));
  */
-export function conformanceSuite(label: string, open: () => Promise<ConformanceStore>): void {
+export function conformanceSuite(label: string, open: () => Promise<ConformanceStore>, afterClose?: () => Promise<void>): void {
   const cases = conformanceCases();
   let store: ConformanceStore;
   let http: TextServer | undefined;
@@ -95,6 +96,7 @@ export function conformanceSuite(label: string, open: () => Promise<ConformanceS
   after(async () => {
     await store?.close();
     await http?.close();
+    await afterClose?.();
   });
 
   async function runCase(c: QueryCase, pushdown: boolean): Promise<{ rows?: Row[]; error?: string }> {
