@@ -17,3 +17,8 @@ export { TableMapping, channelSlug, loadTableMapping, isValidTableName, DEFAULT_
 export { SYSTEM_COLUMNS, FIXED_COLUMNS, EXTRA_COLUMN, quoteIdent, timeMicros } from './schema.js';
 export { encodeEventRuns, encodeRow, type EventRun, type FieldKinds } from './event-rows.js';
 export { inferColumns, type InferredColumn } from './infer-columns.js';
+export {
+  openClickHouseStore, ClickHouseStore, isClickHouseUrl, parseClickHouseUrl, shardOf,
+  type ClickHouseStoreOptions, type ClickHouseStats, type ShardStats,
+} from './clickhouse/index.js';
+export { openStoreAt, type StoreSpecOptions } from './open.js';
