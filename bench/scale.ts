@@ -85,11 +85,14 @@ async function openClickHouse(): Promise<Subject> {
   const cluster: ClickHouseCluster = await startClickHouseCluster({ shards: 2, root: parent });
   const pids = cluster.nodes.flatMap((n) => pidsWithCommandLine(`--config-file=${join(n.dir, 'config.xml')}`));
   if (pids.length !== cluster.nodes.length) log(`warning: found ${pids.length} clickhouse-server processes for ${cluster.nodes.length} shards; server CPU may be undercounted`);
+  // The write-ahead spool goes beside the servers' data, not into ./haetae-data.
+  const spoolDir = mkdtempSync(join(parent, 'haetae-bench-scale-spool-'));
   let store: Store;
   try {
-    store = await openClickHouseStore(cluster.storeUrl);
+    store = await openClickHouseStore(cluster.storeUrl, { spoolDir, onNotice: (m) => log(`  clickhouse store: ${m}`) });
   } catch (e) {
     await cluster.stop();
+    rmSync(spoolDir, { recursive: true, force: true });
     throw e;
   }
   return {
@@ -99,7 +102,8 @@ async function openClickHouse(): Promise<Subject> {
     async dispose() {
       await store.close();
       await cluster.stop({ keep: values.keep === true });
-      if (values.keep) log(`kept ${cluster.nodes.map((n) => n.dir).join(', ')}`);
+      if (values.keep) log(`kept ${cluster.nodes.map((n) => n.dir).join(', ')} and ${spoolDir}`);
+      else rmSync(spoolDir, { recursive: true, force: true });
     },
   };
 }
@@ -150,7 +154,15 @@ async function measureQuery(subject: Subject, events: number): Promise<{ entry: 
     const kept: Row[] = [];
     const a = cpuSample();
     const s0 = subject.serverCpuSeconds();
-    const r = await timeQuery(subject.store, SEED_QUERY, true, kept);
+    let r: { seconds: number; rows: number };
+    try {
+      r = await timeQuery(subject.store, SEED_QUERY, true, kept);
+    } catch (e) {
+      // A store that cannot run the query still has ingest figures worth reporting.
+      const error = e instanceof Error ? e.message : String(e);
+      log(`  seed stats query at ${events.toLocaleString('en-US')} events failed: ${error.slice(0, 300)}`);
+      return { entry: { events, seconds: null, error, bytes_on_disk: subject.bytesOnDisk() }, rows: [] };
+    }
     const l = foreignLoad(a, cpuSample());
     if (l) load = Math.max(load ?? 0, Math.max(0, l.other - (subject.serverCpuSeconds() - s0) / r.seconds));
     times.push(r.seconds);
@@ -199,7 +211,7 @@ async function measure(name: string, pool: EventPool): Promise<StoreReport> {
     const growth: Record<string, number> = {};
     if (queries.length === 2) {
       growth.events = round(total / checkpoint, 2);
-      growth.query_seconds = round((queries[1].seconds as number) / (queries[0].seconds as number), 2);
+      if (queries.every((q) => typeof q.seconds === 'number')) growth.query_seconds = round((queries[1].seconds as number) / (queries[0].seconds as number), 2);
       growth.ingest_events_per_s = round((ingests[1].events_per_s as number) / (ingests[0].events_per_s as number), 2);
       growth.bytes_on_disk = round((queries[1].bytes_on_disk as number) / (queries[0].bytes_on_disk as number), 2);
     }
@@ -226,14 +238,15 @@ const reports: StoreReport[] = [];
 for (const name of storeNames) reports.push(await measure(name, pool));
 
 // Both stores must give the same answer at each measurement: otherwise the times compare different work.
-const sameRows = reports.length < 2 ? null : reports[0].results.every((r, i) => reports.slice(1).every((o) => o.results[i] === r));
+const answered = reports.filter((r) => r.query.every((q) => q.error === undefined));
+const sameRows = answered.length < 2 ? null : answered[0].results.every((r, i) => answered.slice(1).every((o) => o.results[i] === r));
 if (sameRows === false) log('warning: the stores returned different rows for the seed query');
 const summary: Record<string, unknown> = {};
 for (const r of reports) {
   const last = r.query[r.query.length - 1];
   summary[r.store] = {
     ingest_events_per_s: r.ingest.map((i) => i.events_per_s), [`query_seconds_at_${total}`]: last.seconds,
-    query_seconds: r.query.map((q) => q.seconds), growth: r.growth, bytes_per_event: last.bytes_per_event,
+    query_seconds: r.query.map((q) => q.seconds), growth: r.growth, bytes_per_event: round((last.bytes_on_disk as number) / total, 1),
   };
 }
 process.stdout.write(JSON.stringify({
