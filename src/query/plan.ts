@@ -47,7 +47,7 @@ export async function planQuery(query: Query, ctx: ExecContext, options: PlanOpt
     columns,
     extraFields: (await ctx.source.extraFields?.(table)) ?? [],
   };
-  const pushed = pushdown(query.commands, schema, ctx.now);
+  const pushed = pushdown(query.commands, schema, ctx.now, ctx.source.sqlDialect);
   if (!pushed) return { query, jsCommands: query.commands };
   return { query, pushed, jsCommands: query.commands.slice(pushed.commandCount) };
 }

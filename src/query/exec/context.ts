@@ -5,6 +5,7 @@
  * dependencies point downward, so query/ never imports store/).
  */
 import type { Row, Value } from '../value.js';
+import type { SqlDialect } from '../sql/dialect.js';
 
 /** A stream of row batches: every operator consumes and produces one. */
 export type RowStream = AsyncIterable<Row[]>;
@@ -38,6 +39,8 @@ export interface RowSource {
   extraFields?(table: string): Promise<readonly string[]>;
   /** Runs a pushed-down SELECT; values only as parameters, never in the text. */
   runSql?(sql: string, parameters: readonly Value[]): RowStream;
+  /** The SQL dialect `runSql` speaks (default DuckDB's: ../sql/duckdb.ts). */
+  readonly sqlDialect?: SqlDialect;
 }
 
 /** An HTTP response as `wget` sees it. */

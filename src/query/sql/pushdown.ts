@@ -1,6 +1,7 @@
 /**
- * SQL pushdown: the longest prefix of a query that the store can run as one DuckDB
- * SELECT with exactly the JS pipeline's results (DESIGN.md "One query semantics").
+ * SQL pushdown: the longest prefix of a query that the store can run as one SELECT, in
+ * the store's {@link SqlDialect}, with exactly the JS pipeline's results (DESIGN.md "One
+ * query semantics").
  *
  * How exactness is kept: SQL computes values — filters, `eval` expressions, the pairs
  * `parsekv` splits, group-bys — and the structural effects on rows (which fields a row
@@ -14,8 +15,9 @@ import { newRow, type Row, type Value } from '../value.js';
 import type { ColumnInfo } from '../exec/context.js';
 import { timeWindow } from '../exec/table.js';
 import { KEPT_SYSTEM_FIELDS } from '../exec/transform.js';
-import { Parameters, kindOfColumnType, quoteIdent, type ValueKind } from './dialect.js';
-import { translateExpr, truthSql, type FieldScope, type SqlExpr } from './expr.js';
+import { Parameters, type SqlDialect, type ValueKind } from './dialect.js';
+import { duckdb } from './duckdb.js';
+import { translateExpr, truthSql, type FieldScope, type SqlExpr, type Translation } from './expr.js';
 
 /** The schema the planner needs of a stored table. */
 export interface TableSchema {
@@ -27,7 +29,7 @@ export interface TableSchema {
 
 /** A structural step replayed in JS on each SQL result row. */
 export type Write =
-  | { readonly kind: 'computed'; readonly name: string; readonly column: string }
+  | { readonly kind: 'computed'; readonly name: string; readonly column: string; readonly valueKind: ValueKind }
   | { readonly kind: 'pairs'; readonly column: string; readonly reset: boolean }
   | { readonly kind: 'keep'; readonly names: readonly string[] }
   | { readonly kind: 'drop'; readonly names: readonly string[] }
@@ -46,6 +48,9 @@ export interface PushedQuery {
   /** Set when a pushed `stats` needs its groups ordered like the JS `stats` (by these fields). */
   readonly groupOrder?: readonly string[];
   readonly table: string;
+  /** The kinds of the physical columns, for dialects that must decode what the engine returns. */
+  readonly baseKinds: ReadonlyMap<string, ValueKind>;
+  readonly dialect: SqlDialect;
 }
 
 /** Where a field's current value comes from, while building. */
@@ -74,7 +79,7 @@ const INTERNAL = '__h';
 const WS = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i + 1)).join('');
 
 class Builder {
-  readonly params = new Parameters();
+  readonly params: Parameters;
   readonly writes: Write[] = [];
   sql: string;
   /** Current fields (exact names) → their SQL over the current relation, in row order. */
@@ -85,21 +90,26 @@ class Builder {
   grouped = false;
   baseColumns: string[];
 
-  constructor(readonly schema: TableSchema, table: TableCommand, now: Date) {
+  readonly baseKinds = new Map<string, ValueKind>();
+
+  constructor(readonly schema: TableSchema, table: TableCommand, now: Date, readonly dialect: SqlDialect) {
+    const d = dialect;
+    this.params = new Parameters(d);
     const extra = new Set(schema.extraFields);
     this.baseColumns = schema.columns.map((c) => c.name).filter((n) => n !== '_extra');
     this.fields.set('_table', lazyField('string', () => this.params.add(schema.name, 'VARCHAR')));
     for (const c of schema.columns) {
       if (c.name === '_extra') continue;
-      this.fields.set(c.name, { sql: quoteIdent(c.name), kind: extra.has(c.name) ? 'unknown' : kindOfColumnType(c.type) });
+      this.baseKinds.set(c.name, d.columnKind(c.type));
+      this.fields.set(c.name, { sql: d.quoteIdent(c.name), kind: extra.has(c.name) ? 'unknown' : d.columnKind(c.type) });
     }
     for (const f of extra) if (!this.fields.has(f)) this.fields.set(f, { sql: 'NULL', kind: 'unknown' });
     const where: string[] = [];
     const w = timeWindow(table, now);
-    if (w.from) where.push(`"_time" >= ${this.params.add(w.from.toISOString(), 'VARCHAR')}::TIMESTAMP`);
-    if (w.to) where.push(`"_time" < ${this.params.add(w.to.toISOString(), 'VARCHAR')}::TIMESTAMP`);
+    if (w.from) where.push(`${d.quoteIdent('_time')} >= ${d.timestamp(w.from, this.params)}`);
+    if (w.to) where.push(`${d.quoteIdent('_time')} < ${d.timestamp(w.to, this.params)}`);
     this.order = table.order === 'asc' ? 'ASC' : 'DESC';
-    let sql = `SELECT * FROM ${quoteIdent(schema.name)}${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
+    let sql = `SELECT * FROM ${d.quoteIdent(schema.name)}${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
     if (table.limit !== undefined || table.offset !== undefined) sql += this.orderBy() + this.limitSql(table.limit, table.offset);
     this.sql = sql;
   }
@@ -109,12 +119,12 @@ class Builder {
   orderBy(): string {
     if (this.grouped) return '';
     const keys = ['_time', '_id'].filter((c) => this.schema.columns.some((x) => x.name === c));
-    return keys.length === 0 ? '' : ` ORDER BY ${keys.map((k) => `"${k}" ${this.order}`).join(', ')}`;
+    return keys.length === 0 ? '' : ` ORDER BY ${keys.map((k) => `${this.dialect.quoteIdent(k)} ${this.order}`).join(', ')}`;
   }
 
   limitSql(limit?: number, offset?: number): string {
-    return (limit !== undefined ? ` LIMIT ${this.params.add(limit, 'BIGINT')}` : '') +
-      (offset !== undefined && offset > 0 ? ` OFFSET ${this.params.add(offset, 'BIGINT')}` : '');
+    return (limit !== undefined ? ` LIMIT ${this.dialect.count(limit, this.params)}` : '') +
+      (offset !== undefined && offset > 0 ? ` OFFSET ${this.dialect.count(offset, this.params)}` : '');
   }
 
   alias(): string {
@@ -128,9 +138,18 @@ class Builder {
   /** Computes `sql` in its own stage so later expressions can repeat a cheap reference to it. */
   hoist = (sql: string): string => {
     const alias = this.alias();
-    this.wrap(`*, ${sql} AS ${quoteIdent(alias)}`);
-    return quoteIdent(alias);
+    this.wrap(`*, ${sql} AS ${this.quote(alias)}`);
+    return this.quote(alias);
   };
+
+  quote(name: string): string {
+    return this.dialect.quoteIdent(name);
+  }
+
+  /** What translating an expression over the current fields needs (`over` replaces the field lookup). */
+  translation(over: FieldScope = this.scope): Translation {
+    return { scope: over, params: this.params, hoist: this.hoist, dialect: this.dialect };
+  }
 
   scope: FieldScope = (name) => {
     const f = this.fields.get(name);
@@ -142,8 +161,8 @@ class Builder {
 type Step<C extends Command> = (b: Builder, cmd: C) => boolean;
 
 function pushSearch(b: Builder, cmd: Extract<Command, { kind: 'search' }>): boolean {
-  const e = translateExpr(cmd.expr, b.scope, b.params, b.hoist);
-  const t = e && truthSql(e);
+  const e = translateExpr(cmd.expr, b.translation());
+  const t = e && truthSql(e, b.dialect);
   if (t === undefined) return false;
   b.wrap('*', ` WHERE ${t}` + (cmd.limit !== undefined ? b.orderBy() + b.limitSql(cmd.limit) : ''));
   return true;
@@ -156,46 +175,36 @@ function pushEval(b: Builder, cmd: Extract<Command, { kind: 'eval' }>): boolean 
   const local = new Map<string, FieldState>();
   const scope: FieldScope = (name) => local.get(name) ?? b.scope(name);
   for (const a of cmd.assignments) {
-    const e = translateExpr(a.expr, scope, b.params, b.hoist);
+    const e = translateExpr(a.expr, b.translation(scope));
     if (!e) return false;
     const alias = b.alias();
     stages.push({ alias, name: a.field, e });
-    local.set(a.field, { sql: quoteIdent(alias), kind: e.kind });
+    local.set(a.field, { sql: b.quote(alias), kind: e.kind });
   }
   for (const s of stages) {
-    b.wrap(`*, ${s.e.sql} AS ${quoteIdent(s.alias)}`);
-    b.writes.push({ kind: 'computed', name: s.name, column: s.alias });
+    b.wrap(`*, ${s.e.sql} AS ${b.quote(s.alias)}`);
+    b.writes.push({ kind: 'computed', name: s.name, column: s.alias, valueKind: s.e.kind });
     b.fields.set(s.name, local.get(s.name)!);
   }
   return true;
 }
 
-/** SQL for the list of {k, v} pairs `parsekv` makes of `text` (see exec/transform.ts parsePairs). */
-function pairsSql(text: string, cmd: ParsekvCommand, params: Parameters): string {
-  const pd = params.add(cmd.pairdelim, 'VARCHAR');
-  const kd = params.add(cmd.kvdelim, 'VARCHAR');
-  const ws = params.add(WS, 'VARCHAR');
-  const trimmed = `list_filter(list_transform(string_split(${text}, ${pd}), p -> trim(p, ${ws})), p -> p <> '')`;
-  return `list_transform(${trimmed}, p -> CASE WHEN strpos(p, ${kd}) > 0 ` +
-    `THEN {'k': substring(p, 1, strpos(p, ${kd}) - 1), 'v': substring(p, strpos(p, ${kd}) + length(${kd}))} ` +
-    `ELSE {'k': p, 'v': NULL::VARCHAR} END)`;
-}
-
+/**
+ * parsekv: the SQL computes the list of pairs once per row (see exec/transform.ts
+ * parsePairs; the dialect spells it), fields read after it look their key up in that
+ * list, and the row's new fields are set from the list in JS (the 'pairs' write).
+ */
 function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
+  const pairs = b.dialect.pairs;
   const target = b.scope(cmd.field);
-  if (target === 'unpushable' || cmd.pairdelim === '' || cmd.kvdelim === '') return false;
+  if (!pairs || target === 'unpushable' || cmd.pairdelim === '' || cmd.kvdelim === '') return false;
   const text = target ?? { sql: 'NULL', kind: 'null' as const };
   if (text.kind !== 'string' && text.kind !== 'null') return false;
   const alias = b.alias();
-  b.wrap(`*, ${pairsSql(text.sql, cmd, b.params)} AS ${quoteIdent(alias)}`, cmd.overlay ? '' : ` WHERE ${text.sql} IS NOT NULL`);
-  const list = quoteIdent(alias);
-  const lookup = (name: string, otherwise: string): string => {
-    const key = b.params.add(name, 'VARCHAR');
-    // Measured: building the pairs once and looking keys up in that list beats splitting
-    // and trimming the text again per key (DuckDB's trim with a character set is slow).
-    return `(CASE WHEN list_contains(list_transform(${list}, x -> x.k), ${key}) ` +
-      `THEN list_last(list_filter(${list}, x -> x.k = ${key})).v ELSE ${otherwise} END)`;
-  };
+  const listSql = pairs.list(text.sql, b.params.add(cmd.pairdelim, 'VARCHAR'), b.params.add(cmd.kvdelim, 'VARCHAR'), b.params.add(WS, 'VARCHAR'));
+  b.wrap(`*, ${listSql} AS ${b.quote(alias)}`, cmd.overlay ? '' : ` WHERE ${text.sql} IS NOT NULL`);
+  const list = b.quote(alias);
+  const lookup = (name: string, otherwise: string): string => pairs.lookup(list, b.params.add(name, 'VARCHAR'), otherwise);
   const next = new Map<string, FieldState>();
   if (cmd.overlay) {
     for (const [name, f] of b.fields) {
@@ -220,7 +229,7 @@ function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
 }
 
 /** Aggregates with an exact SQL form: count, count(e), dc, and sum/avg/min/max of numbers. */
-function aggregateSql(fn: string, args: SqlExpr[]): SqlExpr | undefined {
+function aggregateSql(fn: string, args: SqlExpr[], d: SqlDialect): SqlExpr | undefined {
   if (fn === 'count') {
     if (args.length === 0) return { sql: 'count(*)', kind: 'number' };
     return args.length === 1 ? { sql: `count(${args[0]!.sql})`, kind: 'number' } : undefined;
@@ -228,10 +237,10 @@ function aggregateSql(fn: string, args: SqlExpr[]): SqlExpr | undefined {
   if (args.length !== 1) return undefined;
   const a = args[0]!;
   if (fn === 'dc' && (a.kind === 'string' || a.kind === 'number' || a.kind === 'boolean' || a.kind === 'date')) {
-    return { sql: `count(DISTINCT ${a.sql})`, kind: 'number' };
+    return { sql: d.countDistinct(a.sql), kind: 'number' };
   }
   if ((fn === 'sum' || fn === 'avg' || fn === 'min' || fn === 'max') && a.kind === 'number') {
-    return { sql: `${fn}(CAST(${a.sql} AS DOUBLE))`, kind: 'number' };
+    return { sql: `${fn}(${d.toDouble(a.sql)})`, kind: 'number' };
   }
   return undefined;
 }
@@ -247,16 +256,16 @@ function pushStats(b: Builder, cmd: StatsCommand): boolean {
   for (const a of cmd.aggregates) {
     const args: SqlExpr[] = [];
     for (const x of a.args) {
-      const t = translateExpr(x, b.scope, b.params, b.hoist);
+      const t = translateExpr(x, b.translation());
       if (!t) return false;
       args.push(t);
     }
-    const e = aggregateSql(a.fn, args);
+    const e = aggregateSql(a.fn, args, b.dialect);
     if (!e) return false;
     aggs.push({ name: a.name, e, alias: b.alias() });
   }
-  const select = [...keys, ...aggs].map((k) => `${k.e.sql} AS ${quoteIdent(k.alias)}`).join(', ');
-  const groupBy = keys.length > 0 ? ` GROUP BY ${keys.map((_, i) => String(i + 1)).join(', ')}` : '';
+  const select = [...keys, ...aggs].map((k) => `${k.e.sql} AS ${b.quote(k.alias)}`).join(', ');
+  const groupBy = keys.length > 0 ? ` GROUP BY ${b.dialect.groupBy(keys.map((k) => b.quote(k.alias)))}` : '';
   b.wrap(select, groupBy);
   b.grouped = true;
   b.baseColumns = [];
@@ -264,8 +273,8 @@ function pushStats(b: Builder, cmd: StatsCommand): boolean {
   b.writes.push({ kind: 'keep', names: [] });
   b.fields = new Map();
   for (const k of [...keys, ...aggs]) {
-    b.writes.push({ kind: 'computed', name: k.name, column: k.alias });
-    b.fields.set(k.name, { sql: quoteIdent(k.alias), kind: k.e.kind });
+    b.writes.push({ kind: 'computed', name: k.name, column: k.alias, valueKind: k.e.kind });
+    b.fields.set(k.name, { sql: b.quote(k.alias), kind: k.e.kind });
   }
   const tracked = b.fields;
   b.scope = (name) => tracked.get(name);
@@ -326,23 +335,24 @@ function finalColumns(b: Builder): string {
   const keep = writes[lastKeep] as Extract<Write, { kind: 'keep' }>;
   const wanted = new Set(keep.names);
   const cols: string[] = [];
-  for (const n of wanted) if (b.baseColumns.includes(n)) cols.push(quoteIdent(n));
-  for (const w of writes) if (w.kind === 'computed' && wanted.has(w.name)) cols.push(quoteIdent(w.column));
+  for (const n of wanted) if (b.baseColumns.includes(n)) cols.push(b.quote(n));
+  for (const w of writes) if (w.kind === 'computed' && wanted.has(w.name)) cols.push(b.quote(w.column));
   if (cols.length === 0) return '*';
   return cols.join(', ');
 }
 
 /**
  * Builds the SQL for the longest pushable prefix of `commands` (the first must be a
- * single-table `table`), or undefined when not even the source can be pushed.
+ * single-table `table`) in `dialect` (default DuckDB), or undefined when not even the
+ * source can be pushed.
  *
  * @example
  * pushdown(parseQuery('table sysmon | search event_id == 1 | stats count by Image').commands, schema, now)
  */
-export function pushdown(commands: readonly Command[], schema: TableSchema, now: Date): PushedQuery | undefined {
+export function pushdown(commands: readonly Command[], schema: TableSchema, now: Date, dialect: SqlDialect = duckdb): PushedQuery | undefined {
   const [first, ...rest] = commands;
   if (first?.kind !== 'table') return undefined;
-  const b = new Builder(schema, first, now);
+  const b = new Builder(schema, first, now, dialect);
   let count = 1;
   for (const cmd of rest) {
     const step = STEPS[cmd.kind] as Step<Command> | undefined;
@@ -368,7 +378,7 @@ export function pushdown(commands: readonly Command[], schema: TableSchema, now:
   const regroup = b.writes.find((w) => w.kind === 'regroup');
   return {
     sql, parameters, commandCount: count, writes: b.writes.filter((w) => w.kind !== 'regroup'),
-    baseColumns: b.baseColumns, table: schema.name,
+    baseColumns: b.baseColumns, table: schema.name, baseKinds: b.baseKinds, dialect,
     ...(regroup?.kind === 'regroup' ? { groupOrder: regroup.names } : {}),
   };
 }
@@ -379,16 +389,17 @@ export function pushdown(commands: readonly Command[], schema: TableSchema, now:
  */
 export function shapeRow(raw: Row, pushed: PushedQuery): Row {
   let row = newRow();
+  const decode = pushed.dialect.decode ?? ((v: Value): Value => v);
   if (pushed.baseColumns.length > 0) {
     row['_table'] = pushed.table;
     // Same field order as a scan: `line` last.
-    for (const k of Object.keys(raw)) if (!k.startsWith(INTERNAL) && k !== 'line') row[k] = raw[k]!;
-    if ('line' in raw) row['line'] = raw['line']!;
+    for (const k of Object.keys(raw)) if (!k.startsWith(INTERNAL) && k !== 'line') row[k] = decode(raw[k]!, pushed.baseKinds.get(k) ?? 'unknown');
+    if ('line' in raw) row['line'] = decode(raw['line']!, pushed.baseKinds.get('line') ?? 'unknown');
   }
   for (const w of pushed.writes) {
     switch (w.kind) {
       case 'computed':
-        row[w.name] = raw[w.column] ?? null;
+        row[w.name] = decode(raw[w.column] ?? null, w.valueKind);
         break;
       case 'pairs': {
         const pairs = raw[w.column] ?? null;

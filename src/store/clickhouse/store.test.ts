@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Event } from '../../event/index.js';
@@ -148,5 +148,49 @@ test('stats name every shard, its version, and the spool', async () => {
     assert.equal(s.spooled.batches, 0);
   } finally {
     await store.close();
+  }
+});
+
+test('a batch sent again (its answer lost) is not stored twice; one stored in part is completed exactly', async () => {
+  const spoolA = mkdtempSync(join(tmpdir(), 'haetae-spool-'));
+  const spoolB = mkdtempSync(join(tmpdir(), 'haetae-spool-'));
+  const first = await openFresh({ spoolDir: spoolA }, 'haetae_resend');
+  await cluster.killShard(1);
+  try {
+    await first.importEvents('sysmon', [{ events: Array.from({ length: 300 }, (_, i) => sysmonEvent(`H${i % 6}`, i)) }]);
+    await first.close();
+  } finally {
+    await cluster.restartShard(1);
+  }
+  // The same acknowledged batch twice: spool B is a copy taken before spool A is sent.
+  cpSync(spoolA, spoolB, { recursive: true });
+  const second = await openFresh({ spoolDir: spoolA }, 'haetae_resend');
+  await second.close();
+  const count = async (): Promise<number[]> => {
+    const out: number[] = [];
+    for (const n of cluster.nodes) {
+      const r = await fetch(`http://127.0.0.1:${n.httpPort}/?database=haetae_resend`, { method: 'POST', body: 'SELECT count() FROM _local_sysmon' });
+      out.push(Number((await r.text()).trim()));
+    }
+    return out;
+  };
+  const stored = await count();
+  assert.equal(stored[0]! + stored[1]!, 300);
+  // Shard 1 loses some of the batch's rows, as an insert cut short across partitions would.
+  const shard1 = cluster.nodes[1]!;
+  await fetch(`http://127.0.0.1:${shard1.httpPort}/?database=haetae_resend`, { method: 'POST', body: 'ALTER TABLE _local_sysmon DELETE WHERE record_id % 2 = 0' });
+  for (let i = 0; i < 100; i++) {
+    const r = await fetch(`http://127.0.0.1:${shard1.httpPort}/?database=haetae_resend`, { method: 'POST', body: 'SELECT count() FROM system.mutations WHERE is_done = 0' });
+    if ((await r.text()).trim() === '0') break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.ok((await count())[1]! < stored[1]!, 'shard 1 lost rows');
+  const third = await openFresh({ spoolDir: spoolB }, 'haetae_resend');
+  try {
+    assert.deepEqual(await count(), stored, 'the resent batch completes shard 1 and adds nothing to shard 0');
+    const [r] = await allRows(third.runSql('SELECT count(*) AS n, uniqExact(_id) AS ids, uniqExact(record_id) AS rec FROM sysmon'));
+    assert.deepEqual([r!.n, r!.ids, r!.rec], [300, 300, 300]);
+  } finally {
+    await third.close();
   }
 });

@@ -14,6 +14,8 @@
  */
 import { join, resolve } from 'node:path';
 import { newRow, type Row, type Value } from '../../query/value.js';
+import { clickhouse } from '../../query/sql/clickhouse.js';
+import type { SqlDialect } from '../../query/sql/dialect.js';
 import { encodeEventRuns, KIND, type EventRun } from '../event-rows.js';
 import { EventTable, isEventTableSchema } from '../event-table.js';
 import { inferColumns } from '../infer-columns.js';
@@ -66,6 +68,20 @@ export interface ClickHouseStats {
 
 const DEFAULT_COMMIT_EVERY = 50_000;
 
+/**
+ * The oldest ClickHouse this store runs on: Debian bookworm's 18.16 (column comments,
+ * mutations, `ifNull` in sorting keys). Everything it sends also runs on current releases
+ * (README "ClickHouse store").
+ */
+export const MIN_VERSION = [18, 16] as const;
+
+/** True when a `version()` string is at least {@link MIN_VERSION}. */
+export function supportedVersion(version: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  if (!Number.isFinite(major) || !Number.isFinite(minor)) return false;
+  return major! > MIN_VERSION[0] || (major === MIN_VERSION[0] && minor! >= MIN_VERSION[1]);
+}
+
 /** Row text prefix of encodeRow: `"_time":…,"host":"…"` (host present when not null). */
 const HOST_PREFIX = /^"_time":(?:null|-?\d+),"host":("(?:[^"\\]|\\.)*")/;
 
@@ -95,6 +111,8 @@ export async function openClickHouseStore(url: string, options: ClickHouseStoreO
 /** The Store on a ClickHouse cluster. */
 export class ClickHouseStore implements Store {
   readonly path: string;
+  /** The planner pushes query prefixes down in ClickHouse's SQL (src/query/sql/clickhouse.ts). */
+  readonly sqlDialect: SqlDialect = clickhouse;
   private readonly servers: ClickHouseServer[];
   private readonly layout: Layout;
   private readonly spool: Spool;
@@ -114,6 +132,7 @@ export class ClickHouseStore implements Store {
   /** Column types by table, for decoding query results (refreshed on schema changes). */
   private typeCache = new Map<string, Map<string, LogicalType>>();
   /** The batch last written to the spool, while it is being sent. */
+  private readonly recordedExtra = new Set<string>();
   private readonly inMemory = new Map<number, { entry: SpoolEntry; rows: string[][] }>();
   /** The sending of the previous batch of an import (one in flight while the next is encoded). */
   private sending: Promise<void> = Promise.resolve();
@@ -140,6 +159,8 @@ export class ClickHouseStore implements Store {
     const down: string[] = [];
     for (const s of this.servers) {
       try {
+        const version = (await s.exec('SELECT version() FORMAT TSV', { database: 'default' })).trim();
+        if (!supportedVersion(version)) throw new Error(`${s.label} runs ClickHouse ${version}; Haetae needs ${MIN_VERSION.join('.')} or later`);
         await s.exec(`CREATE DATABASE IF NOT EXISTS ${this.address.database}`, { database: 'default' });
         await runDdl(s, this.layout.bookkeeping());
       } catch (e) {
@@ -513,7 +534,7 @@ export class ClickHouseStore implements Store {
         for (const [i, part] of entry.parts.entries()) {
           if (part.shard !== shard || sent.has(i) || down.has(shard)) continue;
           try {
-            await this.sendPart(part, rows[i]!);
+            await this.sendPart(part, rows[i]!, entry.extraFields);
             sent.add(i);
           } catch (e) {
             if (!(e instanceof ClickHouseUnreachableError)) throw e;
@@ -546,9 +567,17 @@ export class ClickHouseStore implements Store {
   }
 
   /** Stores one part exactly once (see spool.ts). */
-  private async sendPart(part: SpoolPart, lines: readonly string[]): Promise<void> {
+  private async sendPart(part: SpoolPart, lines: readonly string[], extraFields: SpoolEntry['extraFields']): Promise<void> {
     const server = this.servers[part.shard]!;
     await this.ensureTable(part.shard, part.table, part.columns, 'event');
+    // Fields kept in `_extra` are listed on the shard before its rows exist, so a query never
+    // sees such a row while the planner still thinks the field is a column (or absent).
+    // Each (shard, table, field) once per process: the list is read with DISTINCT.
+    const fresh = extraFields.filter((f) => f.table === part.table && !this.recordedExtra.has(`${part.shard}\u0000${f.table}\u0000${f.field}`));
+    if (fresh.length > 0) {
+      await server.insert(`INSERT INTO ${quoteName(this.layout.local(EXTRA_FIELDS))} FORMAT JSONEachRow`, fresh.map((f) => JSON.stringify(f)).join('\n'));
+      for (const f of fresh) this.recordedExtra.add(`${part.shard}\u0000${f.table}\u0000${f.field}`);
+    }
     const local = quoteName(this.layout.local(part.table));
     const range = `"_id" BETWEEN ${part.first} AND ${part.last}`;
     const [held] = JSON.parse(`[${(await server.exec(`SELECT count() FROM ${local} WHERE ${range} FORMAT TSV`)).trim()}]`) as number[];
@@ -557,7 +586,7 @@ export class ClickHouseStore implements Store {
     await server.insert(`INSERT INTO ${local} FORMAT JSONEachRow`, lines.join('\n'));
   }
 
-  /** Import counts and `_extra` field names of a stored batch (repeating them is harmless). */
+  /** Import counts of a stored batch (repeating them is harmless: counts only grow). */
   private async recordBookkeeping(entry: SpoolEntry): Promise<void> {
     const now = Date.now() * 1000;
     for (let shard = 0; shard < this.servers.length; shard++) {
@@ -565,10 +594,6 @@ export class ClickHouseStore implements Store {
       if (mine.length === 0) continue;
       const rows = mine.map((s) => JSON.stringify({ key: s.key, name: s.name, events: s.events, complete: s.complete ? 1 : 0, updated: now })).join('\n');
       await this.servers[shard]!.insert(`INSERT INTO ${quoteName(this.layout.local(IMPORTS))} FORMAT JSONEachRow`, rows);
-    }
-    if (entry.extraFields.length > 0) {
-      const rows = entry.extraFields.map((f) => JSON.stringify(f)).join('\n');
-      await this.servers[0]!.insert(`INSERT INTO ${quoteName(this.layout.local(EXTRA_FIELDS))} FORMAT JSONEachRow`, rows);
     }
   }
 

@@ -1,0 +1,87 @@
+/**
+ * ClickHouse's SQL dialect (src/store/clickhouse/), for Debian's 18.16 and current
+ * releases alike: only functions both run, checked on an 18.16 server. What 18.16 cannot
+ * compute exactly is not pushed (undefined here), so the JS pipeline runs it.
+ *
+ * How ClickHouse differs from the standard SQL pushdown starts from:
+ * - parameters are `$n` placeholders the store binds client-side as typed literals
+ *   (string → quoted, integer → `toInt64(n)`, float → `toFloat64(x)`), so no CAST;
+ * - no TRUE/FALSE: booleans are UInt8 1/0, and come back as numbers ({@link clickhouse}.decode);
+ * - TIMESTAMP columns hold Int64 microseconds since the epoch: time bounds are micros,
+ *   and date values come back as micros;
+ * - LIMIT/OFFSET take only number literals; GROUP BY takes names, not positions;
+ * - count(DISTINCT) of only nulls is null, not 0;
+ * - `substringUTF8` needs a constant length and `replaceAll`/`match` constant patterns;
+ * - identifiers in double quotes use backslash escapes;
+ * - `Array` cannot be Nullable, so list columns are left to JS (a store may read an
+ *   empty array back as null) and parsekv's list of pairs is not pushed.
+ */
+import type { Value } from '../value.js';
+import { STANDARD_SQL, kindOfColumnType, type SqlDialect } from './dialect.js';
+
+/** A placeholder the store binds to a literal: the only SQL 18.16 accepts where a constant is required. */
+const isPlaceholder = (sql: string): boolean => /^\$\d+$/.test(sql);
+
+/**
+ * The RE2 pattern of a general `*` pattern, matching exactly what semantics.ts
+ * wildcardRegExp matches (JS `/is`: ASCII letters match either case and nothing else,
+ * `*` spans line breaks), or undefined for a pattern with non-ASCII characters: RE2's
+ * `(?i)` folds them differently (it even matches `k` with the Kelvin sign), so case is
+ * spelled out as `[kK]` instead.
+ */
+function wildcardRegex(pattern: string): string | undefined {
+  if ([...pattern].some((c) => c.charCodeAt(0) > 0x7f)) return undefined;
+  const literal = (part: string): string => [...part].map((c) => {
+    if (/[a-z]/i.test(c)) return `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    if (/[0-9]/.test(c)) return c;
+    return '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0');
+  }).join('');
+  return `(?s)^${pattern.split('*').map(literal).join('.*')}$`;
+}
+
+/**
+ * ClickHouse, 18.16 and later.
+ *
+ * @example
+ * clickhouse.wildcard('"Image"', 'C:\\*.exe', params) // 'match("Image", $1)', $1 = '(?s)^[cC]\\x3a\\x5c.*\\x2e[eE][xX][eE]$'
+ */
+export const clickhouse: SqlDialect = {
+  ...STANDARD_SQL,
+  name: 'clickhouse',
+  quoteIdent: (name) => '"' + name.replace(/[\\"]/g, (c) => '\\' + c) + '"',
+  placeholder: (n) => `$${n}`,
+  true: '1',
+  false: '0',
+  columnKind: (type) => {
+    const kind = kindOfColumnType(type);
+    return kind === 'list' ? 'unknown' : kind;
+  },
+  toDouble: (x) => `toFloat64(${x})`,
+  toBigint: (x) => `toInt64(${x})`,
+  startsWith: (s, p) => `startsWith(${s}, ${p})`,
+  endsWith: (s, p) => `endsWith(${s}, ${p})`,
+  contains: (s, p) => `(position(${s}, ${p}) > 0)`,
+  strpos: (s, n) => `positionUTF8(${s}, ${n})`,
+  length: (s) => `lengthUTF8(${s})`,
+  // substringUTF8 wants a constant length on 18.16: slice the string's code points instead.
+  slice: (s, begin, end) => `(CASE WHEN ${s} IS NULL OR ${begin} IS NULL OR ${end} IS NULL THEN NULL ` +
+    `ELSE arrayStringConcat(arraySlice(extractAll(ifNull(${s}, ''), '(?s).'), ifNull(${begin}, 0) + 1, ifNull(${end}, 0) - ifNull(${begin}, 0))) END)`,
+  replaceAll: (s, p, r) => (isPlaceholder(p) && isPlaceholder(r) ? `replaceAll(${s}, ${p}, ${r})` : undefined),
+  wildcard: (s, pattern, params) => {
+    const re = wildcardRegex(pattern);
+    return re === undefined ? undefined : `match(${s}, ${params.add(re, 'VARCHAR')})`;
+  },
+  // count(DISTINCT x) of a Nullable column is NULL when every value is; count() is 0.
+  countDistinct: (x) => `coalesce(count(DISTINCT ${x}), 0)`,
+  timestamp: (at, params) => params.add(at.getTime() * 1000, 'BIGINT'),
+  // A count is a number the parser made, never text: safe to write as a literal. Above
+  // 2^53 every table is shorter, so clamping keeps the result.
+  count: (n) => String(Math.min(Math.max(0, Math.trunc(n)), Number.MAX_SAFE_INTEGER)),
+  groupBy: (aliases) => aliases.join(', '),
+  decode: (value: Value, kind) => {
+    if (kind === 'boolean' && typeof value === 'number') return value !== 0;
+    if (kind === 'date' && (typeof value === 'number' || typeof value === 'string')) return new Date(Math.trunc(Number(value) / 1000));
+    if (kind === 'number' && typeof value === 'string') return Number(value);
+    return value;
+  },
+};
