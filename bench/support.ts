@@ -132,13 +132,18 @@ export async function waitForQuiet(maxSeconds = 30): Promise<void> {
   log(`machine still busy after ${maxSeconds} s; measuring anyway (see other_load_cores)`);
 }
 
-/** Bytes of every file under `dir` (a store's data directory), recursively. */
+/**
+ * Bytes of every file under `dir` (a store's data directory), recursively. A file or folder
+ * that vanishes while it is walked counts 0: a database server merging parts removes them.
+ */
 export function dirBytes(dir: string): number {
   let n = 0;
-  for (const f of readdirSync(dir)) {
+  let names: string[];
+  try { names = readdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0; throw e; }
+  for (const f of names) {
     const p = join(dir, f);
-    const s = statSync(p);
-    n += s.isDirectory() ? dirBytes(p) : s.size;
+    const s = statSync(p, { throwIfNoEntry: false });
+    if (s !== undefined) n += s.isDirectory() ? dirBytes(p) : s.size;
   }
   return n;
 }
