@@ -237,10 +237,13 @@ log(`pool of ${poolSize.toLocaleString('en-US')} events generated and encoded in
 const reports: StoreReport[] = [];
 for (const name of storeNames) reports.push(await measure(name, pool));
 
-// Both stores must give the same answer at each measurement: otherwise the times compare different work.
-const answered = reports.filter((r) => r.query.every((q) => q.error === undefined));
-const sameRows = answered.length < 2 ? null : answered[0].results.every((r, i) => answered.slice(1).every((o) => o.results[i] === r));
-if (sameRows === false) log('warning: the stores returned different rows for the seed query');
+// Both stores must give the same answer at each measurement (otherwise the times compare
+// different work): true/false per measurement, null where fewer than two stores answered.
+const sameRows = (reports[0]?.query ?? []).map((_, i) => {
+  const answers = reports.filter((r) => r.query[i]?.error === undefined).map((r) => r.results[i]);
+  return answers.length < 2 ? null : answers.every((a) => a === answers[0]);
+});
+if (sameRows.includes(false)) log('warning: the stores returned different rows for the seed query');
 const summary: Record<string, unknown> = {};
 for (const r of reports) {
   const last = r.query[r.query.length - 1];
