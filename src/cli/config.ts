@@ -4,6 +4,8 @@
  *
  * ```yaml
  * data: ./haetae-data          # data directory (the --data option wins)
+ * store: clickhouse://10.0.0.5:8123,10.0.0.6:8123/haetae?cluster=logs
+ *                               # a ClickHouse cluster instead of the embedded store (--store wins)
  * wget:
  *   allow_hosts: [127.0.0.1, "*.abuse.ch"]   # the only hosts `wget` may reach
  * tables:                       # channel → table, overriding the default mapping
@@ -32,6 +34,8 @@ export const DEFAULT_DATA_DIR = 'haetae-data';
 /** The settings Haetae uses, with defaults filled in. */
 export interface HaetaeConfig {
   readonly dataDir: string;
+  /** A `clickhouse://` store address (absent: the embedded store in `dataDir`). */
+  readonly store?: string;
   /** Where the settings came from, or undefined when no file was found. */
   readonly file?: string;
   readonly wget: { readonly allowHosts: readonly string[] };
@@ -101,9 +105,12 @@ export function loadConfig(dataDirOption?: string): HaetaeConfig {
   }
   const data = root['data'];
   if (data !== undefined && typeof data !== 'string') throw new UsageError(`${file}: data must be a directory path`);
+  const store = root['store'];
+  if (store !== undefined && typeof store !== 'string') throw new UsageError(`${file}: store must be a clickhouse:// address`);
   return {
     dataDir: dataDirOption ?? data ?? DEFAULT_DATA_DIR,
     file,
+    ...(store !== undefined ? { store } : {}),
     wget: { allowHosts: stringList(wget['allow_hosts'], 'wget.allow_hosts', file) },
     tables: tables as Record<string, string>,
     serve: serveSettings(root['serve'], file),

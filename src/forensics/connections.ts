@@ -10,7 +10,8 @@ import type { ProcessRecord } from '../detect/process-tracker.js';
 import { processId, type Event } from '../event/index.js';
 import type { Store } from '../store/types.js';
 import { locateProcess, type HostProcesses, type ProcessQuery } from './process-tree.js';
-import { allRows, columnSet, eventFromRow, eventRef, fieldSql, hasTable, isoTime, SECURITY_TABLE, SYSMON_TABLE, text, type EventRef } from './store-rows.js';
+import { forensicSql, SqlParams } from './sql.js';
+import { allRows, eventFromRow, eventRef, hasTable, isoTime, SECURITY_TABLE, SYSMON_TABLE, tableColumns, text, type EventRef } from './store-rows.js';
 
 /** One connection of a process (the API's JSON shape). */
 export interface Connection {
@@ -70,21 +71,26 @@ function fromWfp(e: Event): Connection {
 /** Sysmon 3 of the process: by GUID when it has one, else by PID at each event's time. */
 async function sysmonConnections(store: Store, view: HostProcesses, p: ProcessRecord): Promise<Connection[]> {
   if (!(await hasTable(store, SYSMON_TABLE))) return [];
-  const cols = await columnSet(store, SYSMON_TABLE);
-  const rows = p.guid !== undefined
-    ? await allRows(store, `SELECT * FROM "${SYSMON_TABLE}" WHERE event_id = 3 AND lower(host) = lower(?) AND lower(${fieldSql(cols, 'ProcessGuid')}) = ? ORDER BY _time, _id`, [p.host, p.guid])
-    : await allRows(store, `SELECT * FROM "${SYSMON_TABLE}" WHERE event_id = 3 AND lower(host) = lower(?) AND ${fieldSql(cols, 'ProcessId')} = ? AND _time >= ? AND _time < ? ORDER BY _time, _id`,
-      [p.host, String(p.pid), new Date(view.from), new Date(view.to)]);
+  const sql = forensicSql(store);
+  const cols = await tableColumns(store, SYSMON_TABLE);
+  const params = new SqlParams();
+  const where = [`event_id = 3`, `${sql.lower('host')} = ${sql.lower(params.add(p.host))}`];
+  if (p.guid !== undefined) where.push(`${sql.lower(sql.field(cols, 'ProcessGuid'))} = ${params.add(p.guid)}`);
+  else where.push(`${sql.field(cols, 'ProcessId')} = ${params.add(String(p.pid))}`, `_time >= ${params.add(new Date(view.from))}`, `_time < ${params.add(new Date(view.to))}`);
+  const rows = await allRows(store, `SELECT * FROM ${sql.ident(SYSMON_TABLE)} WHERE ${where.join(' AND ')} ORDER BY _time, _id`, params.values);
   return rows.map(eventFromRow).filter((e) => p.guid !== undefined || view.tracker.processAt(p.host, p.pid, Date.parse(e._time)) === p).map(fromSysmon);
 }
 
 /** 5156 of the process: its PID on its host, while it was the process with that PID. */
 async function wfpConnections(store: Store, view: HostProcesses, p: ProcessRecord): Promise<Connection[]> {
   if (!(await hasTable(store, SECURITY_TABLE))) return [];
-  const cols = await columnSet(store, SECURITY_TABLE);
+  const sql = forensicSql(store);
+  const cols = await tableColumns(store, SECURITY_TABLE);
+  const params = new SqlParams();
   const rows = await allRows(store,
-    `SELECT * FROM "${SECURITY_TABLE}" WHERE event_id = 5156 AND lower(host) = lower(?) AND ${fieldSql(cols, 'ProcessID')} = ? AND _time >= ? AND _time < ? ORDER BY _time, _id`,
-    [p.host, String(p.pid), new Date(view.from), new Date(view.to)]);
+    `SELECT * FROM ${sql.ident(SECURITY_TABLE)} WHERE event_id = 5156 AND ${sql.lower('host')} = ${sql.lower(params.add(p.host))}
+     AND ${sql.field(cols, 'ProcessID')} = ${params.add(String(p.pid))} AND _time >= ${params.add(new Date(view.from))} AND _time < ${params.add(new Date(view.to))} ORDER BY _time, _id`,
+    params.values);
   return rows.map(eventFromRow).filter((e) => view.tracker.processAt(p.host, p.pid, Date.parse(e._time)) === p).map(fromWfp);
 }
 

@@ -6,6 +6,7 @@
 import { isEventTableSchema } from '../store/event-table.js';
 import { valueToJson } from '../store/values.js';
 import type { Store } from '../store/types.js';
+import { forensicSql, SqlParams } from './sql.js';
 import { allRows } from './store-rows.js';
 
 /** Most record IDs fetched at once. */
@@ -28,9 +29,11 @@ export async function eventsByRecord(store: Store, table: string, host: string, 
   const columns = await store.columns(table);
   if (columns === null || !isEventTableSchema(columns)) throw new BadRefError(`'${table}' is not an event table`);
   if (recordIds.length === 0) return [];
+  const sql = forensicSql(store);
+  const params = new SqlParams();
   const rows = await allRows(store,
-    `SELECT * FROM "${table}" WHERE lower(host) = lower(?) AND record_id IN (${recordIds.map(() => '?').join(', ')}) ORDER BY _time, _id`,
-    [host, ...recordIds]);
+    `SELECT * FROM ${sql.ident(table)} WHERE ${sql.lower('host')} = ${sql.lower(params.add(host))} AND record_id IN (${recordIds.map((id) => params.add(id)).join(', ')}) ORDER BY _time, _id`,
+    params.values);
   return rows.map((r) => {
     const o: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(r)) if (v !== null) o[k] = valueToJson(v);

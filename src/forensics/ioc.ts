@@ -12,7 +12,8 @@
 import { processId } from '../event/index.js';
 import type { Row } from '../query/value.js';
 import type { Store } from '../store/types.js';
-import { allRows, columnSet, fieldSql, hashSql, isoTime, SECURITY_TABLE, sqlString, SYSMON_TABLE, text, type EventRef } from './store-rows.js';
+import { forensicSql, hashSql, type ForensicSql } from './sql.js';
+import { allRows, isoTime, SECURITY_TABLE, SYSMON_TABLE, tableColumns, text, type EventRef } from './store-rows.js';
 
 /** The store table prefix of feeds (src/server/feeds.ts feedTable). */
 const FEED_PREFIX = 'feed_';
@@ -48,13 +49,13 @@ interface Probe {
   /** Label of the field in answers (e.g. `Hashes:SHA256`). */
   readonly label: string;
   /** SQL turning the field's SQL into the feed's form. */
-  readonly form: (sql: string) => string;
+  readonly form: (sql: ForensicSql, field: string) => string;
   readonly image: string;
   readonly pid: string;
 }
 
-const same = (f: string): string => f;
-const domainForm = (f: string): string => `rtrim(lower(${f}), '.')`;
+const same = (_sql: ForensicSql, f: string): string => f;
+const domainForm = (sql: ForensicSql, f: string): string => sql.trimTrailingDots(sql.lower(f));
 
 const PROBES: readonly Probe[] = [
   { table: SYSMON_TABLE, eventIds: [3], kind: 'ip', field: 'DestinationIp', label: 'DestinationIp', form: same, image: 'Image', pid: 'ProcessId' },
@@ -64,16 +65,9 @@ const PROBES: readonly Probe[] = [
   { table: SYSMON_TABLE, eventIds: [22], kind: 'domain', field: 'QueryName', label: 'QueryName', form: domainForm, image: 'Image', pid: 'ProcessId' },
   { table: SYSMON_TABLE, eventIds: [3], kind: 'domain', field: 'DestinationHostname', label: 'DestinationHostname', form: domainForm, image: 'Image', pid: 'ProcessId' },
   ...(['SHA256', 'SHA1', 'MD5'] as const).map((algo): Probe => ({
-    table: SYSMON_TABLE, eventIds: [1, 7], kind: 'hash', field: 'Hashes', label: `Hashes:${algo}`, form: (f) => hashSql(f, algo), image: 'Image', pid: 'ProcessId',
+    table: SYSMON_TABLE, eventIds: [1, 7], kind: 'hash', field: 'Hashes', label: `Hashes:${algo}`, form: (sql, f) => hashSql(sql, f, algo), image: 'Image', pid: 'ProcessId',
   })),
 ];
-
-/** SQL: an IPv4 address (text) as a 32-bit number, NULL when the text is not one. */
-function ipv4Sql(v: string): string {
-  const octet = (i: number): string => `TRY_CAST(split_part(${v}, '.', ${i}) AS BIGINT)`;
-  return `CASE WHEN regexp_full_match(${v}, '(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}')
-    THEN ${octet(1)} * 16777216 + ${octet(2)} * 65536 + ${octet(3)} * 256 + ${octet(4)} END`;
-}
 
 /** Names of the feeds in the store (tables `feed_<name>`). */
 export async function feedNames(store: Store): Promise<string[]> {
@@ -92,35 +86,41 @@ export async function iocMatches(store: Store, feed: string | undefined, limit: 
   if (feed !== undefined && !all.includes(feed)) throw new UnknownFeedError(`no feed '${feed}' (table ${FEED_PREFIX}${feed}); feeds: ${all.join(', ') || 'none'}`);
   const feeds = feed === undefined ? all : [feed];
   const tables = new Set(await store.tableNames());
+  const sql = forensicSql(store);
   const parts: string[] = [];
   for (const name of feeds) {
-    const feedCols = await columnSet(store, FEED_PREFIX + name);
+    const feedTable = sql.ident(FEED_PREFIX + name);
+    const feedCols = await tableColumns(store, FEED_PREFIX + name);
     for (const p of PROBES) {
       if (!tables.has(p.table)) continue;
-      const cols = await columnSet(store, p.table);
-      const field = p.form(fieldSql(cols, p.field));
-      const select = (feedColumn: string): string => `
-        SELECT ${sqlString(name)} AS feed, ${sqlString(p.kind)} AS kind, f."${feedColumn}" AS value, ${sqlString(p.label)} AS field, e.host, e._time, e._id,
-               e.event_id, e.record_id, ${sqlString(p.table)} AS tbl, ${fieldSql(cols, p.image)} AS image, ${fieldSql(cols, 'ProcessGuid')} AS guid,
-               ${fieldSql(cols, p.pid)} AS pid
-        FROM "${p.table}" e JOIN "${FEED_PREFIX + name}" f`;
-      const where = (feedColumn: string): string => `WHERE e.event_id IN (${p.eventIds.join(', ')}) AND f."${feedColumn}" IS NOT NULL AND f."${feedColumn}" <> ''`;
-      if (feedCols.has(p.kind)) parts.push(`${select(p.kind)} ON ${field} = f."${p.kind}" ${where(p.kind)}`);
+      const cols = await tableColumns(store, p.table);
+      // The event side: the fields a match shows, and the probed field in the feed's form as `item`.
+      const events = `SELECT host, _time, _id, event_id, record_id, ${sql.field(cols, p.image)} AS image, ${sql.field(cols, 'ProcessGuid')} AS guid,
+               ${sql.field(cols, p.pid)} AS pid, ${p.form(sql, sql.field(cols, p.field))} AS item
+        FROM ${sql.ident(p.table)} WHERE event_id IN (${p.eventIds.join(', ')})`;
+      const select = (value: string): string => `SELECT ${sql.string(name)} AS feed, ${sql.string(p.kind)} AS kind, ${value} AS value, ${sql.string(p.label)} AS field, host, _time, _id,
+               event_id, record_id, ${sql.string(p.table)} AS tbl, image, guid, pid FROM (${events}) AS e`;
+      const column = (c: string): string => `${sql.ident(feedCols.get(c)!.name)}`;
+      const present = (c: string): string => `${column(c)} IS NOT NULL AND ${column(c)} <> ''`;
+      if (feedCols.has(p.kind)) {
+        // USING, not ON: 18.16 reads the right side's key wrong after `ON a = b` (it is the value shown).
+        parts.push(`${select('item')} ${sql.innerJoin} (SELECT ${column(p.kind)} AS item FROM ${feedTable} WHERE ${present(p.kind)}) AS f USING (item)`);
+      }
       // IPv4 networks of an IP feed: the address and the network agree on the prefix's bits.
       if (p.kind === 'ip' && feedCols.has('network')) {
-        const bits = `(32 - TRY_CAST(split_part(f.network, '/', 2) AS BIGINT))`;
-        parts.push(`${select('network')} ON ${ipv4Sql(field)} >> ${bits} = ${ipv4Sql(`split_part(f.network, '/', 1)`)} >> ${bits}
-          ${where('network')} AND f.network NOT LIKE '%:%'`);
+        const net = column('network');
+        const nets = `SELECT ${net} AS network, ${sql.ipv4(sql.networkAddress(net))} AS base, 32 - ${sql.prefixLength(net)} AS bits
+          FROM ${feedTable} WHERE ${present('network')} AND ${net} NOT LIKE '%:%'`;
+        parts.push(`${select('network')} CROSS JOIN (${nets}) AS f WHERE ${sql.shiftRight(sql.ipv4('item'), 'bits')} = ${sql.shiftRight('base', 'bits')}`);
       }
     }
   }
   if (parts.length === 0) return { feeds, total: 0, limit, offset, matches: [] };
   const union = parts.join('\nUNION ALL\n');
-  const page = (l: number, o: number): string => `SELECT *, count(*) OVER () AS total FROM (${union}) ORDER BY _time DESC, _id DESC, feed, field LIMIT ${l} OFFSET ${o}`;
-  const rows = await allRows(store, page(limit, offset));
-  // An offset past the end returns no row to carry the total: ask for the first row instead.
-  const total = rows.length > 0 || offset === 0 ? Number(rows[0]?.total ?? 0) : Number((await allRows(store, page(1, 0)))[0]?.total ?? 0);
-  return { feeds, total, limit, offset, matches: rows.map(matchOf) };
+  const [count] = await allRows(store, `SELECT count(*) AS total FROM (${union}) AS m`);
+  // Ties in time are ordered by what the event is, not by `_id`, which each store assigns its own way.
+  const rows = await allRows(store, `SELECT * FROM (${union}) AS m ORDER BY _time DESC, tbl, host, record_id DESC, feed, field, value, _id DESC LIMIT ${limit} OFFSET ${offset}`);
+  return { feeds, total: Number(count?.total ?? 0), limit, offset, matches: rows.map((r) => matchOf(sql, r)) };
 }
 
 /** The feed asked for does not exist (the API answers 404). */
@@ -128,10 +128,10 @@ export class UnknownFeedError extends Error {
   override readonly name = 'UnknownFeedError';
 }
 
-function matchOf(r: Row): IocMatch {
+function matchOf(sql: ForensicSql, r: Row): IocMatch {
   return {
     feed: String(r.feed), kind: r.kind as IocMatch['kind'], value: String(r.value), field: String(r.field), host: String(r.host),
-    ref: { table: String(r.tbl), event_id: Number(r.event_id), record_id: typeof r.record_id === 'number' ? r.record_id : null, time: isoTime(r._time)! },
+    ref: { table: String(r.tbl), event_id: Number(r.event_id), record_id: typeof r.record_id === 'number' ? r.record_id : null, time: isoTime(sql.time(r._time) ?? undefined)! },
     image: text(r.image), guid: text(r.guid), pid: typeof r.pid === 'string' ? processId(r.pid) : null,
   };
 }

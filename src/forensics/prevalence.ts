@@ -1,7 +1,8 @@
 /**
  * Hash prevalence: every executed image by SHA256 — how many runs, on how many hosts, first
  * and last seen, under which paths — rarest first, so the one binary that ran twice stands
- * out among the thousands of runs of the usual ones. Aggregated by DuckDB in one query.
+ * out among the thousands of runs of the usual ones. Aggregated by the store's engine in
+ * one query (sql.ts spells it for DuckDB or ClickHouse).
  *
  * Runs are Sysmon 1 events; the SHA256 comes from their `Hashes` field (present only when
  * the config's HashAlgorithms includes SHA256), read as splitHashes reads it (hashSql). Sysmon 1 carries no signature; the signer is taken from Sysmon 7
@@ -10,7 +11,8 @@
 import type { Row } from '../query/value.js';
 import type { Store } from '../store/types.js';
 import type { Allowlist } from './allowlist.js';
-import { allRows, columnSet, fieldSql, hashSql, hasTable, isoTime, sqlString, SYSMON_TABLE } from './store-rows.js';
+import { forensicSql, hashSql, SqlParams, type ForensicSql } from './sql.js';
+import { allRows, hasTable, isoTime, SYSMON_TABLE, tableColumns } from './store-rows.js';
 
 /** One row of the prevalence table (the API's JSON shape). */
 export interface PrevalenceRow {
@@ -63,51 +65,45 @@ const SIGNER_NULLS = `('', '-')`;
 export async function hashPrevalence(store: Store, allow: Allowlist, o: PrevalenceOptions): Promise<PrevalenceAnswer> {
   const empty = { total: 0, limit: o.limit, offset: o.offset, allowlist: { hashes: allow.hashes.size, signers: allow.signers.size }, rows: [] };
   if (!(await hasTable(store, SYSMON_TABLE))) return empty;
-  const cols = await columnSet(store, SYSMON_TABLE);
-  const t = `"${SYSMON_TABLE}"`;
-  const sha = hashSql(fieldSql(cols, 'Hashes'), 'SHA256');
-  const image = fieldSql(cols, 'Image');
+  const sql = forensicSql(store);
+  const cols = await tableColumns(store, SYSMON_TABLE);
+  const t = sql.ident(SYSMON_TABLE);
+  const sha = hashSql(sql, sql.field(cols, 'Hashes'), 'SHA256');
+  const image = sql.field(cols, 'Image');
   const where: string[] = ['event_id = 1'];
-  const params: (string | number)[] = [];
-  if (o.host !== undefined) { where.push('lower(host) = lower(?)'); params.push(o.host); }
-  if (o.image !== undefined) { where.push(`contains(lower(${image}), lower(?))`); params.push(o.image); }
+  const params = new SqlParams();
+  if (o.host !== undefined) where.push(`${sql.lower('host')} = ${sql.lower(params.add(o.host))}`);
+  if (o.image !== undefined) where.push(sql.contains(sql.lower(image), sql.lower(params.add(o.image))));
   // The allowlist is inlined: hashes are checked hex, signers quoted as SQL strings.
-  const hashList = [...allow.hashes].map(sqlString).join(', ');
-  const signerList = [...allow.signers].map(sqlString).join(', ');
+  const hashList = [...allow.hashes].map(sql.string).join(', ');
+  const signerList = [...allow.signers].map(sql.string).join(', ');
   const branches = [
-    ...(hashList ? [`WHEN r.sha256 IN (${hashList}) THEN 'hash'`] : []),
-    ...(signerList ? [`WHEN list_has_any(list_transform(s.signers, x -> lower(x)), [${signerList}]) THEN 'signer:' || list_filter(s.signers, x -> lower(x) IN (${signerList}))[1]`] : []),
+    ...(hashList ? [`WHEN sha256 IN (${hashList}) THEN 'hash'`] : []),
+    ...(signerList ? [`WHEN ${sql.listHasLower('signers', signerList)} THEN concat('signer:', ${sql.firstLower('signers', signerList)})`] : []),
   ];
-  const allowedBy = branches.length > 0 ? `CASE ${branches.join(' ')} ELSE NULL END` : 'CAST(NULL AS VARCHAR)';
-  const order = o.order === 'common' ? 'r.runs DESC, r.hosts DESC, r.first_seen, r.sha256' : 'r.runs, r.hosts, r.first_seen, r.sha256';
-  const sql = (limit: number, offset: number): string => `
-    WITH runs AS (
-      SELECT ${sha} AS sha256, host, _time, ${image} AS image FROM ${t} WHERE ${where.join(' AND ')}
-    ), r AS (
-      SELECT sha256, count(*) AS runs, count(DISTINCT lower(host)) AS hosts, min(_time) AS first_seen, max(_time) AS last_seen,
-             list(DISTINCT image ORDER BY image)[1:20] AS images
-      FROM runs WHERE sha256 <> '' GROUP BY sha256
-    ), s AS (
-      SELECT ${hashSql(fieldSql(cols, 'Hashes'), 'SHA256')} AS sha256,
-             list(DISTINCT ${fieldSql(cols, 'Signature')} ORDER BY ${fieldSql(cols, 'Signature')}) FILTER (WHERE ${fieldSql(cols, 'Signature')} NOT IN ${SIGNER_NULLS}) AS signers,
-             bool_or(lower(${fieldSql(cols, 'Signed')}) = 'true') FILTER (WHERE ${fieldSql(cols, 'Signed')} IS NOT NULL) AS signed
-      FROM ${t} WHERE event_id = 7 GROUP BY 1
-    ), j AS (
-      SELECT r.*, coalesce(s.signers, []) AS signers, s.signed AS signed, ${allowedBy} AS allowed_by FROM r LEFT JOIN s USING (sha256)
-    )
-    SELECT *, count(*) OVER () AS total FROM j r ${o.hideAllowed ? 'WHERE allowed_by IS NULL' : ''}
-    ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
-  const rows = await allRows(store, sql(o.limit, o.offset), params);
-  // An offset past the end returns no row to carry the total: ask for the first row instead.
-  const total = rows.length > 0 || o.offset === 0 ? Number(rows[0]?.total ?? 0) : Number((await allRows(store, sql(1, 0), params))[0]?.total ?? 0);
-  return { ...empty, total, rows: rows.map(prevalenceRow) };
+  const allowedBy = branches.length > 0 ? `CASE ${branches.join(' ')} ELSE NULL END` : 'NULL';
+  const signature = sql.field(cols, 'Signature');
+  const signed = sql.field(cols, 'Signed');
+  const runs = `SELECT sha256, count(*) AS runs, ${sql.countDistinct(sql.lower('host'))} AS hosts, min(_time) AS first_seen, max(_time) AS last_seen,
+      ${sql.sortedDistinct('image', 20)} AS images
+    FROM (SELECT ${sha} AS sha256, host, _time, ${image} AS image FROM ${t} WHERE ${where.join(' AND ')}) AS x WHERE sha256 <> '' GROUP BY sha256`;
+  // Signers from the Sysmon 7 loads of each SHA256 (Sysmon 1 carries no signature).
+  const loads = `SELECT sha256, ${sql.sortedDistinct('signature', undefined, `signature NOT IN ${SIGNER_NULLS}`)} AS signers,
+      ${sql.anyTrue(`${sql.lower('signed')} = 'true'`, 'signed IS NOT NULL')} AS signed
+    FROM (SELECT ${sha} AS sha256, ${signature} AS signature, ${signed} AS signed FROM ${t} WHERE event_id = 7) AS y GROUP BY sha256`;
+  const table = `SELECT * FROM (SELECT sha256, runs, hosts, first_seen, last_seen, images, signers, signed, ${allowedBy} AS allowed_by
+      FROM (${runs}) AS r ${sql.leftJoin} (${loads}) AS s USING (sha256)) AS j ${o.hideAllowed ? 'WHERE allowed_by IS NULL' : ''}`;
+  const order = o.order === 'common' ? 'runs DESC, hosts DESC, first_seen, sha256' : 'runs, hosts, first_seen, sha256';
+  const [count] = await allRows(store, `SELECT count(*) AS total FROM (${table}) AS p`, params.values);
+  const rows = await allRows(store, `${table} ORDER BY ${order} LIMIT ${o.limit} OFFSET ${o.offset}`, params.values);
+  return { ...empty, total: Number(count?.total ?? 0), rows: rows.map((r) => prevalenceRow(sql, r)) };
 }
 
-function prevalenceRow(r: Row): PrevalenceRow {
+function prevalenceRow(sql: ForensicSql, r: Row): PrevalenceRow {
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const by = typeof r.allowed_by === 'string' ? r.allowed_by : null;
   return {
-    sha256: String(r.sha256), runs: Number(r.runs), hosts: Number(r.hosts), first_seen: isoTime(r.first_seen), last_seen: isoTime(r.last_seen),
-    images: strings(r.images), signers: strings(r.signers), signed: typeof r.signed === 'boolean' ? r.signed : null, allowed: by !== null, allowed_by: by,
+    sha256: String(r.sha256), runs: Number(r.runs), hosts: Number(r.hosts), first_seen: isoTime(sql.time(r.first_seen) ?? undefined), last_seen: isoTime(sql.time(r.last_seen) ?? undefined),
+    images: strings(r.images), signers: strings(r.signers), signed: sql.bool(r.signed), allowed: by !== null, allowed_by: by,
   };
 }

@@ -13,7 +13,8 @@
 import { ProcessTracker, type ProcessRecord } from '../detect/process-tracker.js';
 import { processId, type Event } from '../event/index.js';
 import type { Store } from '../store/types.js';
-import { allRows, columnSet, eventFromRow, eventRef, fieldSql, hasTable, isoTime, SECURITY_TABLE, SYSMON_TABLE, type EventRef } from './store-rows.js';
+import { forensicSql, SqlParams } from './sql.js';
+import { allRows, eventFromRow, eventRef, hasTable, isoTime, SECURITY_TABLE, SYSMON_TABLE, tableColumns, type EventRef } from './store-rows.js';
 
 /** Events read on each side of the process asked about, by default. */
 export const DEFAULT_WINDOW_MS = 24 * 3600 * 1000;
@@ -131,12 +132,15 @@ export class HostProcesses {
     const read = async (table: string, ids: readonly number[], fields: readonly string[]): Promise<{ table: string; event: Event }[]> => {
       if (!(await hasTable(store, table))) return [];
       // Only the fields the tracker reads: whole rows (with the rendered message) cost several times more.
-      const cols = await columnSet(store, table);
-      const select = fields.map((f) => `${fieldSql(cols, f)} AS "${f}"`).join(', ');
+      const sql = forensicSql(store);
+      const cols = await tableColumns(store, table);
+      const select = fields.map((f) => `${sql.field(cols, f)} AS ${sql.ident(f)}`).join(', ');
+      const params = new SqlParams();
       const rows = await allRows(store,
-        `SELECT _time, host, channel, provider, event_id, record_id, ${select} FROM "${table}"
-         WHERE lower(host) = lower(?) AND event_id IN (${ids.join(', ')}) AND _time >= ? AND _time < ? ORDER BY _time, _id LIMIT ${MAX_EVENTS}`,
-        [host, new Date(from), new Date(to)]);
+        `SELECT _time, host, channel, provider, event_id, record_id, ${select} FROM ${sql.ident(table)}
+         WHERE ${sql.lower('host')} = ${sql.lower(params.add(host))} AND event_id IN (${ids.join(', ')}) AND _time >= ${params.add(new Date(from))} AND _time < ${params.add(new Date(to))}
+         ORDER BY _time, _id LIMIT ${MAX_EVENTS}`,
+        params.values);
       return rows.map((r) => ({ table, event: eventFromRow(r) }));
     };
     const events = [...await read(SYSMON_TABLE, [1, 5], SYSMON_FIELDS), ...await read(SECURITY_TABLE, [4688, 4689], SECURITY_FIELDS)];
@@ -175,12 +179,14 @@ export class HostProcesses {
 /** Where and when to look for a process asked for by GUID: a Sysmon event that names it (as itself, else as a parent). */
 async function findGuid(store: Store, guid: string, host: string | undefined): Promise<{ host: string; time: number } | null> {
   if (!(await hasTable(store, SYSMON_TABLE))) return null;
-  const cols = await columnSet(store, SYSMON_TABLE);
+  const sql = forensicSql(store);
+  const cols = await tableColumns(store, SYSMON_TABLE);
   for (const field of ['ProcessGuid', 'ParentProcessGuid']) {
+    const params = new SqlParams();
     const rows = await allRows(store,
-      `SELECT host, _time FROM "${SYSMON_TABLE}" WHERE lower(${fieldSql(cols, field)}) = ?${host === undefined ? '' : ' AND lower(host) = lower(?)'}
-       ORDER BY (event_id = 1) DESC, _time LIMIT 1`,
-      host === undefined ? [guid] : [guid, host]);
+      `SELECT host, _time FROM ${sql.ident(SYSMON_TABLE)} WHERE ${sql.lower(sql.field(cols, field))} = ${params.add(guid)}${host === undefined ? '' : ` AND ${sql.lower('host')} = ${sql.lower(params.add(host))}`}
+       ORDER BY (event_id = 1) DESC, _time, _id LIMIT 1`,
+      params.values);
     const r = rows[0];
     if (r !== undefined && r._time instanceof Date) return { host: String(r.host), time: r._time.getTime() };
   }

@@ -11,9 +11,10 @@
  */
 import { isIP } from 'node:net';
 import { processId } from '../event/index.js';
-import type { Row, Value } from '../query/value.js';
+import type { Row } from '../query/value.js';
 import type { Store } from '../store/types.js';
-import { allRows, columnSet, fieldSql, hashSql, hasTable, isoTime, sqlString, SECURITY_TABLE, SYSMON_TABLE, text, type EventRef } from './store-rows.js';
+import { forensicSql, hashSql, SqlParams, type ForensicSql, type TableColumns } from './sql.js';
+import { allRows, hasTable, isoTime, SECURITY_TABLE, SYSMON_TABLE, tableColumns, text, type EventRef } from './store-rows.js';
 
 /** What to trace. */
 export type SpreadQuery = { readonly hash: string } | { readonly image: string } | { readonly ioc: string };
@@ -42,18 +43,20 @@ export interface SpreadAnswer {
 interface Sighting {
   readonly table: string;
   readonly eventIds: readonly number[];
-  /** SQL condition with `?` placeholders, and their values. */
-  readonly where: (cols: ReadonlySet<string>) => { sql: string; params: Value[] };
+  /** SQL condition over the table's columns, its values as parameters. */
+  readonly where: Condition;
   /** Image, command line, GUID and PID fields of the event (for the first event). */
   readonly image: string;
   readonly commandLine?: string;
   readonly pid: string;
 }
 
-/** Any of `fields` (as SQL) passes `compare`; the compared values are SQL literals (sqlString). */
-const anyOf = (fields: readonly string[], compare: (f: string) => string) => (cols: ReadonlySet<string>): { sql: string; params: Value[] } => ({
-  sql: `(${fields.map((f) => compare(fieldSql(cols, f))).join(' OR ')})`, params: [],
-});
+/** An SQL condition over a table's columns; values it compares with are added to `params`. */
+type Condition = (sql: ForensicSql, cols: TableColumns, params: SqlParams) => string;
+
+/** Any of `fields` (as SQL) passes `compare`. */
+const anyOf = (fields: readonly string[], compare: (sql: ForensicSql, f: string, params: SqlParams) => string): Condition => (sql, cols, params) =>
+  `(${fields.map((f) => compare(sql, sql.field(cols, f), params)).join(' OR ')})`;
 
 /** Where to look for a query, and its normalized value. */
 function sightingsOf(q: SpreadQuery): { kind: SpreadAnswer['kind']; value: string; places: Sighting[] } {
@@ -63,16 +66,17 @@ function sightingsOf(q: SpreadQuery): { kind: SpreadAnswer['kind']; value: strin
     const algo = value.length === 32 ? 'MD5' : value.length === 40 ? 'SHA1' : 'SHA256';
     return {
       kind: 'hash', value,
-      places: [{ table: SYSMON_TABLE, eventIds: [1], where: (cols) => ({ sql: `${hashSql(fieldSql(cols, 'Hashes'), algo)} = ?`, params: [value] }), image: 'Image', commandLine: 'CommandLine', pid: 'ProcessId' }],
+      places: [{ table: SYSMON_TABLE, eventIds: [1], where: (sql, cols, params) => `${hashSql(sql, sql.field(cols, 'Hashes'), algo)} = ${params.add(value)}`, image: 'Image', commandLine: 'CommandLine', pid: 'ProcessId' }],
     };
   }
   if ('image' in q) {
     const value = q.image.trim();
     // A bare file name matches any path ending in \name; a path matches itself. Case is ignored.
     const byName = !value.includes('\\');
-    const match = (field: string) => (cols: ReadonlySet<string>): { sql: string; params: Value[] } => {
-      const f = `lower(${fieldSql(cols, field)})`;
-      return byName ? { sql: `(${f} = lower(?) OR ends_with(${f}, lower(?)))`, params: [value, `\\${value}`] } : { sql: `${f} = lower(?)`, params: [value] };
+    const match = (field: string): Condition => (sql, cols, params) => {
+      const f = sql.lower(sql.field(cols, field));
+      const eq = `${f} = ${sql.lower(params.add(value))}`;
+      return byName ? `(${eq} OR ${sql.endsWith(f, sql.lower(params.add(`\\${value}`)))})` : eq;
     };
     return {
       kind: 'image', value,
@@ -84,7 +88,7 @@ function sightingsOf(q: SpreadQuery): { kind: SpreadAnswer['kind']; value: strin
   }
   const value = q.ioc.trim();
   if (isIP(value) !== 0) {
-    const eq = (v: string) => (f: string): string => `${f} = ${sqlString(v)}`;
+    const eq = (v: string) => (_sql: ForensicSql, f: string, params: SqlParams): string => `${f} = ${params.add(v)}`;
     return {
       kind: 'ip', value,
       places: [
@@ -94,7 +98,7 @@ function sightingsOf(q: SpreadQuery): { kind: SpreadAnswer['kind']; value: strin
     };
   }
   const domain = value.toLowerCase().replace(/\.$/, '');
-  const eqDomain = (f: string): string => `rtrim(lower(${f}), '.') = ${sqlString(domain)}`;
+  const eqDomain = (sql: ForensicSql, f: string, params: SqlParams): string => `${sql.trimTrailingDots(sql.lower(f))} = ${params.add(domain)}`;
   return {
     kind: 'domain', value: domain,
     places: [
@@ -104,19 +108,46 @@ function sightingsOf(q: SpreadQuery): { kind: SpreadAnswer['kind']; value: strin
   };
 }
 
-/** Per host: count, first and last time, and the first event's fields, from one place. */
-async function hostsIn(store: Store, place: Sighting): Promise<Row[]> {
+/** One host's sightings in one place: count, first and last time, and the first event (a row with its fields). */
+interface HostSighting {
+  readonly host: string;
+  readonly count: number;
+  readonly first: Date;
+  readonly last: Date;
+  readonly row: Row;
+}
+
+/**
+ * Per host (names compared case-insensitively): count, first and last time, and the first
+ * event's fields, from one place. The engine groups by host and returns the events at each
+ * host's first time; of those, the one stored first is the first event.
+ */
+async function hostsIn(store: Store, place: Sighting): Promise<HostSighting[]> {
   if (!(await hasTable(store, place.table))) return [];
-  const cols = await columnSet(store, place.table);
-  const { sql, params } = place.where(cols);
-  return allRows(store, `
-    SELECT host, _time, event_id, record_id, ${fieldSql(cols, place.image)} AS image,
-           ${place.commandLine ? fieldSql(cols, place.commandLine) : 'NULL'} AS command_line,
-           ${fieldSql(cols, 'ProcessGuid')} AS guid, ${fieldSql(cols, place.pid)} AS pid,
-           count(*) OVER w AS n, max(_time) OVER w AS last_seen, row_number() OVER (PARTITION BY lower(host) ORDER BY _time, _id) AS rn
-    FROM "${place.table}" WHERE event_id IN (${place.eventIds.join(', ')}) AND ${sql}
-    WINDOW w AS (PARTITION BY lower(host))
-    QUALIFY rn = 1`, params);
+  const sql = forensicSql(store);
+  const cols = await tableColumns(store, place.table);
+  const params = new SqlParams();
+  const match = `event_id IN (${place.eventIds.join(', ')}) AND ${place.where(sql, cols, params)}`;
+  const table = sql.ident(place.table);
+  const rows = await allRows(store, `
+    SELECT host, _time, _id, event_id, record_id, image, command_line, guid, pid, n, last_seen FROM (
+      SELECT host, _time, _id, event_id, record_id, ${sql.field(cols, place.image)} AS image,
+             ${place.commandLine ? sql.field(cols, place.commandLine) : 'NULL'} AS command_line,
+             ${sql.field(cols, 'ProcessGuid')} AS guid, ${sql.field(cols, place.pid)} AS pid, ${sql.lower('host')} AS host_key, _time AS first_time
+      FROM ${table} WHERE ${match}) AS e
+    ${sql.innerJoin} (SELECT ${sql.lower('host')} AS host_key, min(_time) AS first_time, count(*) AS n, max(_time) AS last_seen
+      FROM ${table} WHERE ${match} GROUP BY host_key) AS g USING (host_key, first_time)`, params.values);
+  const byHost = new Map<string, HostSighting & { id: number }>();
+  for (const r of rows) {
+    const key = String(r.host).toLowerCase();
+    const first = sql.time(r._time);
+    const last = sql.time(r.last_seen);
+    const id = Number(r._id);
+    const seen = byHost.get(key);
+    if (first === null || last === null || (seen !== undefined && seen.id <= id)) continue;
+    byHost.set(key, { host: String(r.host), count: Number(r.n), first, last, row: r, id });
+  }
+  return [...byHost.values()];
 }
 
 /**
@@ -129,19 +160,17 @@ export async function spread(store: Store, q: SpreadQuery): Promise<SpreadAnswer
   const { kind, value, places } = sightingsOf(q);
   const byHost = new Map<string, { host: string; count: number; byTable: Record<string, number>; first: Date; last: Date; row: Row; table: string }>();
   for (const place of places) {
-    for (const r of await hostsIn(store, place)) {
-      const key = String(r.host).toLowerCase();
-      const first = r._time as Date;
-      const last = r.last_seen as Date;
+    for (const { host, count, first, last, row } of await hostsIn(store, place)) {
+      const key = host.toLowerCase();
       const seen = byHost.get(key);
       if (seen === undefined) {
-        byHost.set(key, { host: String(r.host), count: Number(r.n), byTable: { [place.table]: Number(r.n) }, first, last, row: r, table: place.table });
+        byHost.set(key, { host, count, byTable: { [place.table]: count }, first, last, row, table: place.table });
         continue;
       }
-      seen.count += Number(r.n);
-      seen.byTable[place.table] = (seen.byTable[place.table] ?? 0) + Number(r.n);
+      seen.count += count;
+      seen.byTable[place.table] = (seen.byTable[place.table] ?? 0) + count;
       if (last > seen.last) seen.last = last;
-      if (first < seen.first) Object.assign(seen, { first, row: r, table: place.table });
+      if (first < seen.first) Object.assign(seen, { first, row, table: place.table });
     }
   }
   const hosts = [...byHost.values()].sort((a, b) => a.first.getTime() - b.first.getTime()).map((h): SpreadHost => {

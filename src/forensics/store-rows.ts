@@ -5,8 +5,9 @@
  */
 import { emptyEvent, setField, type Event, type EventValue } from '../event/index.js';
 import type { Row, Value } from '../query/value.js';
-import { EXTRA_COLUMN, FIXED_COLUMNS, quoteIdent } from '../store/schema.js';
+import { FIXED_COLUMNS } from '../store/schema.js';
 import type { Store } from '../store/types.js';
+import type { TableColumns } from './sql.js';
 
 /** The tables Sysmon and Security events go to (store/table-names.ts DEFAULT_TABLES). */
 export const SYSMON_TABLE = 'sysmon';
@@ -21,7 +22,7 @@ export interface EventRef {
   readonly time: string;
 }
 
-/** Every row of one SELECT with bound parameters. */
+/** Every row of one SELECT with bound `$n` parameters. */
 export async function allRows(store: Store, sql: string, parameters: readonly Value[] = []): Promise<Row[]> {
   const out: Row[] = [];
   for await (const rows of store.runSql(sql, parameters)) out.push(...rows);
@@ -33,36 +34,9 @@ export async function hasTable(store: Store, table: string): Promise<boolean> {
   return (await store.tableNames()).includes(table);
 }
 
-/** The lower-cased column names of a table (empty when it does not exist). */
-export async function columnSet(store: Store, table: string): Promise<Set<string>> {
-  return new Set(((await store.columns(table)) ?? []).map((c) => c.name.toLowerCase()));
-}
-
-/**
- * A field of a table as SQL: its quoted column, or `_extra`'s value for it when rows keep
- * it there (a name that differs only in case from another column, such as 5156
- * `ProcessID` next to 4688 `ProcessId`), or NULL when the table has neither.
- */
-export function fieldSql(columns: ReadonlySet<string>, name: string): string {
-  const extra = `json_extract_string(${quoteIdent(EXTRA_COLUMN)}, ${sqlString('$.' + name)})`;
-  return columns.has(name.toLowerCase()) ? `coalesce(CAST(${quoteIdent(name)} AS VARCHAR), ${extra})` : extra;
-}
-
-/**
- * SQL for one algorithm's value in a Sysmon `Hashes` field (`SHA1=…,MD5=…,SHA256=…`), upper
- * case, '' when absent — read as splitHashes (src/event/normalize.ts) reads it: comma-
- * separated `ALGO=value`, names and values trimmed, case ignored.
- *
- * @example
- * hashSql('"Hashes"', 'SHA256')
- */
-export function hashSql(hashes: string, algo: 'SHA256' | 'SHA1' | 'MD5' | 'IMPHASH'): string {
-  return `upper(trim(regexp_extract(${hashes}, '(?i)(?:^|,)\\s*${algo}\\s*=\\s*([^,]*)', 1)))`;
-}
-
-/** A SQL string literal (for constants the code chooses, never for input). */
-export function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
+/** A table's columns by lower-cased name (empty when it does not exist). */
+export async function tableColumns(store: Store, table: string): Promise<TableColumns> {
+  return new Map(((await store.columns(table)) ?? []).map((c) => [c.name.toLowerCase(), c]));
 }
 
 const SYSTEM = new Set(FIXED_COLUMNS.map((c) => c.name));

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Level } from '../detect/index.js';
-import { newRow, valueToJson, type Row, type Value } from '../query/index.js';
+import { newRow, valueFromJson, valueToJson, type Row, type Value } from '../query/index.js';
 import type { ColumnInfo } from '../store/index.js';
 
 /** JSON data (what `valueToJson` makes). */
@@ -133,9 +133,15 @@ function isoOf(v: Value | undefined): string {
   return v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : '';
 }
 
+function parseFields(text: string): Value {
+  try { return valueFromJson(JSON.parse(text)); } catch { return null; }
+}
+
 /** An alert read back from the table (`_extra` selected as `fields`). */
 export function alertFromRow(r: Row): Alert {
-  const fields = r['fields'];
+  // ClickHouse answers a renamed JSON column as its text.
+  const raw = r['fields'];
+  const fields = typeof raw === 'string' ? parseFields(raw) : raw;
   return {
     id: Number(r['_id']), time: isoOf(r['_time']), raised_at: isoOf(r['raised_at']), source: r['source'] as AlertSource,
     name: String(r['name'] ?? ''), level: r['level'] as Level, key: String(r['key'] ?? ''), host: typeof r['host'] === 'string' ? r['host'] : null,

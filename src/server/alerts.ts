@@ -12,6 +12,7 @@ import { ALERT_COLUMNS, ALERTS_TABLE, alertFromRow, alertKey, alertRow, type Ale
 import { alertRoutes } from './alert-routes.js';
 import { createSink, type AlertSink, type SinkStatus } from './alert-sinks.js';
 import { AlertThrottle } from './alert-throttle.js';
+import { ClickHouseStore } from '../store/clickhouse/index.js';
 import { SettingsError, type SinkSettings, type ThrottleSettings } from './realtime-config.js';
 import type { HaetaeServer, ServerModule } from './server.js';
 
@@ -97,8 +98,13 @@ export class AlertCenter implements ServerModule {
       // Events of a channel mapped to `alerts` (haetae.yaml tables:) made it an event table.
       throw new SettingsError(`the table '${ALERTS_TABLE}' holds events, not alerts; map that channel to another table (haetae.yaml tables:) and drop it`);
     }
+    // Collectors sharing a ClickHouse cluster number alerts in their own writer's range.
+    const range = server.store instanceof ClickHouseStore ? server.store.idRange : { first: 1, end: Number.MAX_SAFE_INTEGER };
+    this.lastId = range.first - 1;
     if (columns !== null) {
-      for await (const rows of server.store.runSql(`SELECT max(_id) AS id FROM ${ALERTS_TABLE}`)) this.lastId = Number(rows[0]?.['id'] ?? 0);
+      for await (const rows of server.store.runSql(`SELECT max(_id) AS id FROM ${ALERTS_TABLE} WHERE _id >= $1 AND _id < $2`, [range.first, range.end])) {
+        this.lastId = Math.max(this.lastId, Number(rows[0]?.['id'] ?? 0));
+      }
     }
   }
 
@@ -175,7 +181,12 @@ export class AlertCenter implements ServerModule {
     if (options.since !== undefined) bind('raised_at >= ?', options.since);
     if (options.source !== undefined) bind('source = ?', options.source);
     if (options.name !== undefined) bind('name = ?', options.name);
-    if (options.minLevel !== undefined) bind('list_contains(?, level)', LEVELS.slice(LEVELS.indexOf(options.minLevel)));
+    if (options.minLevel !== undefined) {
+      // IN (…) rather than a list function: DuckDB and ClickHouse both run it.
+      const levels = LEVELS.slice(LEVELS.indexOf(options.minLevel));
+      params.push(...levels);
+      where.push(`level IN (${levels.map((_, i) => `$${params.length - levels.length + i + 1}`).join(', ')})`);
+    }
     const bounded = options.afterId !== undefined || options.since !== undefined;
     const columns = ALERT_COLUMNS.map((c) => (c.name === '_extra' ? '_extra AS fields' : `"${c.name}"`)).join(', ');
     const sql = `SELECT ${columns} FROM ${ALERTS_TABLE}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY _id ${bounded ? 'ASC' : 'DESC'} LIMIT ${Math.max(0, Math.floor(options.limit))}`;

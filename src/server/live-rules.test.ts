@@ -6,9 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoDataset, demoEvents } from '../demo/index.js';
-import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type Detection } from '../detect/index.js';
-import type { Event } from '../event/index.js';
-import { startTestServer, type TestServer } from '../testing/server.js';
+import { iisPackDetections } from '../testing/pack-detections.js';
+import { startTestServer, type TestServer, shipEvents } from '../testing/server.js';
 import { W3WP } from '../testing/windows-events.js';
 import type { Alert } from './alert-model.js';
 import { defaultRealtimeSettings } from './realtime-config.js';
@@ -16,26 +15,6 @@ import { defaultRealtimeSettings } from './realtime-config.js';
 const SHELL = 'IIS Worker Process Spawned a Shell, Script Host or LOLBin';
 const PACK = { ...defaultRealtimeSettings().rules, packs: ['iis-webshell' as const] };
 
-function hunted(events: readonly Event[]): Detection[] {
-  const tracker = new ProcessTracker();
-  const set = RuleSet.load(selectRuleSources({ packs: ['iis-webshell'], rules: [] }).sources, { tracker });
-  const hunt = new Hunt(set);
-  const stage = new MatchStage(set, tracker);
-  for (const e of events) stage.observe(e, undefined, (hit) => hunt.add(hit));
-  return hunt.finish().detections;
-}
-
-/** Ships events as NDJSON (Haetae's Event JSON) in `parts` requests. */
-async function ship(t: TestServer, events: readonly Event[], parts: number): Promise<void> {
-  const size = Math.ceil(events.length / parts);
-  for (let i = 0; i < events.length; i += size) {
-    const body = Buffer.from(events.slice(i, i + size).map((e) => JSON.stringify(e)).join('\n') + '\n');
-    const { status, body: answer } = await t.api('POST', '/api/ingest?format=haetae', body);
-    assert.equal(status, 200, JSON.stringify(answer));
-  }
-  await t.rt.rules.idle();
-  await t.rt.alerts.flushed();
-}
 
 async function ruleAlerts(t: TestServer): Promise<Alert[]> {
   const { body } = await t.api('GET', '/api/alerts?source=rule&since=0&limit=10000');
@@ -46,12 +25,12 @@ const signature = (name: string, time: string, host: string | null): string => `
 
 test('the IIS webshell pack fires live on the demo dataset (w3wp → cmd), exactly as a hunt over the same events', async () => {
   const events = demoDataset();
-  const expected = hunted(events);
+  const expected = iisPackDetections(events);
   assert.ok(expected.some((d) => d.ruleTitle === SHELL), 'the demo holds the webshell story');
   assert.ok(expected.some((d) => d.target === 'correlation'), 'and correlations');
   const t = await startTestServer({ settings: { rules: PACK } });
   try {
-    await ship(t, events, 7);
+    await shipEvents(t, events, 7);
     const alerts = await ruleAlerts(t);
     assert.deepEqual(alerts.map((a) => signature(a.name, a.time, a.host)).sort(), expected.map((d) => signature(d.ruleTitle, d.time, d.host)).sort());
     const shell = alerts.find((a) => a.name === SHELL && String(a.fields['Image']).toLowerCase().endsWith('\\cmd.exe'))!;
@@ -71,10 +50,10 @@ test('the IIS webshell pack fires live on the demo dataset (w3wp → cmd), exact
 test('rule throttling: one alert per rule and host per window; the counts add up to every detection', async () => {
   // The small generator repeats the webshell story all day: many detections, many windows.
   const events = demoEvents({ count: 3000 });
-  const expected = hunted(events);
+  const expected = iisPackDetections(events);
   const t = await startTestServer({ settings: { rules: { ...PACK, throttle: { windowMs: 3_600_000, key: ['host'] } } } });
   try {
-    await ship(t, events, 3);
+    await shipEvents(t, events, 3);
     const alerts = await ruleAlerts(t);
     assert.ok(alerts.length < expected.length, `${alerts.length} alerts for ${expected.length} detections`);
     const perRule = (xs: { name: string; n: number }[]): Record<string, number> => {

@@ -1,6 +1,8 @@
 /**
- * `haetae serve`: the HTTP API on the embedded DuckDB store. The server owns the store
- * (DuckDB allows one writing process), the ingest queue, the token store and the router;
+ * `haetae serve`: the HTTP API on the store — the embedded DuckDB store in the data
+ * directory, or a ClickHouse cluster (`store`: several servers may share one cluster, each
+ * with its own data directory, see README "Several collectors, one cluster"). The server
+ * owns its store handle, the ingest queue, the token store and the router;
  * features plug in as {@link ServerModule}s (ingest paths, stream queries, live rules,
  * alerts), each started after the store opens and stopped before it closes.
  *
@@ -11,7 +13,8 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer } from 'node:https';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { TableMapping, openStore, type Store } from '../store/index.js';
+import { TableMapping, type Store } from '../store/index.js';
+import { openStoreAt } from '../store/open.js';
 import { Router } from './http.js';
 import { IngestQueue } from './ingest-queue.js';
 import { coreRoutes } from './routes-core.js';
@@ -19,7 +22,10 @@ import { TokenStore, tokensFile } from './tokens.js';
 
 /** Settings of a server (from flags and `haetae.yaml`'s `serve:` section). */
 export interface ServerOptions {
+  /** Tokens, stream and feed definitions; the DuckDB database, or the ClickHouse store's spool. */
   readonly dataDir: string;
+  /** A `clickhouse://` store address; absent: the DuckDB store in `dataDir`. */
+  readonly store?: string;
   /** Interface to listen on (default 127.0.0.1: exposing the API is a deliberate choice). */
   readonly host?: string;
   /** TCP port (default 8514; 0 picks a free one). */
@@ -42,6 +48,11 @@ export interface ServerOptions {
   readonly modules?: readonly ServerModule[];
   /** Where the server logs (default stderr). */
   readonly log?: (line: string) => void;
+}
+
+/** The store could not be opened (a ClickHouse cluster unreachable, the database in use): nothing started. */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
 }
 
 /** A feature of the server, started once the store is open. */
@@ -77,7 +88,13 @@ export class HaetaeServer {
   static async start(options: ServerOptions): Promise<HaetaeServer> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`));
     mkdirSync(options.dataDir, { recursive: true });
-    const store = await openStore({ dataDir: options.dataDir });
+    // A ClickHouse store's notices (a shard down, batches waiting in the spool) are the operator's to see.
+    let store: Store;
+    try {
+      store = await openStoreAt(options.store, { dataDir: options.dataDir, onNotice: (m) => log(`store: ${m}`) });
+    } catch (e) {
+      throw new StoreOpenError((e as Error).message, { cause: e });
+    }
     const mapping = new TableMapping(options.tables ?? {});
     const ingest = new IngestQueue(store, {
       maxQueuedEvents: options.maxQueuedEvents,

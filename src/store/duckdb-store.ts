@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { newRow, type Row, type Value } from '../query/value.js';
-import { encodeEventRuns, type EventRun } from './event-rows.js';
+import type { EventRun } from './event-rows.js';
+import { addTotals, checkTableName, ImportAccumulator } from './import-batches.js';
 import { EventTable, isEventTableSchema } from './event-table.js';
 import { createEventTableSql, EXTRA_COLUMN, FIXED_COLUMNS, IMPORTS_TABLE, quoteIdent } from './schema.js';
-import { TableMapping, isValidTableName } from './table-names.js';
 import {
   StoreBusyError, type ColumnInfo, type ImportBatch, type ImportOptions, type ImportResult, type ImportState, type ScanOptions, type Store,
   type StoreLocation, type StoreOptions, type TableInfo,
@@ -108,10 +108,6 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
   return store;
 }
 
-/** Quoted identifiers and bound values only: a table name is checked before it reaches SQL. */
-function checkTableName(table: string): void {
-  if (!isValidTableName(table)) throw new Error(`'${table}' is not a valid table name: use a letter, then letters, digits or _`);
-}
 
 class DuckDBStore implements Store {
   private writer: DuckDBConnection | null = null;
@@ -274,63 +270,30 @@ class DuckDBStore implements Store {
   }
 
   private async runImport(target: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions): Promise<ImportResult> {
-    const mapping = options.tableFor ?? ((m: TableMapping) => (ch: string) => m.tableFor(ch))(new TableMapping());
-    let byTable = new Map<string, EventRun[]>();
-    /** Per source: events seen in this import, and those committed before it (once looked up). */
-    const sources = new Map<string, { name: string; events: number; complete: boolean; before: number | null }>();
-    let touched = new Set<string>();
+    const acc = new ImportAccumulator(target, options);
     const totals = new Map<string, number>();
-    let pending = 0;
     let committed = 0;
     // One commit runs while the next batch accumulates: DuckDB works on its own threads,
     // and the decode workers keep going instead of waiting for the load.
     let inflight: Promise<void> = Promise.resolve();
     const startCommit = (): void => {
-      if (pending === 0 && touched.size === 0) return;
-      const batch = byTable, n = pending;
-      const counts = [...touched].map((key) => { const s = sources.get(key)!; return { key, name: s.name, events: s.events, complete: s.complete }; });
-      byTable = new Map();
-      touched = new Set();
-      pending = 0;
+      const c = acc.take();
+      if (c === null) return;
       const previous = inflight;
       inflight = (async () => {
         await previous;
-        const unknown = counts.filter((c) => sources.get(c.key)!.before === null).map((c) => c.key);
-        const before = await this.importStates(unknown);
-        for (const k of unknown) sources.get(k)!.before = before.get(k)?.events ?? 0;
-        await this.commitBatch(batch, counts.map((c) => ({ ...c, events: c.events + sources.get(c.key)!.before! })));
-        for (const [t, runs] of batch) totals.set(t, (totals.get(t) ?? 0) + runs.reduce((k, r) => k + r.rows.length, 0));
-        committed += n;
-        options.onCommit?.({ committed, batch: n });
+        await this.commitBatch(c.byTable, await acc.counts(c, (keys) => this.importStates(keys)));
+        addTotals(totals, c);
+        committed += c.events;
+        options.onCommit?.({ committed, batch: c.events });
       })();
       // Seen when awaited; until then a failure must not count as unhandled.
       inflight.catch(() => undefined);
     };
     try {
       for await (const b of batches) {
-        const runs = b.events.length === 0 ? [] : encodeEventRuns(b.events);
-        if (b.runs !== undefined) runs.push(...b.runs);
-        let n = 0;
-        for (const r of runs) {
-          if (r.rows.length === 0) continue;
-          n += r.rows.length;
-          const t = target === 'auto' ? mapping(r.channel) : target;
-          let list = byTable.get(t);
-          if (list === undefined) { checkTableName(t); list = []; byTable.set(t, list); }
-          list.push(r);
-        }
-        if (b.source !== undefined) {
-          let s = sources.get(b.source.key);
-          if (s === undefined) {
-            s = { name: b.source.name, events: 0, complete: false, before: null };
-            sources.set(b.source.key, s);
-          }
-          s.events += n;
-          if (b.sourceDone === true) s.complete = true;
-          touched.add(b.source.key);
-        }
-        pending += n;
-        if (pending >= this.commitEvery) { await inflight; startCommit(); }
+        acc.add(b);
+        if (acc.pending >= this.commitEvery) { await inflight; startCommit(); }
       }
       await inflight;
       startCommit();

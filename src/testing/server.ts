@@ -12,6 +12,7 @@ import { createRealtime, type RealtimeModules } from '../server/realtime.js';
 import { defaultRealtimeSettings, type RealtimeSettings } from '../server/realtime-config.js';
 import { HaetaeServer, type ServerModule } from '../server/server.js';
 import { TokenStore, tokensFile } from '../server/tokens.js';
+import type { Event } from '../event/index.js';
 
 /** A running test server. */
 export interface TestServer {
@@ -27,20 +28,21 @@ export interface TestServer {
 
 /**
  * Starts a server with the real-time modules on a data directory (a new one by default;
- * pass the same one again to test a restart — the tokens are created only once).
+ * pass the same one again to test a restart — the tokens are created only once), storing
+ * in it or, with `store`, in a ClickHouse cluster.
  *
  * @example
  * const t = await startTestServer({ settings: { rules: { ...defaultRealtimeSettings().rules, enabled: false } } });
  * const { body } = await t.api('GET', '/api/streams');
  */
-export async function startTestServer(options: { dataDir?: string; settings?: Partial<RealtimeSettings>; allowHosts?: readonly string[]; modules?: readonly ServerModule[] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; store?: string; settings?: Partial<RealtimeSettings>; allowHosts?: readonly string[]; modules?: readonly ServerModule[] } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'haetae-serve-'));
   const tokens = new TokenStore(tokensFile(dataDir));
   // Tokens are shown once: a restarted test server gets new ones.
   const adminToken = tokens.create(`admin ${tokens.list().length}`, 'admin').token;
   const readToken = tokens.create(`read ${tokens.list().length}`, 'read').token;
   const rt = createRealtime({ ...defaultRealtimeSettings(), ...options.settings });
-  const server = await HaetaeServer.start({ dataDir, port: 0, allowHosts: options.allowHosts ?? ['127.0.0.1'], modules: [...rt.modules, ...(options.modules ?? [])], log: () => undefined });
+  const server = await HaetaeServer.start({ dataDir, ...(options.store !== undefined ? { store: options.store } : {}), port: 0, allowHosts: options.allowHosts ?? ['127.0.0.1'], modules: [...rt.modules, ...(options.modules ?? [])], log: () => undefined });
   const api: TestServer['api'] = async (method, path, body, token = adminToken) => {
     const raw = Buffer.isBuffer(body);
     const res = await fetch(`${server.url}${path}`, {
@@ -156,4 +158,21 @@ export async function sseClient(url: string, headers: Record<string, string> = {
     }
   })();
   return { events, comments, ended, close: () => controller.abort() };
+}
+
+/**
+ * Ships events to a test server as NDJSON (Haetae's Event JSON) in `parts` requests; each
+ * must be accepted whole. With `settleEach`, every part's rule matches and alerts are
+ * stored before the next is sent; otherwise once at the end.
+ */
+export async function shipEvents(t: TestServer, events: readonly Event[], parts: number, options: { settleEach?: boolean } = {}): Promise<void> {
+  const size = Math.ceil(events.length / parts);
+  const settle = async (): Promise<void> => { await t.rt.rules.idle(); await t.rt.alerts.flushed(); };
+  for (let i = 0; i < events.length; i += size) {
+    const body = Buffer.from(events.slice(i, i + size).map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const { status, body: answer } = await t.api('POST', '/api/ingest?format=haetae', body);
+    if (status !== 200 || answer['accepted'] !== Math.min(size, events.length - i)) throw new Error(`ingest answered ${status}: ${JSON.stringify(answer)}`);
+    if (options.settleEach === true) await settle();
+  }
+  if (options.settleEach !== true) await settle();
 }

@@ -11,10 +11,11 @@ import { hashPrevalence } from '../../forensics/prevalence.js';
 import { DEFAULT_DEPTH, processQueryFrom, processTree, ProcessNotFoundError, type ProcessNode, type ProcessQuery } from '../../forensics/process-tree.js';
 import { spread, type SpreadQuery } from '../../forensics/spread.js';
 import { newRow, type Row, type Value } from '../../query/value.js';
-import { openStore, StoreBusyError, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { flag, oneOf, parseCommandLine, positiveInt, str, UsageError, type ParsedCommandLine } from '../args.js';
 import { loadConfig, type HaetaeConfig } from '../config.js';
 import { renderTable } from '../render/rows.js';
+import { openCommandStore, storeOptionHelp, storeSpec } from '../store-at.js';
 
 export const usage = `Usage: haetae forensics <view> [options]
 
@@ -32,6 +33,7 @@ Forensic views of the stored events (the same as haetae serve's /api/forensics):
 
 Options:
   -d, --data <dir>      data directory (default ./haetae-data)
+${storeOptionHelp(24)}
   -f, --format <fmt>    table (default) or json
       --limit N         rows per page (default 100), --offset N (default 0)
   -h, --help            show this help
@@ -128,7 +130,7 @@ async function runView(view: View, store: Store, cl: ParsedCommandLine, config: 
 /** Runs `haetae forensics`; returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const cl = parseCommandLine(argv, {
-    data: { type: 'string', short: 'd' }, format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' },
+    data: { type: 'string', short: 'd' }, store: { type: 'string' }, format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' },
     guid: { type: 'string' }, host: { type: 'string' }, pid: { type: 'string' }, time: { type: 'string' }, depth: { type: 'string' }, 'window-hours': { type: 'string' },
     'hide-allowed': { type: 'boolean' }, order: { type: 'string' }, image: { type: 'string' }, hash: { type: 'string' }, ioc: { type: 'string' }, feed: { type: 'string' },
     limit: { type: 'string' }, offset: { type: 'string' },
@@ -139,13 +141,8 @@ export async function run(argv: string[]): Promise<number> {
   if (cl.positionals.length > 1) throw new UsageError(`unexpected argument '${cl.positionals[1]}'`);
   const format = oneOf(str(cl, 'format'), 'format', ['table', 'json'] as const, 'table');
   const config = loadConfig(str(cl, 'data'));
-  let store: Store;
-  try {
-    store = await openStore({ dataDir: config.dataDir });
-  } catch (e) {
-    if (e instanceof StoreBusyError) { process.stderr.write(`haetae forensics: ${e.message}\n`); return 1; }
-    throw e;
-  }
+  const store = await openCommandStore('forensics', { spec: storeSpec(str(cl, 'store'), config.store), dataDir: config.dataDir });
+  if (store === null) return 1;
   try {
     const { json, text } = await runView(view, store, cl, config);
     process.stdout.write(format === 'json' ? JSON.stringify(json, null, 2) + '\n' : text);

@@ -6,11 +6,13 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defaultThreads } from '../../evtx/index.js';
 import { FORMAT_DESCRIPTIONS, INPUT_FORMATS } from '../../formats/index.js';
-import { DATABASE_FILE, loadTableMapping, openStore, StoreBusyError, isValidTableName, type Store } from '../../store/index.js';
+import { DATABASE_FILE, loadTableMapping, isValidTableName } from '../../store/index.js';
 import { flag, oneOf, parseCommandLine, positiveInt, str, UsageError } from '../args.js';
+import { loadConfig } from '../config.js';
 import { importFiles } from '../import-files.js';
 import { expandInputs, INPUT_FILE_PATTERN } from '../inputs.js';
 import { Progress } from '../progress.js';
+import { isRemoteStore, openCommandStore, storeOptionHelp, storeSpec } from '../store-at.js';
 
 export const usage = `Usage: haetae import <files|folders...> [options]
 
@@ -27,6 +29,7 @@ where its last commit ended, so re-running the same command never duplicates eve
 
 Options:
   -d, --data <dir>          data directory (default ./haetae-data)
+${storeOptionHelp(28)}
   -T, --table <name>        put every event into this table
   -i, --input-format <f>    skip detection: read every input as this format
   -t, --threads <n>         EVTX worker threads (default: all cores, ${defaultThreads()} here)
@@ -43,6 +46,7 @@ Exit code: 0 ok, 1 something was skipped or the store could not be opened, 2 usa
 export async function run(argv: string[]): Promise<number> {
   const cl = parseCommandLine(argv, {
     data: { type: 'string', short: 'd' },
+    store: { type: 'string' },
     table: { type: 'string', short: 'T' },
     'input-format': { type: 'string', short: 'i' },
     threads: { type: 'string', short: 't' },
@@ -60,7 +64,9 @@ export async function run(argv: string[]): Promise<number> {
   const commitEvery = positiveInt(str(cl, 'commit-every'), 'commit-every', 50_000);
   const table = str(cl, 'table');
   if (table !== undefined && !isValidTableName(table)) throw new UsageError(`--table '${table}' is not a valid table name: use a letter, then letters, digits or _`);
-  const dataDir = resolve(str(cl, 'data') ?? 'haetae-data');
+  const config = loadConfig(str(cl, 'data'));
+  const dataDir = resolve(config.dataDir);
+  const spec = storeSpec(str(cl, 'store'), config.store);
 
   const { files, problems } = expandInputs(cl.positionals, INPUT_FILE_PATTERN);
   for (const p of problems) process.stderr.write(`haetae import: ${p}\n`);
@@ -68,11 +74,8 @@ export async function run(argv: string[]): Promise<number> {
 
   let mapping;
   try { mapping = loadTableMapping([process.cwd(), dataDir]); } catch (e) { process.stderr.write(`haetae import: ${(e as Error).message}\n`); return 1; }
-  let store: Store;
-  try { store = await openStore({ dataDir }, { commitEvery }); } catch (e) {
-    process.stderr.write(`haetae import: ${e instanceof StoreBusyError ? e.message : (e as Error).message}\n`);
-    return 1;
-  }
+  const store = await openCommandStore('import', { spec, dataDir, commitEvery });
+  if (store === null) return 1;
   let totalBytes = 0;
   for (const f of files) { try { totalBytes += statSync(f).size; } catch { /* reported by the import */ } }
   const progress = new Progress(totalBytes, 'importing');
@@ -86,17 +89,32 @@ export async function run(argv: string[]): Promise<number> {
         if (flag(cl, 'verbose')) { progress.finish(); process.stderr.write(`haetae import: committed ${p.committed} events\n`); }
       },
     });
+  } catch (e) {
+    // A ClickHouse cluster's trouble (the shard holding a file's import record down) is one line; what was committed stays spooled.
+    if (!isRemoteStore(spec)) throw e;
+    progress.finish();
+    await store.close();
+    process.stderr.write(`haetae import: ${(e as Error).message}\n`);
+    return 1;
   } finally {
     progress.finish();
   }
-  const tables = await store.tables();
-  await store.close();
-  printSummary(summary, tables.reduce((n, t) => n + t.events, 0), dataDir);
+  let stored: number | string;
+  try {
+    stored = (await store.tables()).reduce((n, t) => n + t.events, 0);
+  } catch (e) {
+    // A ClickHouse shard down: the import is spooled (acknowledged), only the count cannot be read.
+    stored = (e as Error).message;
+  } finally {
+    await store.close();
+  }
+  printSummary(summary, stored, isRemoteStore(spec) ? store.path : dataDir);
   const skipped = summary.errors > 0 || problems.length > 0;
   return skipped && !flag(cl, 'skip-errors') ? 1 : 0;
 }
 
-function printSummary(s: Awaited<ReturnType<typeof importFiles>>, storeEvents: number, dataDir: string): void {
+/** The import's summary; `where` is the data directory, or the ClickHouse store's address (its size is `haetae store stats`'s). */
+function printSummary(s: Awaited<ReturnType<typeof importFiles>>, storeEvents: number | string, where: string): void {
   const n = (x: number): string => x.toLocaleString('en-US');
   const rate = s.seconds > 0 ? Math.round(s.events / s.seconds) : 0;
   const lines = [`imported ${n(s.events)} events in ${s.seconds.toFixed(2)} s (${n(rate)} events/s)`];
@@ -106,7 +124,12 @@ function printSummary(s: Awaited<ReturnType<typeof importFiles>>, storeEvents: n
   for (const r of s.resumed) lines.push(`resumed ${r.file} after ${n(r.skipped)} events committed earlier`);
   if (s.errors > 0) lines.push(`skipped ${n(s.errors)} record(s) or chunk(s) with errors (listed above)`);
   if (s.warnings > 0) lines.push(`${n(s.warnings)} warning(s) (listed above)`);
-  const db = join(dataDir, DATABASE_FILE);
+  if (typeof storeEvents === 'string' || isRemoteStore(where)) {
+    lines.push(`store ${where}: ${typeof storeEvents === 'string' ? `events not counted: ${storeEvents}` : `${n(storeEvents)} events`}`);
+    process.stdout.write(lines.join('\n') + '\n');
+    return;
+  }
+  const db = join(where, DATABASE_FILE);
   let size = 0;
   for (const f of [db, `${db}.wal`]) if (existsSync(f)) size += statSync(f).size;
   lines.push(`store ${db}: ${n(storeEvents)} events, ${(size / 1048576).toFixed(1)} MiB${storeEvents > 0 ? `, ${n(Math.round(size / storeEvents))} bytes/event` : ''}`);

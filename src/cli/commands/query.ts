@@ -8,9 +8,9 @@ import { ExecError } from '../../query/exec/context.js';
 import { executePlan, explainPlan, planQuery } from '../../query/plan.js';
 import { AllowlistWgetClient } from '../../query/wget-client.js';
 import type { Row } from '../../query/value.js';
-import { openStore, StoreBusyError } from '../../store/index.js';
 import { flag, oneOf, parseCommandLine, str, UsageError } from '../args.js';
 import { loadConfig } from '../config.js';
+import { openCommandStore, storeOptionHelp, storeSpec } from '../store-at.js';
 import { ROW_FORMATS, renderCsv, renderJsonLines, renderTable, rowToJson } from '../render/rows.js';
 
 export const usage = `Usage: haetae query [options] "<query>"
@@ -20,6 +20,7 @@ Run a query in Haetae's Logpresso-compatible pipe language on the store, e.g.
 
 Options:
   -d, --data <dir>        data directory (default ./haetae-data)
+${storeOptionHelp(26)}
   -f, --format <fmt>      table (default on a terminal), csv, jsonl (default otherwise), json
       --explain           show the plan: the SQL pushed down to the store and what runs in JS
       --no-pushdown       run every command in the JS pipeline (same rows, slower)
@@ -33,6 +34,7 @@ fields, rename, join, wget, explode, limit, rex, parsejson, lookup, timechart (s
 export async function run(argv: string[]): Promise<number> {
   const cl = parseCommandLine(argv, {
     data: { type: 'string', short: 'd' },
+    store: { type: 'string' },
     format: { type: 'string', short: 'f' },
     explain: { type: 'boolean' },
     'no-pushdown': { type: 'boolean' },
@@ -50,13 +52,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const config = loadConfig(str(cl, 'data'));
   const allowHosts = [...config.wget.allowHosts, ...((cl.values['allow-host'] as string[] | undefined) ?? [])];
-  let store;
-  try {
-    store = await openStore({ dataDir: config.dataDir });
-  } catch (e) {
-    if (e instanceof StoreBusyError) { process.stderr.write(`haetae query: ${e.message}\n`); return 1; }
-    throw e;
-  }
+  const store = await openCommandStore('query', { spec: storeSpec(str(cl, 'store'), config.store), dataDir: config.dataDir });
+  if (store === null) return 1;
   try {
     const ctx = { source: store, now: new Date(), wget: new AllowlistWgetClient(allowHosts) };
     const plan = await planQuery(parsed.query, ctx, { pushdown: !flag(cl, 'no-pushdown') });

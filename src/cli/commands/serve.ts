@@ -1,24 +1,29 @@
 /**
  * `haetae serve`: run the server — collect events from shippers, store them in the data
- * directory's DuckDB database, answer queries, run stream queries and rules, raise alerts.
+ * directory's DuckDB database or a ClickHouse cluster (`--store`), answer queries, run
+ * stream queries and rules, raise alerts.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { DEMO_HOSTS, DEMO_STORY, demoDataset } from '../../demo/index.js';
 import { ForensicsModule } from '../../forensics/routes.js';
 import { ElasticEndpoint } from '../../server/elastic.js';
 import { realtimeModules } from '../../server/realtime.js';
-import { HaetaeServer, type ServerModule } from '../../server/server.js';
+import { HaetaeServer, StoreOpenError, type ServerModule } from '../../server/server.js';
 import { SettingsError } from '../../server/realtime-config.js';
 import { SyslogReceiver } from '../../server/syslog.js';
 import { TokenStore, tokensFile } from '../../server/tokens.js';
 import { UiStatic } from '../../server/ui-static.js';
 import { flag, parseCommandLine, positiveInt, str, UsageError } from '../args.js';
 import { loadConfig } from '../config.js';
+import { storeOptionHelp, storeSpec } from '../store-at.js';
 
-export const usage = `Usage: haetae serve [--data DIR] [--host H] [--port P] [--tls-cert F --tls-key F]
+export const usage = `Usage: haetae serve [--data DIR] [--store URL] [--host H] [--port P] [--tls-cert F --tls-key F]
                    [--syslog-tcp P] [--syslog-udp P] [--demo]
 
-Run the Haetae server: an HTTP API on the data directory's embedded DuckDB store.
+Run the Haetae server: an HTTP API on the data directory's embedded DuckDB store, or on a
+ClickHouse cluster (--store). Several servers may share one cluster, each with its own
+--data directory: split the endpoints between them by host (live rules and stream
+queries see the events their server receives; README "Several collectors, one cluster").
 Every API call needs a token (haetae token create); GET /api/health does not.
 
   POST /api/ingest          NDJSON in any JSON shape haetae reads, or an EVTX / XML upload
@@ -34,7 +39,9 @@ Every API call needs a token (haetae token create); GET /api/health does not.
                             (api_key "id:token", or username + password = token)
 
 Options:
-  -d, --data <dir>      data directory (default ./haetae-data)
+  -d, --data <dir>      data directory (default ./haetae-data): tokens, streams, feeds,
+                        and the database or the ClickHouse spool
+${storeOptionHelp(24)}
       --host <addr>     interface to listen on (default 127.0.0.1)
   -p, --port <port>     TCP port (default 8514)
       --tls-cert <f>    PEM certificate: serve HTTPS (with --tls-key)
@@ -83,6 +90,7 @@ async function startOrExplain(options: Parameters<typeof HaetaeServer.start>[0])
     return await HaetaeServer.start(options);
   } catch (e) {
     if (e instanceof SettingsError) throw new UsageError(e.message);
+    if (e instanceof StoreOpenError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') throw new UsageError(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8514}: ${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`);
     throw e;
@@ -98,6 +106,7 @@ function portFlag(text: string | undefined, name: string, fallback: number | und
 export async function run(argv: string[]): Promise<number> {
   const cl = parseCommandLine(argv, {
     data: { type: 'string', short: 'd' },
+    store: { type: 'string' },
     host: { type: 'string' },
     port: { type: 'string', short: 'p' },
     'tls-cert': { type: 'string' },
@@ -116,25 +125,34 @@ export async function run(argv: string[]): Promise<number> {
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('give both --tls-cert and --tls-key for HTTPS');
   const portText = str(cl, 'port');
   const port = portText === '0' ? 0 : positiveInt(portText, 'port', s.port ?? 8514);
+  const store = storeSpec(str(cl, 'store'), config.store);
   const seedDemo = flag(cl, 'demo') && isEmptyDataDir(config.dataDir);
 
-  const server = await startOrExplain({
-    dataDir: config.dataDir,
-    host: str(cl, 'host') ?? s.host,
-    port,
-    ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),
-    ...(s.max_body_mb !== undefined ? { maxBodyBytes: s.max_body_mb * 1024 * 1024 } : {}),
-    ...(s.query_timeout_s !== undefined ? { queryTimeoutMs: s.query_timeout_s * 1000 } : {}),
-    ...(s.query_max_rows !== undefined ? { queryMaxRows: s.query_max_rows } : {}),
-    ...(s.max_queued_events !== undefined ? { maxQueuedEvents: s.max_queued_events } : {}),
-    allowHosts: config.wget.allowHosts,
-    tables: config.tables,
-    modules: serverModules({
-      syslogTcpPort: portFlag(str(cl, 'syslog-tcp'), 'syslog-tcp', s.syslog_tcp_port),
-      syslogUdpPort: portFlag(str(cl, 'syslog-udp'), 'syslog-udp', s.syslog_udp_port),
-    }),
-  });
-  server.log(`haetae serving ${config.dataDir} at ${server.url}`);
+  let server: HaetaeServer;
+  try {
+    server = await startOrExplain({
+      dataDir: config.dataDir,
+      ...(store !== undefined ? { store } : {}),
+      host: str(cl, 'host') ?? s.host,
+      port,
+      ...(cert !== undefined && key !== undefined ? { tls: { cert, key } } : {}),
+      ...(s.max_body_mb !== undefined ? { maxBodyBytes: s.max_body_mb * 1024 * 1024 } : {}),
+      ...(s.query_timeout_s !== undefined ? { queryTimeoutMs: s.query_timeout_s * 1000 } : {}),
+      ...(s.query_max_rows !== undefined ? { queryMaxRows: s.query_max_rows } : {}),
+      ...(s.max_queued_events !== undefined ? { maxQueuedEvents: s.max_queued_events } : {}),
+      allowHosts: config.wget.allowHosts,
+      tables: config.tables,
+      modules: serverModules({
+        syslogTcpPort: portFlag(str(cl, 'syslog-tcp'), 'syslog-tcp', s.syslog_tcp_port),
+        syslogUdpPort: portFlag(str(cl, 'syslog-udp'), 'syslog-udp', s.syslog_udp_port),
+      }),
+    });
+  } catch (e) {
+    // The cluster unreachable, the database file locked: said in one line, exit 1.
+    if (e instanceof StoreOpenError) { process.stderr.write(`haetae serve: ${e.message}\n`); return 1; }
+    throw e;
+  }
+  server.log(`haetae serving ${store === undefined ? config.dataDir : `${server.store.path} (spool and settings in ${config.dataDir})`} at ${server.url}`);
   if (flag(cl, 'demo')) {
     if (seedDemo) {
       const events = demoDataset();

@@ -79,9 +79,11 @@ async function* fileEvents(paths: string[], inputFormat: (typeof INPUT_FORMATS)[
 
 /** Events of a stored table: each row's columns are the event's fields. */
 async function* tableEvents(table: string, dataDir: string | undefined, skip: () => void): AsyncGenerator<SimulatedEvent[]> {
-  const { openStore } = await import('../../store/index.js');
+  const { openStoreAt } = await import('../../store/open.js');
   const { loadConfig } = await import('../config.js');
-  const store = await openStore({ dataDir: loadConfig(dataDir).dataDir });
+  const config = loadConfig(dataDir);
+  // haetae.yaml's `store:` names a ClickHouse cluster when the events live there.
+  const store = await openStoreAt(config.store, { dataDir: config.dataDir, onNotice: (m) => process.stderr.write(`haetae sysmon simulate: ${m}\n`) });
   try {
     if (!(await store.tableNames()).includes(table)) throw new UsageError(`no table '${table}' in the data directory (haetae tables lists them)`);
     for await (const rows of store.scan(table, { order: 'asc' })) {

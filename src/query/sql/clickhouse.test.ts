@@ -17,6 +17,7 @@ import { valueToJson } from '../semantics.js';
 import { newRow, type Row, type Value } from '../value.js';
 import type { ColumnInfo, RowSource, RowStream, ScanRequest } from '../exec/context.js';
 import { clickhouse } from './clickhouse.js';
+import { Parameters } from './dialect.js';
 
 const NOW = new Date(Date.UTC(2024, 4, 2, 0, 0, 0));
 const COLUMNS: ColumnInfo[] = [
@@ -105,7 +106,7 @@ const source: RowSource = {
     const where = [r.from && `_time >= ${r.from.getTime() * 1000}`, r.to && `_time < ${r.to.getTime() * 1000}`].filter(Boolean);
     const dir = r.order === 'asc' ? 'ASC' : 'DESC';
     return select(`SELECT * FROM ${table}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY _time ${dir}, _id ${dir}` +
-      (r.limit !== undefined ? ` LIMIT ${r.limit}` : '') + (r.offset ? ` OFFSET ${r.offset}` : ''), table);
+      clickhouse.limit(r.limit, r.offset, new Parameters(clickhouse)), table);
   },
   runSql: (sql, parameters) => select(bind(sql, parameters), null),
 };
@@ -175,14 +176,21 @@ const QUERIES: Array<[string, number, Array<Record<string, unknown>>?]> = [
   ['table t | stats count by missing', 2, [{ missing: null, count: 8 }]],
   ['table limit=3 t | fields _id', 2, [{ _id: 1 }, { _id: 2 }, { _id: 3 }]],
   ['table offset=2 limit=2 order=asc t | fields _id', 2, [{ _id: 6 }, { _id: 5 }]],
+  ['table offset=6 t | fields _id', 2, [{ _id: 7 }, { _id: 8 }]],
+  ['table t | search n > 0 | limit 1 2 | fields _id', 4],
   ['table t | search n > 0 | limit 2 1 | fields _id', 4],
   ['table t | search limit=2 n > 0 | fields _id', 3, [{ _id: 1 }, { _id: 5 }]],
   ['table from=2024050108 to=2024050111 t | fields _id', 2, [{ _id: 3 }, { _id: 4 }, { _id: 5 }]],
   ['table duration=3h t | fields _id', 2],
   ['table t | rename s as text | fields - line, d', 3],
   ['table t | eval s = n + 1, n = s * 2 | fields s, n', 3],
-  // parsekv's list of pairs has no exact ClickHouse form: JS runs it and everything after.
-  ['table t | parsekv field=line pairdelim="\n" kvdelim=": " | fields Image, Protocol', 1],
+  ['table t | eval line = replace(line, "\\n", "|") | parsekv pairdelim="|" kvdelim=": " | fields Image, Protocol, User', 4],
+  ['table t | eval line = replace(line, "\\n", "|") | parsekv overlay=t pairdelim="|" kvdelim=":" ' +
+    '| eval u = substr(User, 0, 3), v = indexof(Image, "\\\\") | fields line, User, u, v, s, Image', 5],
+  ['table t | parsekv overlay=t field=s pairdelim=" " kvdelim="l" | stats count by he, o', 3],
+  ['table t | parsekv field=s pairdelim="o" kvdelim="l" | fields - _time', 3],
+  ['table t | search line == "*Process Create*" | eval line = substr(line, indexof(line, ":") + 3), line = replace(line, "\\n", "`") ' +
+    '| parsekv overlay=t pairdelim="`" kvdelim=": " | stats count by Image, User', 5, [{ Image: 'C:\\Windows\\cmd.exe', User: 'x', count: 1 }]],
 ];
 
 for (const [text, pushed, expected] of QUERIES) {

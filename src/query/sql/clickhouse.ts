@@ -9,12 +9,13 @@
  * - no TRUE/FALSE: booleans are UInt8 1/0, and come back as numbers ({@link clickhouse}.decode);
  * - TIMESTAMP columns hold Int64 microseconds since the epoch: time bounds are micros,
  *   and date values come back as micros;
- * - LIMIT/OFFSET take only number literals; GROUP BY takes names, not positions;
+ * - LIMIT/OFFSET take only number literals, and OFFSET needs a LIMIT; GROUP BY takes
+ *   names, not positions;
  * - count(DISTINCT) of only nulls is null, not 0;
  * - `substringUTF8` needs a constant length and `replaceAll`/`match` constant patterns;
  * - identifiers in double quotes use backslash escapes;
- * - `Array` cannot be Nullable, so list columns are left to JS (a store may read an
- *   empty array back as null) and parsekv's list of pairs is not pushed.
+ * - list columns are JSON text in the store, so they are left to JS; parsekv's pairs
+ *   are (key, value, has value) tuples, as Nullable cannot sit inside an Array.
  */
 import type { Value } from '../value.js';
 import { STANDARD_SQL, kindOfColumnType, type SqlDialect } from './dialect.js';
@@ -74,10 +75,35 @@ export const clickhouse: SqlDialect = {
   // count(DISTINCT x) of a Nullable column is NULL when every value is; count() is 0.
   countDistinct: (x) => `coalesce(count(DISTINCT ${x}), 0)`,
   timestamp: (at, params) => params.add(at.getTime() * 1000, 'BIGINT'),
-  // A count is a number the parser made, never text: safe to write as a literal. Above
-  // 2^53 every table is shorter, so clamping keeps the result.
-  count: (n) => String(Math.min(Math.max(0, Math.trunc(n)), Number.MAX_SAFE_INTEGER)),
+  // Counts are numbers the parser made, never text: safe to write as literals. Above 2^53
+  // every table is shorter, so clamping keeps the result. OFFSET needs a LIMIT on 18.16,
+  // and one near 2^64 overflows there with the offset added (no rows at all): 2^53 - 1.
+  limit: (limit, offset) => {
+    const count = (n: number): string => String(Math.min(Math.max(0, Math.trunc(n)), Number.MAX_SAFE_INTEGER));
+    if (offset === undefined || offset <= 0) return limit === undefined ? '' : ` LIMIT ${count(limit)}`;
+    return ` LIMIT ${count(limit ?? Number.MAX_SAFE_INTEGER)} OFFSET ${count(offset)}`;
+  },
   groupBy: (aliases) => aliases.join(', '),
+  pairs: {
+    // Nullable cannot sit inside an Array on 18.16 (nor can a lambda return Nullable(UInt8)
+    // to arrayFilter), so a pair is a (key, value, has value) tuple of plain types. Byte
+    // positions and byte substrings are exact here: the delimiter splits at a character
+    // boundary. The trimmed set is javaTrim's (every code unit up to U+0020).
+    list: (text, pd, kd) => {
+      const trimmed = `arrayFilter(p -> p != '', arrayMap(p -> replaceRegexpAll(p, '^[\\\\x00-\\\\x20]+|[\\\\x00-\\\\x20]+$', ''), splitByString(${pd}, ifNull(${text}, ''))))`;
+      return `arrayMap(p -> if(position(p, ${kd}) > 0, ` +
+        `tuple(substring(p, 1, position(p, ${kd}) - 1), substring(p, position(p, ${kd}) + length(${kd})), toUInt8(1)), ` +
+        `tuple(p, '', toUInt8(0))), ${trimmed})`;
+    },
+    lookup: (list, key, otherwise) => {
+      const last = `arrayElement(arrayFilter(x -> tupleElement(x, 1) = ${key}, ${list}), -1)`;
+      return `(CASE WHEN has(arrayMap(x -> tupleElement(x, 1), ${list}), ${key}) ` +
+        `THEN (CASE WHEN tupleElement(${last}, 3) = 1 THEN tupleElement(${last}, 2) ELSE NULL END) ELSE ${otherwise} END)`;
+    },
+    read: (list) => (Array.isArray(list)
+      ? (list as Value[][]).map((p) => [String(p[0]), p[2] === 1 ? p[1] ?? null : null] as const)
+      : []),
+  },
   decode: (value: Value, kind) => {
     if (kind === 'boolean' && typeof value === 'number') return value !== 0;
     if (kind === 'date' && (typeof value === 'number' || typeof value === 'string')) return new Date(Math.trunc(Number(value) / 1000));

@@ -67,8 +67,8 @@ export interface SqlDialect {
   timestamp(at: Date, params: Parameters): string;
   /** The number of distinct non-null values of `x` in a group: 0, never null, when all are null. */
   countDistinct(x: string): string;
-  /** A `LIMIT`/`OFFSET` count. */
-  count(n: number, params: Parameters): string;
+  /** The ` LIMIT … OFFSET …` clause (leading space) for either or both counts. */
+  limit(limit: number | undefined, offset: number | undefined, params: Parameters): string;
   /** The `GROUP BY` list of a select whose first `aliases.length` items are the keys. */
   groupBy(aliases: readonly string[]): string;
   /**
@@ -80,6 +80,8 @@ export interface SqlDialect {
     list(text: string, pairdelim: string, kvdelim: string, ws: string): string;
     /** The value of the last pair keyed `key` in `list`, else `otherwise`. */
     lookup(list: string, key: string, otherwise: string): string;
+    /** The pairs of a list as the store returns it; absent when they come back as `{k, v}` maps. */
+    read?(list: Value): ReadonlyArray<readonly [string, Value]>;
   };
   /**
    * A result value as the JS pipeline would hold it, given the kind the planner knows:
@@ -115,7 +117,9 @@ export const STANDARD_SQL = {
   toBigint: (x: string): string => `CAST(${x} AS BIGINT)`,
   trunc: (x: string): string => `trunc(${x})`,
   countDistinct: (x: string): string => `count(DISTINCT ${x})`,
-  count: (n: number, params: Parameters): string => params.add(n, 'BIGINT'),
+  limit: (limit: number | undefined, offset: number | undefined, params: Parameters): string =>
+    (limit !== undefined ? ` LIMIT ${params.add(limit, 'BIGINT')}` : '') +
+    (offset !== undefined && offset > 0 ? ` OFFSET ${params.add(offset, 'BIGINT')}` : ''),
   groupBy: (aliases: readonly string[]): string => aliases.map((_, i) => String(i + 1)).join(', '),
 } satisfies Partial<SqlDialect>;
 
@@ -147,5 +151,6 @@ export class Parameters {
 
 /** True when `sql` is cheap to repeat: a quoted column reference, a parameter or a constant. */
 export function isSimpleSql(sql: string): boolean {
-  return /^("(?:[^"\\]|""|\\.)*"|CAST\(\$\d+ AS \w+\)|\$\d+|NULL|TRUE|FALSE|0|1)$/.test(sql);
+  // Quoted names: doubled quotes (standard SQL) or backslash escapes (ClickHouse).
+  return /^("(?:[^"]|"")*"|"(?:[^"\\]|\\.)*"|CAST\(\$\d+ AS \w+\)|\$\d+|NULL|TRUE|FALSE|0|1)$/.test(sql);
 }

@@ -123,8 +123,7 @@ class Builder {
   }
 
   limitSql(limit?: number, offset?: number): string {
-    return (limit !== undefined ? ` LIMIT ${this.dialect.count(limit, this.params)}` : '') +
-      (offset !== undefined && offset > 0 ? ` OFFSET ${this.dialect.count(offset, this.params)}` : '');
+    return this.dialect.limit(limit, offset, this.params);
   }
 
   alias(): string {
@@ -408,7 +407,10 @@ export function shapeRow(raw: Row, pushed: PushedQuery): Row {
           for (const f of KEPT_SYSTEM_FIELDS) if (f in row) kept[f] = row[f]!;
           row = kept;
         }
-        if (Array.isArray(pairs)) {
+        const read = pushed.dialect.pairs?.read;
+        if (read) {
+          for (const [k, v] of read(pairs)) row[k] = v;
+        } else if (Array.isArray(pairs)) {
           for (const p of pairs as Array<Record<string, Value>>) row[p['k'] as string] = p['v'] ?? null;
         }
         break;

@@ -16,12 +16,12 @@ const MAX_WRITER = 8191;
 
 /** Runs a query and returns its rows (the store's reader). */
 export type QueryRows = (sql: string) => Promise<Record<string, unknown>[]>;
-/** Inserts one JSONEachRow line into a table (the store's writer). */
-export type InsertRow = (table: string, line: string) => Promise<void>;
 
 /** This writer's number and per-table counters. */
 export class WriterIds {
   private writer = 0;
+  /** True when the number was registered by this process: no id of it is stored anywhere yet. */
+  private fresh = false;
   private readonly counters = new Map<string, number>();
 
   constructor(private readonly dir: string) {}
@@ -38,17 +38,18 @@ export class WriterIds {
    * Reads the writer number and counters from the directory, or registers a new writer
    * number not used by any other writer; counters of batches still spooled are counted in.
    */
-  async load(query: QueryRows, insert: InsertRow, spool: Spool): Promise<void> {
+  async load(registered: () => Promise<number[]>, register: (line: string) => Promise<void>, spool: Spool): Promise<void> {
     if (existsSync(this.writerFile)) {
       this.writer = (JSON.parse(readFileSync(this.writerFile, 'utf8')) as { writer: number }).writer;
     } else {
-      const used = new Set((await query('SELECT writer FROM "_writers"')).map((r) => Number(r['writer'])));
+      const used = new Set(await registered());
       const free: number[] = [];
       for (let w = 1; w <= MAX_WRITER; w++) if (!used.has(w)) free.push(w);
       if (free.length === 0) throw new Error(`all ${MAX_WRITER} writer numbers are registered in _writers`);
       this.writer = free[Math.floor(Math.random() * free.length)]!;
-      await insert('_writers', JSON.stringify({ writer: this.writer, started: Date.now() * 1000, spool: this.dir }));
+      await register(JSON.stringify({ writer: this.writer, started: Date.now() * 1000, spool: this.dir }));
       writeFileSync(this.writerFile, JSON.stringify({ writer: this.writer }) + '\n');
+      this.fresh = true;
     }
     if (existsSync(this.countersFile)) {
       for (const [t, n] of Object.entries(JSON.parse(readFileSync(this.countersFile, 'utf8')) as Record<string, number>)) this.counters.set(t, n);
@@ -64,7 +65,7 @@ export class WriterIds {
     for (const t of tables) {
       if (this.counters.has(t)) continue;
       let next = base + 1;
-      if (exists(t)) {
+      if (exists(t) && !this.fresh) {
         const [r] = await query(`SELECT max("_id") AS m FROM "${t}" WHERE "_id" >= ${base} AND "_id" < ${base + WRITER_SPAN}`);
         const m = Number(r?.['m'] ?? 0);
         if (m >= base) next = m + 1;

@@ -15,7 +15,7 @@
  * File layout: one header line (JSON: parts, sources, extra fields), then each part's
  * rows as JSONEachRow lines, in part order.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogicalType } from './values.js';
 
@@ -53,6 +53,8 @@ const SUFFIX = '.batch';
 /** A spool directory. */
 export class Spool {
   private nextSeq: number;
+  /** Headers read so far (batch files never change once written). */
+  private readonly headers = new Map<number, SpoolEntry>();
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -87,6 +89,7 @@ export class Spool {
     }
     renameSync(tmp, final);
     syncDir(this.dir);
+    this.headers.set(entry.seq, entry);
     return entry;
   }
 
@@ -103,12 +106,30 @@ export class Spool {
 
   /** The header of a waiting batch (without reading its rows into memory as lines). */
   header(seq: number): SpoolEntry {
-    const text = readFileSync(this.path(seq), 'utf8');
-    return JSON.parse(text.slice(0, text.indexOf('\n'))) as SpoolEntry;
+    let h = this.headers.get(seq);
+    if (h !== undefined) return h;
+    // Only the first line: a batch file can hold tens of megabytes of rows.
+    const fd = openSync(this.path(seq), 'r');
+    try {
+      const chunks: Buffer[] = [];
+      for (let at = 0; ; at += 65536) {
+        const b = Buffer.alloc(65536);
+        const n = readSync(fd, b, 0, b.length, at);
+        const nl = b.subarray(0, n).indexOf(10);
+        chunks.push(b.subarray(0, nl >= 0 ? nl : n));
+        if (nl >= 0 || n === 0) break;
+      }
+      h = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SpoolEntry;
+    } finally {
+      closeSync(fd);
+    }
+    this.headers.set(seq, h);
+    return h;
   }
 
   /** Removes a batch once every part and its sources are stored. */
   remove(seq: number): void {
+    this.headers.delete(seq);
     rmSync(this.path(seq), { force: true });
   }
 }

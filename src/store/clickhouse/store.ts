@@ -16,20 +16,21 @@ import { join, resolve } from 'node:path';
 import { newRow, type Row, type Value } from '../../query/value.js';
 import { clickhouse } from '../../query/sql/clickhouse.js';
 import type { SqlDialect } from '../../query/sql/dialect.js';
-import { encodeEventRuns, KIND, type EventRun } from '../event-rows.js';
+import { KIND, type EventRun } from '../event-rows.js';
+import { addTotals, checkTableName, ImportAccumulator } from '../import-batches.js';
 import { EventTable, isEventTableSchema } from '../event-table.js';
 import { inferColumns } from '../infer-columns.js';
 import { EXTRA_COLUMN, FIXED_COLUMNS } from '../schema.js';
-import { TableMapping, isValidTableName } from '../table-names.js';
+import { isValidTableName } from '../table-names.js';
 import type {
   ColumnInfo, ImportBatch, ImportOptions, ImportResult, ImportState, ScanOptions, Store, StoreOptions, TableInfo,
 } from '../types.js';
 import { ClickHouseError, ClickHouseServer, ClickHouseUnreachableError } from './http.js';
-import { WriterIds } from './ids.js';
-import { EXTRA_FIELDS, IMPORTS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
+import { WRITER_SPAN, WriterIds } from './ids.js';
+import { EXTRA_FIELDS, IMPORTS, WRITERS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
 import { Spool, type SpoolEntry, type SpoolPart, type SpoolSource } from './spool.js';
 import { describeAddress, parseClickHouseUrl, type ClickHouseAddress } from './url.js';
-import { bindParameters, columnDefinition, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
+import { bindParameters, columnDefinition, commentColumn, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
 
 /** Options of {@link openClickHouseStore}. */
 export interface ClickHouseStoreOptions extends StoreOptions {
@@ -85,9 +86,6 @@ export function supportedVersion(version: string): boolean {
 /** Row text prefix of encodeRow: `"_time":…,"host":"…"` (host present when not null). */
 const HOST_PREFIX = /^"_time":(?:null|-?\d+),"host":("(?:[^"\\]|\\.)*")/;
 
-function checkTableName(table: string): void {
-  if (!isValidTableName(table)) throw new Error(`'${table}' is not a valid table name: use a letter, then letters, digits or _`);
-}
 
 /**
  * Opens a ClickHouse store: checks every shard, creates the bookkeeping tables where they
@@ -133,6 +131,8 @@ export class ClickHouseStore implements Store {
   private typeCache = new Map<string, Map<string, LogicalType>>();
   /** The batch last written to the spool, while it is being sent. */
   private readonly recordedExtra = new Set<string>();
+  /** Per spooled batch: shards that hold its import counts already. */
+  private readonly recordedOn = new Map<number, Set<number>>();
   private readonly inMemory = new Map<number, { entry: SpoolEntry; rows: string[][] }>();
   /** The sending of the previous batch of an import (one in flight while the next is encoded). */
   private sending: Promise<void> = Promise.resolve();
@@ -148,6 +148,14 @@ export class ClickHouseStore implements Store {
     this.commitEvery = Math.max(1, options.commitEvery ?? DEFAULT_COMMIT_EVERY);
     this.retryMs = options.retryMs ?? 2000;
     this.shardSchema = this.servers.map(() => new Map());
+  }
+
+  /**
+   * The `_id`s this writer may give rows it numbers itself (the server's alerts): its own
+   * range (ids.ts), so collectors sharing the cluster never pick the same id.
+   */
+  get idRange(): { readonly first: number; readonly end: number } {
+    return { first: this.ids.id * WRITER_SPAN + 1, end: (this.ids.id + 1) * WRITER_SPAN };
   }
 
   /** The number of shards. */
@@ -170,7 +178,15 @@ export class ClickHouseStore implements Store {
     }
     if (down.length === this.servers.length) throw new Error(`${this.path}: no shard answers (${down.join(', ')}); is ClickHouse running?`);
     if (down.length > 0) this.notice(`shard ${down.join(', ')} is down: its events are kept in the spool ${this.spool.dir} until it answers`);
-    await this.ids.load((sql) => this.all(sql), (table, line) => this.servers[0]!.insert(`INSERT INTO ${quoteName(this.layout.local(table))} FORMAT JSONEachRow`, line), this.spool);
+    // Writer numbers are registered on the shards that answer (a down shard may hide one:
+    // the number is drawn at random among the free ones, so a clash stays unlikely).
+    const up = this.servers.filter((s) => !down.includes(s.label));
+    const writers = async (): Promise<number[]> => {
+      const out: number[] = [];
+      for (const s of up) for await (const rows of s.rows(`SELECT writer FROM ${quoteName(this.layout.local(WRITERS))} FORMAT JSONEachRow`)) for (const r of rows) out.push(Number(r['writer']));
+      return out;
+    };
+    await this.ids.load(writers, (line) => up[0]!.insert(`INSERT INTO ${quoteName(this.layout.local(WRITERS))} FORMAT JSONEachRow`, line), this.spool);
     await this.flush();
   }
 
@@ -272,7 +288,8 @@ export class ClickHouseStore implements Store {
     if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
     if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
     if (options.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(options.limit))}`;
-    if (options.offset !== undefined && options.limit === undefined) sql += ' LIMIT 18446744073709551615';
+    // OFFSET needs a LIMIT on 18.16, and one near 2^64 overflows there with the offset added (no rows).
+    if (options.offset !== undefined && options.limit === undefined) sql += ' LIMIT 9007199254740991';
     if (options.offset !== undefined) sql += ` OFFSET ${Math.max(0, Math.floor(options.offset))}`;
     const types = new Map(columns.map((c) => [c.name, c.type]));
     for await (const raw of this.select(sql)) yield raw.map((r) => decodeRow(r, types, table));
@@ -323,22 +340,25 @@ export class ClickHouseStore implements Store {
       const had = out.get(key);
       out.set(key, { events: Math.max(events, had?.events ?? 0), complete: complete || (had?.complete ?? false) });
     };
-    // A source's counts live on the shard its key hashes to: only that shard must answer.
-    const byShard = new Map<number, string[]>();
-    for (const k of keys) { const s = shardOf(k, this.servers.length); byShard.set(s, [...(byShard.get(s) ?? []), k]); }
-    for (const [shard, list] of byShard) {
-      for (let at = 0; at < list.length; at += 1000) {
-        const inList = list.slice(at, at + 1000).map(quoteString).join(', ');
-        // Counts only grow: the largest recorded is the state, whichever batch recorded it last.
-        const sql = `SELECT key, max(events) AS events, max(complete) AS complete FROM ${quoteName(this.layout.local(IMPORTS))} WHERE key IN (${inList}) GROUP BY key FORMAT JSONEachRow`;
-        try {
-          for await (const rows of this.servers[shard]!.rows(sql)) for (const r of rows) merge(String(r['key']), Number(r['events']), r['complete'] === 1);
-        } catch (e) {
-          if (e instanceof ClickHouseUnreachableError) throw new Error(`${this.path}: cannot read what was imported of ${list.length === 1 ? list[0] : `${list.length} sources`}: shard ${this.servers[shard]!.label} is down`, { cause: e });
-          throw e;
+    // Every shard keeps every source's counts (recordBookkeeping): any shard that answers
+    // will do, and a batch not yet recorded on all of them is still in the spool.
+    let answered = 0;
+    let last: Error | null = null;
+    for (const server of this.servers) {
+      try {
+        for (let at = 0; at < keys.length; at += 1000) {
+          const inList = keys.slice(at, at + 1000).map(quoteString).join(', ');
+          // Counts only grow: the largest recorded is the state, whichever batch recorded it last.
+          const sql = `SELECT key, max(events) AS events, max(complete) AS complete FROM ${quoteName(this.layout.local(IMPORTS))} WHERE key IN (${inList}) GROUP BY key FORMAT JSONEachRow`;
+          for await (const rows of server.rows(sql)) for (const r of rows) merge(String(r['key']), Number(r['events']), r['complete'] === 1);
         }
+        answered++;
+      } catch (e) {
+        if (!(e instanceof ClickHouseUnreachableError)) throw e;
+        last = e;
       }
     }
+    if (answered === 0) throw new Error(`${this.path}: cannot read what was imported: no shard answers (${last?.message ?? ''})`, { cause: last });
     // Batches still in the spool are acknowledged: their counts count.
     for (const seq of this.spool.list()) for (const s of this.spool.header(seq).sources) if (wanted.has(s.key)) merge(s.key, s.events, s.complete);
     return out;
@@ -366,51 +386,20 @@ export class ClickHouseStore implements Store {
   }
 
   private async runImport(target: string, batches: AsyncIterable<ImportBatch> | Iterable<ImportBatch>, options: ImportOptions): Promise<ImportResult> {
-    const mapping = options.tableFor ?? ((m: TableMapping) => (ch: string) => m.tableFor(ch))(new TableMapping());
-    let byTable = new Map<string, EventRun[]>();
-    const sources = new Map<string, { name: string; events: number; complete: boolean; before: number | null }>();
-    let touched = new Set<string>();
+    const acc = new ImportAccumulator(target, options);
     const totals = new Map<string, number>();
-    let pending = 0;
     let committed = 0;
     const commit = async (): Promise<void> => {
-      if (pending === 0 && touched.size === 0) return;
-      const unknown = [...touched].filter((k) => sources.get(k)!.before === null);
-      const before = await this.importStates(unknown);
-      for (const k of unknown) sources.get(k)!.before = before.get(k)?.events ?? 0;
-      const counts: SpoolSource[] = [...touched].map((key) => {
-        const s = sources.get(key)!;
-        return { key, name: s.name, events: s.events + s.before!, complete: s.complete };
-      });
-      await this.commitBatch(byTable, counts);
-      for (const [t, runs] of byTable) totals.set(t, (totals.get(t) ?? 0) + runs.reduce((k, r) => k + r.rows.length, 0));
-      committed += pending;
-      options.onCommit?.({ committed, batch: pending });
-      byTable = new Map();
-      touched = new Set();
-      pending = 0;
+      const c = acc.take();
+      if (c === null) return;
+      await this.commitBatch(c.byTable, await acc.counts(c, (keys) => this.importStates(keys)));
+      addTotals(totals, c);
+      committed += c.events;
+      options.onCommit?.({ committed, batch: c.events });
     };
     for await (const b of batches) {
-      const runs = b.events.length === 0 ? [] : encodeEventRuns(b.events);
-      if (b.runs !== undefined) runs.push(...b.runs);
-      let n = 0;
-      for (const r of runs) {
-        if (r.rows.length === 0) continue;
-        n += r.rows.length;
-        const t = target === 'auto' ? mapping(r.channel) : target;
-        let list = byTable.get(t);
-        if (list === undefined) { checkTableName(t); list = []; byTable.set(t, list); }
-        list.push(r);
-      }
-      if (b.source !== undefined) {
-        let s = sources.get(b.source.key);
-        if (s === undefined) { s = { name: b.source.name, events: 0, complete: false, before: null }; sources.set(b.source.key, s); }
-        s.events += n;
-        if (b.sourceDone === true) s.complete = true;
-        touched.add(b.source.key);
-      }
-      pending += n;
-      if (pending >= this.commitEvery) await commit();
+      acc.add(b);
+      if (acc.pending >= this.commitEvery) await commit();
     }
     await commit();
     await this.sending;
@@ -438,6 +427,7 @@ export class ClickHouseStore implements Store {
     const extraFields: { table: string; field: string }[] = [];
     for (const [name] of byTable) await this.eventTable(name);
     await this.ids.prepare(byTable.keys(), (sql) => this.all(sql), (name) => this.eventTables.get(name)!.exists);
+    const shardOfHost = new Map<string, number>();
     for (const [name, runs] of byTable) {
       const table = this.eventTables.get(name)!;
       table.newColumns(runs);
@@ -451,7 +441,14 @@ export class ClickHouseStore implements Store {
           const row = fits ? raw : table.fixRow(raw);
           const id = this.ids.next(name);
           const hostMatch = HOST_PREFIX.exec(row);
-          const shard = shardOf(hostMatch === null ? null : (JSON.parse(hostMatch[1]!) as string), this.servers.length);
+          let shard = 0;
+          if (hostMatch !== null) {
+            // A batch has few hosts: their shards by the host's JSON text, parsed once.
+            const quoted = hostMatch[1]!;
+            let known = shardOfHost.get(quoted);
+            if (known === undefined) { known = shardOf(JSON.parse(quoted) as string, this.servers.length); shardOfHost.set(quoted, known); }
+            shard = known;
+          }
           const out = byShard[shard]!;
           out.lines.push(clickHouseRow(id, row, lists, extra));
           if (id < out.first) out.first = id;
@@ -588,13 +585,24 @@ export class ClickHouseStore implements Store {
 
   /** Import counts of a stored batch (repeating them is harmless: counts only grow). */
   private async recordBookkeeping(entry: SpoolEntry): Promise<void> {
-    const now = Date.now() * 1000;
+    if (entry.sources.length === 0) return;
+    const done = this.recordedOn.get(entry.seq) ?? new Set<number>();
+    this.recordedOn.set(entry.seq, done);
+    const rows = entry.sources.map((s) => JSON.stringify({ key: s.key, name: s.name, events: s.events, complete: s.complete ? 1 : 0, updated: Date.now() * 1000 })).join('\n');
+    // On every shard, so that any one of them can say what was imported (importStates).
+    let unreachable: ClickHouseUnreachableError | null = null;
     for (let shard = 0; shard < this.servers.length; shard++) {
-      const mine = entry.sources.filter((s) => shardOf(s.key, this.servers.length) === shard);
-      if (mine.length === 0) continue;
-      const rows = mine.map((s) => JSON.stringify({ key: s.key, name: s.name, events: s.events, complete: s.complete ? 1 : 0, updated: now })).join('\n');
-      await this.servers[shard]!.insert(`INSERT INTO ${quoteName(this.layout.local(IMPORTS))} FORMAT JSONEachRow`, rows);
+      if (done.has(shard)) continue;
+      try {
+        await this.servers[shard]!.insert(`INSERT INTO ${quoteName(this.layout.local(IMPORTS))} FORMAT JSONEachRow`, rows);
+        done.add(shard);
+      } catch (e) {
+        if (!(e instanceof ClickHouseUnreachableError)) throw e;
+        unreachable = e;
+      }
     }
+    if (unreachable !== null) throw unreachable;
+    this.recordedOn.delete(entry.seq);
   }
 
   /** Runs a mutation on one shard and waits until it is done (18.16 has no synchronous mutations). */
@@ -719,6 +727,8 @@ export class ClickHouseStore implements Store {
     const day = Math.floor(dateMicros(before) / MICROS_PER_DAY);
     const dropped = new Map<string, number>();
     return this.exclusive(async () => {
+      // Every shard must answer before any drops: retention applied on some shards only would leave a skewed history.
+      await this.everyShard((s) => this.servers[s]!.exec('SELECT 1').then(() => undefined));
       for (const table of await this.tableNames()) {
         const cols = await this.readerColumns(table);
         if (cols === null || !isEventTableSchema(cols)) continue;
@@ -756,7 +766,9 @@ export class ClickHouseStore implements Store {
 /** Adds to a table on one server the columns it lacks. */
 async function addMissing(server: ClickHouseServer, table: string, existing: readonly { name: string }[], columns: readonly StoreColumn[]): Promise<void> {
   const names = new Set(existing.map((c) => c.name));
-  for (const c of columns) if (!names.has(c.name)) await runDdl(server, [`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnDefinition(c.name, c.type)}`]);
+  for (const c of columns) {
+    if (!names.has(c.name)) await runDdl(server, [`ALTER TABLE ${quoteName(table)} ADD COLUMN ${columnDefinition(c.name, c.type)}`, commentColumn(table, c.name, c.type)]);
+  }
 }
 
 /** A table's columns by DESCRIBE (18.16 does not list a Distributed table's columns in system.columns), or null when missing. */

@@ -32,6 +32,14 @@ export function columnDefinition(name: string, type: LogicalType, nullable = tru
   return `${quoteName(name)} ${nullable ? `Nullable(${physical})` : physical} COMMENT '${COMMENT_PREFIX}${type}'`;
 }
 
+/**
+ * DDL giving a column its logical-type comment. 18.16 drops the COMMENT of
+ * `ALTER TABLE … ADD COLUMN` (only CREATE TABLE keeps it), so an added column gets it here.
+ */
+export function commentColumn(table: string, name: string, type: LogicalType): string {
+  return `ALTER TABLE ${quoteName(table)} COMMENT COLUMN ${quoteName(name)} '${COMMENT_PREFIX}${type}'`;
+}
+
 /** The logical type a column's comment records, or one guessed from its physical type (a table made outside Haetae). */
 export function logicalTypeOf(physical: string, comment: string): LogicalType {
   if (comment.startsWith(COMMENT_PREFIX)) {
