@@ -13,25 +13,18 @@
  *
  * Prints one JSON document on stdout; progress on stderr.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSysmonEvents } from '../src/demo/index.js';
-import { executeQuery, parseQuery } from '../src/query/index.js';
 import { openStore, type Store } from '../src/store/index.js';
-import { log, machineInfo, round, waitForQuiet } from './support.js';
+import { SEARCH_QUERY, SEED_QUERY, timeQuery } from './seed-queries.js';
+import { dirBytes, log, machineInfo, round, waitForQuiet } from './support.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string' }, data: { type: 'string' }, 'skip-js': { type: 'boolean' } } });
 const count = Number(values.count ?? 10_000_000);
 const dataDir = values.data ?? join(tmpdir(), `haetae-bench-query-${count}`);
-
-const SEED_QUERY = `table sysmon
-| search line == "*Process Create*"
-| eval line = substr(line, indexof(line, ":") + 3), line = replace(line, "\\n", "\`")
-| parsekv overlay=t pairdelim="\`" kvdelim=": "
-| eval Hashes = substr(Hashes, indexof(Hashes, "SHA256=") + 7)
-| stats count by Image, Hashes | sort -count`;
 
 /** What an SQL user would write for the seed question over the message text. */
 const SEED_SQL_LINE = `SELECT regexp_extract(line, '\\r\\nImage: ([^\\r\\n]*)', 1) AS "Image",
@@ -43,18 +36,7 @@ FROM sysmon WHERE contains(line, 'Process Create') GROUP BY 1, 2 ORDER BY count 
 const SEED_SQL_COLUMNS = `SELECT "Image", substr("Hashes", strpos("Hashes", 'SHA256=') + 7) AS "Hashes", count(*) AS count
 FROM sysmon WHERE event_id = 1 GROUP BY 1, 2 ORDER BY count DESC`;
 
-const SEARCH_QUERY = 'table sysmon | search Image == "*\\\\cmd.exe" | fields _time, host, Image, CommandLine';
 const SEARCH_SQL = `SELECT _time, host, "Image", "CommandLine" FROM sysmon WHERE ends_with("Image", '\\cmd.exe') ORDER BY _time DESC, _id DESC`;
-
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const f of readdirSync(dir)) {
-    const p = join(dir, f);
-    const s = statSync(p);
-    n += s.isDirectory() ? dirBytes(p) : s.size;
-  }
-  return n;
-}
 
 async function storedCount(store: Store): Promise<number> {
   return (await store.tables()).find((t) => t.name === 'sysmon')?.events ?? 0;
@@ -95,13 +77,6 @@ async function load(): Promise<{ store: Store; import: Record<string, unknown> |
       store_bytes: bytes, store_bytes_per_event: round(bytes / result.events, 1),
     },
   };
-}
-
-async function timeQuery(store: Store, text: string, pushdown: boolean): Promise<{ seconds: number; rows: number }> {
-  const t0 = performance.now();
-  let rows = 0;
-  for await (const batch of executeQuery(parseQuery(text), { source: store, now: new Date() }, { pushdown })) rows += batch.length;
-  return { seconds: round((performance.now() - t0) / 1000, 3), rows };
 }
 
 async function timeSql(store: Store, sql: string): Promise<{ seconds: number; rows: number }> {

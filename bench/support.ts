@@ -4,7 +4,7 @@
  * (a shared machine's other work must not land unseen in a measurement) and its description.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -130,4 +130,48 @@ export async function waitForQuiet(maxSeconds = 30): Promise<void> {
     if (!warned) { log(`waiting for other processes to go quiet (${load.other.toFixed(2)} cores busy)…`); warned = true; }
   }
   log(`machine still busy after ${maxSeconds} s; measuring anyway (see other_load_cores)`);
+}
+
+/**
+ * Bytes of every file under `dir` (a store's data directory), recursively. A file or folder
+ * that vanishes while it is walked counts 0: a database server merging parts removes them.
+ */
+export function dirBytes(dir: string): number {
+  let n = 0;
+  let names: string[];
+  try { names = readdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0; throw e; }
+  for (const f of names) {
+    const p = join(dir, f);
+    const s = statSync(p, { throwIfNoEntry: false });
+    if (s !== undefined) n += s.isDirectory() ? dirBytes(p) : s.size;
+  }
+  return n;
+}
+
+/**
+ * Ids of the running processes whose command line contains `text` (Linux procfs; none
+ * elsewhere): how a benchmark finds the servers it started, to count their CPU time.
+ */
+export function pidsWithCommandLine(text: string): number[] {
+  const pids: number[] = [];
+  try {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try { if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text)) pids.push(Number(d)); } catch { /* exited meanwhile */ }
+    }
+  } catch { /* no procfs */ }
+  return pids;
+}
+
+/** CPU seconds (user + system) used so far by the processes `pids`; an exited one counts 0. */
+export function processCpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ').map(Number);
+      ticks += f[11] + f[12];
+    } catch { /* exited */ }
+  }
+  return ticks / USER_HZ;
 }
