@@ -17,6 +17,11 @@
  * --runs        timed runs of the query at each measurement (default 1; all are reported)
  * --keep        keep the stores' data (default: each is removed after its measurements,
  *               so that the disk holds one 100M-event store at a time)
+ * --copy        grow from the checkpoint to the total by copying the checkpoint's rows inside
+ *               the store (shifted in time, new ids: DuckDB INSERT … SELECT; ClickHouse the same
+ *               on each shard's local table) instead of ingesting through Haetae: the ingest
+ *               rate is then measured over the checkpoint's events only. Haetae's ingest on this
+ *               2-core machine (15–25k events/s) would take hours per store for 100 million.
  * --quick       1,000,000 events, checkpoint 100,000, pool 100,000: a sanity run
  *
  * The query runs through Haetae's engine (parseQuery + executeQuery, pushdown on), so the
@@ -39,7 +44,7 @@ import {
 const { values } = parseArgs({
   options: {
     events: { type: 'string' }, checkpoint: { type: 'string' }, pool: { type: 'string' }, stores: { type: 'string' },
-    data: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' }, quick: { type: 'boolean' },
+    data: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' }, quick: { type: 'boolean' }, copy: { type: 'boolean' },
   },
 });
 const quick = values.quick === true;
@@ -64,6 +69,11 @@ interface Subject {
   serverCpuSeconds(): number;
   /** Closes the store and removes its data (unless --keep). */
   dispose(): Promise<void>;
+  /**
+   * Appends `times` copies of the sysmon table's first `events` rows (ids 1…events of each
+   * writer range), copy k shifted by k × `shiftMicros` with ids offset by k × `events`.
+   */
+  copy(events: number, times: number, shiftMicros: number): Promise<void>;
 }
 
 async function openDuckDb(): Promise<Subject> {
@@ -73,6 +83,13 @@ async function openDuckDb(): Promise<Subject> {
     store, description: `DuckDB, one embedded node (${dataDir})`,
     bytesOnDisk: () => dirBytes(dataDir),
     serverCpuSeconds: () => 0,
+    async copy(events, times, shiftMicros) {
+      for (let k = 1; k <= times; k++) {
+        const sql = `INSERT INTO sysmon SELECT * REPLACE ("_id" + ${k * events} AS "_id", "_time" + to_microseconds(${k * shiftMicros}) AS "_time") FROM sysmon WHERE "_id" <= ${events}`;
+        for await (const _ of store.runSql(sql)) { /* no rows */ }
+        log(`  copy ${k}/${times}: ${((k + 1) * events).toLocaleString('en-US')} events`);
+      }
+    },
     async dispose() {
       await store.close();
       if (values.keep) log(`kept ${dataDir}`);
@@ -99,6 +116,20 @@ async function openClickHouse(): Promise<Subject> {
     store, description: `ClickHouse, ${cluster.nodes.length} shards on this machine (${cluster.storeUrl})`,
     bytesOnDisk: () => cluster.nodes.reduce((n, node) => n + dirBytes(join(node.dir, 'data')), 0),
     serverCpuSeconds: () => processCpuSeconds(pids),
+    async copy(events, times, shiftMicros) {
+      // Each shard copies its own rows (a host stays on its shard); ids stay in their writer's range.
+      const columns = (await store.columns('sysmon'))!.map((c) => `"${c.name}"`);
+      const span = 2 ** 40;
+      for (let k = 1; k <= times; k++) {
+        const select = columns.map((c) => (c === '"_id"' ? `"_id" + ${k * events}` : c === '"_time"' ? `"_time" + ${k * shiftMicros}` : c)).join(', ');
+        await Promise.all(cluster.nodes.map(async (n) => {
+          const sql = `INSERT INTO _local_sysmon (${columns.join(', ')}) SELECT ${select} FROM _local_sysmon WHERE ("_id" % ${span}) <= ${events}`;
+          const r = await fetch(`http://127.0.0.1:${n.httpPort}/?database=${cluster.database}`, { method: 'POST', body: sql });
+          if (!r.ok) throw new Error(`copy on shard ${n.httpPort}: ${await r.text()}`);
+        }));
+        log(`  copy ${k}/${times}: ${((k + 1) * events).toLocaleString('en-US')} events`);
+      }
+    },
     async dispose() {
       await store.close();
       await cluster.stop({ keep: values.keep === true });
@@ -185,6 +216,7 @@ interface StoreReport {
   readonly description: string;
   readonly plan: string;
   readonly ingest: Record<string, unknown>[];
+  readonly copied?: Record<string, unknown>;
   readonly query: Record<string, unknown>[];
   readonly growth: Record<string, number>;
   readonly results: string[];
@@ -199,9 +231,18 @@ async function measure(name: string, pool: EventPool): Promise<StoreReport> {
     const results: string[] = [];
     let plan = '';
     let at = 0;
+    let copied: Record<string, unknown> | null = null;
     for (const point of checkpoint === total ? [total] : [checkpoint, total]) {
-      log(`${name}: ingesting to ${point.toLocaleString('en-US')} events`);
-      ingests.push(await ingest(subject, pool, at, point));
+      if (values.copy === true && at > 0) {
+        if (point % at !== 0) throw new Error('--copy needs --events to be a multiple of --checkpoint');
+        log(`${name}: copying the first ${at.toLocaleString('en-US')} events ${point / at - 1} times inside the store`);
+        const t0 = performance.now();
+        await subject.copy(at, point / at - 1, Math.ceil(at / poolSize) * pool.passMicros);
+        copied = { from: at, to: point, seconds: round((performance.now() - t0) / 1000, 1), note: 'rows copied inside the store, not ingested through Haetae' };
+      } else {
+        log(`${name}: ingesting to ${point.toLocaleString('en-US')} events`);
+        ingests.push(await ingest(subject, pool, at, point));
+      }
       at = point;
       if (plan === '') plan = explainPlan(await planQuery(parseQuery(SEED_QUERY), { source: subject.store, now: new Date() }));
       const q = await measureQuery(subject, point);
@@ -212,10 +253,10 @@ async function measure(name: string, pool: EventPool): Promise<StoreReport> {
     if (queries.length === 2) {
       growth.events = round(total / checkpoint, 2);
       if (queries.every((q) => typeof q.seconds === 'number')) growth.query_seconds = round((queries[1].seconds as number) / (queries[0].seconds as number), 2);
-      growth.ingest_events_per_s = round((ingests[1].events_per_s as number) / (ingests[0].events_per_s as number), 2);
+      if (ingests.length === 2) growth.ingest_events_per_s = round((ingests[1].events_per_s as number) / (ingests[0].events_per_s as number), 2);
       growth.bytes_on_disk = round((queries[1].bytes_on_disk as number) / (queries[0].bytes_on_disk as number), 2);
     }
-    return { store: name, description: subject.description, plan, ingest: ingests, query: queries, growth, results };
+    return { store: name, description: subject.description, plan, ingest: ingests, ...(copied ? { copied } : {}), query: queries, growth, results };
   } finally {
     await subject.dispose();
   }
