@@ -23,7 +23,7 @@ test('haetae query: rows, explain, and errors with a caret', () => {
     const parsed = rows.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event_id: number; count: number });
     assert.ok(parsed.length > 0 && parsed.every((r) => typeof r.count === 'number' && r.count > 0));
     const explain = haetae('query', '--data', data, '--explain', 'table sysmon | search event_id == 1 | stats count');
-    assert.match(explain.stdout, /pushed down to the store \(3 commands\)/);
+    assert.match(explain.stdout, /pushed down to the store \(duckdb SQL, 3 commands\)/);
     assert.match(explain.stdout, /SQL: SELECT/);
     const bad = haetae('query', '--data', data, 'table sysmon | serch x');
     assert.equal(bad.status, 2);

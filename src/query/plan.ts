@@ -11,6 +11,7 @@ import { runCommands, runQuery } from './exec/run.js';
 import { resolveTables } from './exec/table.js';
 import { collect, fromArray, mapBatches } from './exec/batches.js';
 import { pushdown, shapeRow, type PushedQuery, type TableSchema } from './sql/pushdown.js';
+import { duckdb } from './sql/duckdb.js';
 import { printQuery } from './parser.js';
 
 /** Planner options. */
@@ -25,6 +26,8 @@ export interface QueryPlan {
   readonly pushed?: PushedQuery;
   /** Commands the JS pipeline runs (all of them when nothing is pushed). */
   readonly jsCommands: Query['commands'];
+  /** The SQL dialect of the pushed prefix (`duckdb`, `clickhouse`), when there is one. */
+  readonly dialect?: string;
 }
 
 /**
@@ -49,7 +52,7 @@ export async function planQuery(query: Query, ctx: ExecContext, options: PlanOpt
   };
   const pushed = pushdown(query.commands, schema, ctx.now, ctx.source.sqlDialect);
   if (!pushed) return { query, jsCommands: query.commands };
-  return { query, pushed, jsCommands: query.commands.slice(pushed.commandCount) };
+  return { query, pushed, jsCommands: query.commands.slice(pushed.commandCount), dialect: ctx.source.sqlDialect?.name ?? duckdb.name };
 }
 
 /** Human-readable plan for `--explain`: the SQL sent to the store and the commands left to JS. */
@@ -57,7 +60,7 @@ export function explainPlan(plan: QueryPlan): string {
   const lines: string[] = [];
   if (plan.pushed) {
     const pushedText = printQuery({ commands: plan.query.commands.slice(0, plan.pushed.commandCount), span: plan.query.span });
-    lines.push(`pushed down to the store (${plan.pushed.commandCount} command${plan.pushed.commandCount === 1 ? '' : 's'}): ${pushedText}`);
+    lines.push(`pushed down to the store (${plan.dialect !== undefined ? `${plan.dialect} SQL, ` : ''}${plan.pushed.commandCount} command${plan.pushed.commandCount === 1 ? '' : 's'}): ${pushedText}`);
     lines.push(`  SQL: ${plan.pushed.sql}`);
     lines.push(`  parameters: ${JSON.stringify(plan.pushed.parameters)}`);
   } else {
