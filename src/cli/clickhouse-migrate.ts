@@ -8,8 +8,8 @@
  * shard is created from another shard's own CREATE statement, and each missing column is
  * added with its type and comment (the logical type), so every shard answers every query.
  */
-import { ClickHouseError, ClickHouseServer } from '../store/clickhouse/http.js';
-import { runDdl } from '../store/clickhouse/schema.js';
+import { ClickHouseServer } from '../store/clickhouse/http.js';
+import { describeTable, runDdl } from '../store/clickhouse/schema.js';
 import { quoteName, quoteString } from '../store/clickhouse/values.js';
 import type { ClickHouseAddress } from '../store/clickhouse/url.js';
 
@@ -101,7 +101,7 @@ export async function migrateShards(address: ClickHouseAddress): Promise<ShardSc
           created.push(name);
         }
         // A table created just now from one shard's statement may lack columns another shard has.
-        const present = new Set(have !== undefined ? have.columns.map((c) => c.name) : await describe(server, name));
+        const present = new Set(have !== undefined ? have.columns.map((c) => c.name) : ((await describeTable(server, name)) ?? []).map((c) => c.name));
         for (const c of u.columns.values()) {
           if (present.has(c.name)) continue;
           await runDdl(server, addColumn(name, c));
@@ -118,15 +118,4 @@ export async function migrateShards(address: ClickHouseAddress): Promise<ShardSc
   } finally {
     for (const s of servers) s.close();
   }
-}
-
-/** Column names of a table on one server (empty when it has no such table). */
-async function describe(server: ClickHouseServer, table: string): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for await (const rows of server.rows(`DESCRIBE TABLE ${quoteName(table)} FORMAT JSONEachRow`)) for (const c of rows) out.push(String(c['name']));
-  } catch (e) {
-    if (!(e instanceof ClickHouseError && e.code === 60)) throw e;
-  }
-  return out;
 }

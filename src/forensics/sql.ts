@@ -20,6 +20,8 @@
  */
 import type { Value } from '../query/value.js';
 import type { Store } from '../store/types.js';
+import { quoteString } from '../store/clickhouse/index.js';
+import { clickhouse as clickhouseDialect } from '../query/sql/clickhouse.js';
 
 /** A table's columns by lower-cased name: the real name and the store's type name. */
 export type TableColumns = ReadonlyMap<string, { readonly name: string; readonly type: string }>;
@@ -129,9 +131,9 @@ const duckdb: ForensicSql = {
   bool: (v) => (typeof v === 'boolean' ? v : null),
 };
 
-/** ClickHouse string literal: backslash escapes (src/store/clickhouse/values.ts quoteString). */
-const clickhouseString = (s: string): string => "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\0/g, '\\0') + "'";
-const clickhouseIdent = (name: string): string => '"' + name.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+/** ClickHouse's string literals (backslash escapes) and identifiers, as its store and dialect write them. */
+const clickhouseString = quoteString;
+const clickhouseIdent = clickhouseDialect.quoteIdent;
 
 /** Text of a value kept in `_extra` (JSON text): strings unquoted, numbers and booleans as written, NULL when absent or null. */
 function clickhouseExtra(name: string): string {

@@ -15,14 +15,15 @@ import { join, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { newRow, type Row, type Value } from '../query/value.js';
 import type { EventRun } from './event-rows.js';
-import { addTotals, checkTableName, ImportAccumulator } from './import-batches.js';
+import { addTotals, ImportAccumulator } from './import-batches.js';
+import { checkTableName } from './table-names.js';
 import { EventTable, isEventTableSchema } from './event-table.js';
 import { createEventTableSql, EXTRA_COLUMN, FIXED_COLUMNS, IMPORTS_TABLE, quoteIdent } from './schema.js';
 import {
   StoreBusyError, type ColumnInfo, type ImportBatch, type ImportOptions, type ImportResult, type ImportState, type ScanOptions, type Store,
   type StoreLocation, type StoreOptions, type TableInfo,
 } from './types.js';
-import { isJsonType, valueFromDuckDB, valueToDuckDB, valueToJson } from './values.js';
+import { isJsonType, mergeExtra, valueFromDuckDB, valueToDuckDB, valueToJson } from './values.js';
 import { inferColumns } from './infer-columns.js';
 
 /** The database file inside a data directory. */
@@ -237,11 +238,7 @@ class DuckDBStore implements Store {
             if (raw === null) continue;
             const v = valueFromDuckDB(raw, json[i]);
             if (v === null) continue;
-            if (names[i] === EXTRA_COLUMN && json[i] && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
-              for (const k of Object.keys(v)) { const x = (v as Record<string, Value>)[k]; if (x !== null) row[k] = x; }
-            } else {
-              row[names[i]] = v;
-            }
+            if (!(names[i] === EXTRA_COLUMN && json[i] && mergeExtra(row, v))) row[names[i]] = v;
           }
           out[r] = row;
         }

@@ -6,7 +6,7 @@
  * ClickHouse: the spool).
  */
 import { encodeEventRuns, type EventRun } from './event-rows.js';
-import { isValidTableName, TableMapping } from './table-names.js';
+import { checkTableName, TableMapping } from './table-names.js';
 import type { ImportBatch, ImportOptions, ImportState } from './types.js';
 
 /** A source's state after a commit: what the store records for it. */
@@ -27,10 +27,6 @@ export interface PendingCommit {
   readonly sources: readonly string[];
 }
 
-/** Throws unless `table` is a valid table name (quoted identifiers and bound values only reach SQL). */
-export function checkTableName(table: string): void {
-  if (!isValidTableName(table)) throw new Error(`'${table}' is not a valid table name: use a letter, then letters, digits or _`);
-}
 
 /** Accumulates an import's batches into commits. */
 export class ImportAccumulator {

@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { openStore } from './duckdb-store.js';
-import { isClickHouseUrl, openClickHouseStore } from './clickhouse/index.js';
+import { isClickHouseUrl, openClickHouseStore, parseClickHouseUrl } from './clickhouse/index.js';
 import type { Store, StoreOptions } from './types.js';
 
 /** Options of {@link openStoreAt}. */
@@ -23,8 +23,8 @@ export interface StoreSpecOptions extends StoreOptions {
  */
 export async function openStoreAt(spec: string | null | undefined, options: StoreSpecOptions): Promise<Store> {
   if (spec !== null && spec !== undefined && spec !== '' && isClickHouseUrl(spec)) {
-    const db = /\/([A-Za-z_][A-Za-z0-9_]*)(?:\?|$)/.exec(spec.replace(/^clickhouses?:\/\/[^/]*/, ''))?.[1] ?? 'haetae';
-    return openClickHouseStore(spec, { ...options, spoolDir: join(resolve(options.dataDir), `clickhouse-${db}`) });
+    const { database } = parseClickHouseUrl(spec);
+    return openClickHouseStore(spec, { ...options, spoolDir: join(resolve(options.dataDir), `clickhouse-${database}`) });
   }
   if (spec !== null && spec !== undefined && spec !== '') throw new Error(`--store '${spec}' is not a store address: use clickhouse://host:port[,host:port…]/database (or --data DIR for the embedded store)`);
   return openStore({ dataDir: options.dataDir }, options);

@@ -22,6 +22,11 @@ export function isValidTableName(name: string): boolean {
   return TABLE_NAME.test(name);
 }
 
+/** Throws unless `table` is a valid table name (quoted identifiers and bound values only reach SQL). */
+export function checkTableName(table: string): void {
+  if (!isValidTableName(table)) throw new Error(`'${table}' is not a valid table name: use a letter, then letters, digits or _`);
+}
+
 /**
  * A channel's default table name: lower case, a leading `Microsoft-Windows-` dropped, every
  * run of other characters than letters and digits turned into one `_`, trimmed of `_`;

@@ -9,7 +9,7 @@ import {
   DuckDBTimestampMillisecondsValue, DuckDBTimestampNanosecondsValue, DuckDBTimestampSecondsValue, DuckDBTimestampTZValue,
   DuckDBTimestampValue, DuckDBUnionValue, listValue, timestampValue, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
-import { IpAddress, isValueMap, type Value, type ValueMap } from '../query/value.js';
+import { IpAddress, isValueMap, type Row, type Value, type ValueMap } from '../query/value.js';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -86,6 +86,17 @@ export function valueToDuckDB(v: Value): DuckDBValue {
   if (v instanceof IpAddress) return v.text;
   if (Array.isArray(v)) return listValue(v.map(valueToDuckDB));
   return JSON.stringify(valueToJson(v));
+}
+
+/**
+ * Spreads an `_extra` value (the JSON object of data fields without a column of their own)
+ * into `row`, null fields left out; false when `extra` is not an object (then the caller
+ * keeps it as a plain value). Both stores read `_extra` this way.
+ */
+export function mergeExtra(row: Row, extra: Value): boolean {
+  if (extra === null || !isValueMap(extra)) return false;
+  for (const k of Object.keys(extra)) { const x = extra[k]; if (x !== null && x !== undefined) row[k] = x; }
+  return true;
 }
 
 /** A Value as plain JSON data (Dates as ISO text, IPs as text, maps as objects). */

@@ -18,6 +18,7 @@ import { newRow, type Row, type Value } from '../value.js';
 import type { ColumnInfo, RowSource, RowStream, ScanRequest } from '../exec/context.js';
 import { clickhouse } from './clickhouse.js';
 import { Parameters } from './dialect.js';
+import { bindParameters, literal } from '../../store/clickhouse/index.js';
 
 const NOW = new Date(Date.UTC(2024, 4, 2, 0, 0, 0));
 const COLUMNS: ColumnInfo[] = [
@@ -51,35 +52,6 @@ async function http(sql: string, settings: Record<string, string> = {}): Promise
   return text;
 }
 
-function literal(v: Value): string {
-  if (v === null) return 'NULL';
-  if (typeof v === 'string') return `'${v.replace(/[\\']/g, (c) => '\\' + c)}'`;
-  if (typeof v === 'number') return Number.isInteger(v) ? `toInt64(${v})` : `toFloat64(${v})`;
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  if (v instanceof Date) return `toInt64(${v.getTime() * 1000})`;
-  throw new Error(`cannot bind ${JSON.stringify(v)}`);
-}
-
-/** Replaces `$n` outside quoted strings and identifiers by the parameter's literal (as the store does). */
-function bind(sql: string, parameters: readonly Value[]): string {
-  let out = '';
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"') {
-      let j = i + 1;
-      while (j < sql.length && sql[j] !== c) j += sql[j] === '\\' ? 2 : 1;
-      out += sql.slice(i, j + 1);
-      i = j;
-    } else if (c === '$' && /\d/.test(sql[i + 1] ?? '')) {
-      const m = /^\$(\d+)/.exec(sql.slice(i))!;
-      out += literal(parameters[Number(m[1]) - 1]!);
-      i += m[0].length - 1;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 function decodeRow(raw: Record<string, unknown>, table: string | null): Row {
   const row = newRow();
@@ -108,7 +80,7 @@ const source: RowSource = {
     return select(`SELECT * FROM ${table}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY _time ${dir}, _id ${dir}` +
       clickhouse.limit(r.limit, r.offset, new Parameters(clickhouse)), table);
   },
-  runSql: (sql, parameters) => select(bind(sql, parameters), null),
+  runSql: (sql, parameters) => select(bindParameters(sql, parameters), null),
 };
 
 before(async () => {

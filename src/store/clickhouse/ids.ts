@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spool } from './spool.js';
+import { quoteName } from './values.js';
 
 /** Ids per writer. */
 export const WRITER_SPAN = 2 ** 40;
@@ -66,7 +67,7 @@ export class WriterIds {
       if (this.counters.has(t)) continue;
       let next = base + 1;
       if (exists(t) && !this.fresh) {
-        const [r] = await query(`SELECT max("_id") AS m FROM "${t}" WHERE "_id" >= ${base} AND "_id" < ${base + WRITER_SPAN}`);
+        const [r] = await query(`SELECT max("_id") AS m FROM ${quoteName(t)} WHERE "_id" >= ${base} AND "_id" < ${base + WRITER_SPAN}`);
         const m = Number(r?.['m'] ?? 0);
         if (m >= base) next = m + 1;
       }

@@ -9,3 +9,4 @@ export { openClickHouseStore, ClickHouseStore, type ClickHouseStoreOptions, type
 export { parseClickHouseUrl, isClickHouseUrl, describeAddress, type ClickHouseAddress } from './url.js';
 export { ClickHouseError, ClickHouseUnreachableError } from './http.js';
 export { shardOf } from './schema.js';
+export { quoteString, bindParameters, literal } from './values.js';

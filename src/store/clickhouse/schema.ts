@@ -39,11 +39,6 @@ export class Layout {
     return this.cluster === null ? table : `_local_${table}`;
   }
 
-  /** The shard-local table name a user or store table name maps to, or null for a name that is itself a local. */
-  isLocalName(name: string): boolean {
-    return this.cluster !== null && name.startsWith('_local_');
-  }
-
   /** The engine of tables a query reads. */
   get readEngine(): string {
     return this.cluster === null ? 'MergeTree' : 'Distributed';
@@ -101,6 +96,18 @@ export async function readColumns(server: ClickHouseServer, localTable: string):
     for (const r of rows) out.push({ name: String(r['name']), type: logicalTypeOf(String(r['type']), String(r['comment'] ?? '')) });
   }
   return out.length === 0 ? null : out;
+}
+
+/** A table's columns by DESCRIBE (18.16 does not list a Distributed table's columns in system.columns), or null when missing. */
+export async function describeTable(server: ClickHouseServer, table: string): Promise<{ name: string }[] | null> {
+  try {
+    const out: { name: string }[] = [];
+    for await (const rows of server.rows(`DESCRIBE TABLE ${quoteName(table)} FORMAT JSONEachRow`)) for (const r of rows) out.push({ name: String(r['name']) });
+    return out;
+  } catch (e) {
+    if (e instanceof ClickHouseError && e.code === 60) return null;
+    throw e;
+  }
 }
 
 /**

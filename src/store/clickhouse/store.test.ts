@@ -38,10 +38,11 @@ function sysmonEvent(host: string, n: number, time = Date.UTC(2024, 4, 1, 10, 0,
   };
 }
 
-async function shardCounts(table: string): Promise<number[]> {
+/** Rows of a table's local part on each shard. */
+async function shardCounts(database: string, table: string): Promise<number[]> {
   const out: number[] = [];
   for (const n of cluster.nodes) {
-    const r = await fetch(`http://127.0.0.1:${n.httpPort}/?database=haetae_shard`, { method: 'POST', body: `SELECT count() FROM _local_${table}` });
+    const r = await fetch(`http://127.0.0.1:${n.httpPort}/?database=${database}`, { method: 'POST', body: `SELECT count() FROM _local_${table}` });
     out.push(Number((await r.text()).trim()));
   }
   return out;
@@ -53,7 +54,7 @@ test('each host\'s events live on one shard, the one shardOf names; queries see 
     const hosts = ['WEB01', 'WEB02', 'DC01', 'SQL01', 'ws-17'];
     const events = hosts.flatMap((h) => Array.from({ length: 20 }, (_, i) => sysmonEvent(h, i)));
     await store.importEvents('sysmon', [{ events }]);
-    const perShard = await shardCounts('sysmon');
+    const perShard = await shardCounts('haetae_shard', 'sysmon');
     const expected = [0, 0];
     for (const h of hosts) expected[shardOf(h, 2)]! += 20;
     assert.deepEqual(perShard, expected);
@@ -166,14 +167,7 @@ test('a batch sent again (its answer lost) is not stored twice; one stored in pa
   cpSync(spoolA, spoolB, { recursive: true });
   const second = await openFresh({ spoolDir: spoolA }, 'haetae_resend');
   await second.close();
-  const count = async (): Promise<number[]> => {
-    const out: number[] = [];
-    for (const n of cluster.nodes) {
-      const r = await fetch(`http://127.0.0.1:${n.httpPort}/?database=haetae_resend`, { method: 'POST', body: 'SELECT count() FROM _local_sysmon' });
-      out.push(Number((await r.text()).trim()));
-    }
-    return out;
-  };
+  const count = (): Promise<number[]> => shardCounts('haetae_resend', 'sysmon');
   const stored = await count();
   assert.equal(stored[0]! + stored[1]!, 300);
   // Shard 1 loses some of the batch's rows, as an insert cut short across partitions would.

@@ -16,21 +16,22 @@ import { join, resolve } from 'node:path';
 import { newRow, type Row, type Value } from '../../query/value.js';
 import { clickhouse } from '../../query/sql/clickhouse.js';
 import type { SqlDialect } from '../../query/sql/dialect.js';
-import { KIND, type EventRun } from '../event-rows.js';
-import { addTotals, checkTableName, ImportAccumulator } from '../import-batches.js';
+import type { EventRun } from '../event-rows.js';
+import { addTotals, ImportAccumulator } from '../import-batches.js';
 import { EventTable, isEventTableSchema } from '../event-table.js';
 import { inferColumns } from '../infer-columns.js';
 import { EXTRA_COLUMN, FIXED_COLUMNS } from '../schema.js';
-import { isValidTableName } from '../table-names.js';
+import { checkTableName, isValidTableName } from '../table-names.js';
 import type {
   ColumnInfo, ImportBatch, ImportOptions, ImportResult, ImportState, ScanOptions, Store, StoreOptions, TableInfo,
 } from '../types.js';
 import { ClickHouseError, ClickHouseServer, ClickHouseUnreachableError } from './http.js';
 import { WRITER_SPAN, WriterIds } from './ids.js';
-import { EXTRA_FIELDS, IMPORTS, WRITERS, Layout, MICROS_PER_DAY, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
+import { EXTRA_FIELDS, IMPORTS, WRITERS, Layout, MICROS_PER_DAY, describeTable, readColumns, runDdl, shardOf, type StoreColumn } from './schema.js';
 import { Spool, type SpoolEntry, type SpoolPart, type SpoolSource } from './spool.js';
 import { describeAddress, parseClickHouseUrl, type ClickHouseAddress } from './url.js';
 import { bindParameters, columnDefinition, commentColumn, dateMicros, decodeValue, encodeRowLine, isLogicalType, literal, quoteName, quoteString, type LogicalType } from './values.js';
+import { mergeExtra } from '../values.js';
 
 /** Options of {@link openClickHouseStore}. */
 export interface ClickHouseStoreOptions extends StoreOptions {
@@ -435,11 +436,13 @@ export class ClickHouseStore implements Store {
     for (const [name] of byTable) await this.eventTable(name);
     await this.ids.prepare(byTable.keys(), (sql) => this.all(sql), (name) => this.eventTables.get(name)!.exists);
     const shardOfHost = new Map<string, number>();
+    const columnsOf = new Map<string, StoreColumn[]>();
     for (const [name, runs] of byTable) {
       const table = this.eventTables.get(name)!;
       table.newColumns(runs);
       const columns = table.columns.map((c) => ({ name: c.name, type: c.type as LogicalType }));
-      const lists = new Set(columns.filter((c) => c.type === 'VARCHAR[]').map((c) => c.name));
+      columnsOf.set(name, columns);
+      const lists: ListColumn[] = columns.filter((c) => c.type === 'VARCHAR[]').map((c) => ({ name: c.name, needle: `${JSON.stringify(c.name)}:[` }));
       const byShard = this.servers.map(() => ({ lines: [] as string[], first: Infinity, last: -Infinity }));
       const extra = new Set<string>();
       for (const run of runs) {
@@ -461,7 +464,6 @@ export class ClickHouseStore implements Store {
           if (id < out.first) out.first = id;
           if (id > out.last) out.last = id;
         }
-        for (const k in run.fields) if ((run.fields[k]![0] & KIND.stringList) !== 0 && !lists.has(k)) extra.add(k);
       }
       for (const [shard, p] of byShard.entries()) {
         if (p.lines.length === 0) continue;
@@ -476,13 +478,11 @@ export class ClickHouseStore implements Store {
     const entry = this.spool.write(parts, lines, sources, extraFields);
     this.inMemory.set(entry.seq, { entry, rows: lines });
     // Schema on every shard that answers now, so reads see the new columns everywhere.
-    for (const [name] of byTable) {
-      const table = this.eventTables.get(name)!;
-      const columns = table.columns.map((c) => ({ name: c.name, type: c.type as LogicalType }));
+    for (const [name, columns] of columnsOf) {
       for (let s = 0; s < this.servers.length; s++) {
         try { await this.ensureTable(s, name, columns, 'event'); } catch (e) { if (!(e instanceof ClickHouseUnreachableError)) throw e; }
       }
-      table.exists = true;
+      this.eventTables.get(name)!.exists = true;
       this.typeCache.delete(name);
     }
     // Sent while the caller encodes the next batch; the import waits for it before the
@@ -584,7 +584,7 @@ export class ClickHouseStore implements Store {
     }
     const local = quoteName(this.layout.local(part.table));
     const range = `"_id" BETWEEN ${part.first} AND ${part.last}`;
-    const [held] = JSON.parse(`[${(await server.exec(`SELECT count() FROM ${local} WHERE ${range} FORMAT TSV`)).trim()}]`) as number[];
+    const held = Number((await server.exec(`SELECT count() FROM ${local} WHERE ${range} FORMAT TSV`)).trim());
     if (held === part.rows) return;
     if (held !== 0) await this.mutate(part.shard, `ALTER TABLE ${local} DELETE WHERE ${range}`, this.layout.local(part.table));
     await server.insert(`INSERT INTO ${local} FORMAT JSONEachRow`, lines.join('\n'));
@@ -715,8 +715,9 @@ export class ClickHouseStore implements Store {
     for (const s of this.servers) {
       try {
         const version = (await s.exec('SELECT version() FORMAT TSV')).trim();
-        const [p] = JSON.parse(`[${(await s.exec(`SELECT concat('{"rows":', toString(sum(rows)), ',"bytes":', toString(sum(bytes_on_disk)), ',"partitions":', toString(uniqExact(partition)), '}') FROM system.parts WHERE database = currentDatabase() AND active FORMAT TSV`)).trim().replace(/\\/g, '')}]`) as { rows: number; bytes: number; partitions: number }[];
-        shards.push({ server: s.label, up: true, version, rows: p?.rows ?? 0, bytes: p?.bytes ?? 0, partitions: p?.partitions ?? 0 });
+        let p: Record<string, unknown> | undefined;
+        for await (const rows of s.rows('SELECT sum(rows) AS rows, sum(bytes_on_disk) AS bytes, uniqExact(partition) AS partitions FROM system.parts WHERE database = currentDatabase() AND active FORMAT JSONEachRow')) p ??= rows[0];
+        shards.push({ server: s.label, up: true, version, rows: Number(p?.['rows'] ?? 0), bytes: Number(p?.['bytes'] ?? 0), partitions: Number(p?.['partitions'] ?? 0) });
       } catch (e) {
         shards.push({ server: s.label, up: false, error: (e as Error).message });
       }
@@ -778,35 +779,30 @@ async function addMissing(server: ClickHouseServer, table: string, existing: rea
   }
 }
 
-/** A table's columns by DESCRIBE (18.16 does not list a Distributed table's columns in system.columns), or null when missing. */
-async function describeTable(server: ClickHouseServer, table: string): Promise<{ name: string }[] | null> {
-  try {
-    const out: { name: string }[] = [];
-    for await (const rows of server.rows(`DESCRIBE TABLE ${quoteName(table)} FORMAT JSONEachRow`)) for (const r of rows) out.push({ name: String(r['name']) });
-    return out;
-  } catch (e) {
-    if (e instanceof ClickHouseError && e.code === 60) return null;
-    throw e;
-  }
-}
 
 /**
  * An encoded event row as a ClickHouse JSONEachRow line with its `_id`. JSON-typed values
  * (`_extra`, string lists) are JSON text in ClickHouse: such rows are re-encoded; the rest
  * pass through unchanged. Fields a list has that have no list column are noted in `extra`.
  */
-function clickHouseRow(id: number, row: string, lists: ReadonlySet<string>, extra: Set<string>): string {
-  const hasExtra = row.includes(`"${EXTRA_COLUMN}":`);
-  let listed = false;
-  if (lists.size > 0) for (const l of lists) if (row.includes(JSON.stringify(l) + ':[')) { listed = true; break; }
-  if (!hasExtra && !listed) return `{"_id":${id},${row}`;
+/** A string-list column and how its value starts in encoded row text. */
+interface ListColumn {
+  readonly name: string;
+  /** `"Name":[` */
+  readonly needle: string;
+}
+
+const EXTRA_NEEDLE = `"${EXTRA_COLUMN}":`;
+
+function clickHouseRow(id: number, row: string, lists: readonly ListColumn[], extra: Set<string>): string {
+  if (!row.includes(EXTRA_NEEDLE) && !lists.some((l) => row.includes(l.needle))) return `{"_id":${id},${row}`;
   const o = JSON.parse(`{${row}`) as Record<string, unknown>;
   const x = o[EXTRA_COLUMN];
   if (x !== undefined && x !== null && typeof x === 'object') {
     for (const k of Object.keys(x)) extra.add(k);
     o[EXTRA_COLUMN] = JSON.stringify(x);
   }
-  for (const l of lists) if (Array.isArray(o[l])) o[l] = JSON.stringify(o[l]);
+  for (const l of lists) if (Array.isArray(o[l.name])) o[l.name] = JSON.stringify(o[l.name]);
   return `{"_id":${id},${JSON.stringify(o).slice(1)}`;
 }
 
@@ -829,13 +825,9 @@ function decodeRow(raw: Record<string, unknown>, types: ReadonlyMap<string, Logi
   for (const k of Object.keys(raw)) {
     const v = decodeValue(raw[k], types.get(k));
     if (v === null) continue;
-    if (k === EXTRA_COLUMN && types.get(k) === 'JSON' && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
-      for (const f of Object.keys(v)) { const x = (v as Record<string, Value>)[f]; if (x !== null && x !== undefined) row[f] = x; }
-    } else if (k === 'line' && table !== null) {
-      line = v;
-    } else {
-      row[k] = v;
-    }
+    if (k === EXTRA_COLUMN && types.get(k) === 'JSON' && mergeExtra(row, v)) continue;
+    if (k === 'line' && table !== null) line = v;
+    else row[k] = v;
   }
   if (line !== null) row['line'] = line;
   return row;

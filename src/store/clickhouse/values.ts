@@ -9,6 +9,7 @@
  * ClickHouse table exactly as a DuckDB one.
  */
 import { IpAddress, type Row, type Value } from '../../query/value.js';
+import { clickhouse } from '../../query/sql/clickhouse.js';
 import { valueFromJson, valueToJson } from '../values.js';
 
 /** The logical types a column can have (the DuckDB store's names). */
@@ -55,10 +56,8 @@ export function logicalTypeOf(physical: string, comment: string): LogicalType {
   return 'VARCHAR';
 }
 
-/** Quotes an identifier with double quotes (ClickHouse accepts them as DuckDB does). */
-export function quoteName(name: string): string {
-  return '"' + name.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
-}
+/** Quotes an identifier: the ClickHouse dialect's quoting (double quotes, backslash escapes). */
+export const quoteName: (name: string) => string = clickhouse.quoteIdent;
 
 /** A string as a ClickHouse literal: backslash escapes (ClickHouse reads `\'` and `\\`). */
 export function quoteString(s: string): string {
