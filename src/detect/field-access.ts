@@ -44,6 +44,17 @@ const SYSTEM_FALLBACK: Readonly<Record<string, (e: Event) => EventValue | undefi
 };
 
 /**
+ * Whether `accessor` is the one that reads the System EventID (what `EventID` resolves to
+ * unless a mapping renames it): rules that test it can be routed by event ID.
+ *
+ * @example
+ * isEventIdAccessor(defaultResolver('EventID')!) // true
+ */
+export function isEventIdAccessor(accessor: FieldAccessor): boolean {
+  return accessor === SYSTEM_ALWAYS.eventid;
+}
+
+/**
  * An accessor for the System field a Sigma name denotes, or null when the name is not one.
  *
  * @example

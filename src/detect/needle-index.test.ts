@@ -30,11 +30,21 @@ test('agrees with String.includes on random texts (non-ASCII too)', () => {
   }
 });
 
-test('with more distinct characters than classes, it never misses a needle (it may over-report)', () => {
+test('with more distinct characters than classes, it never misses a needle', () => {
   const needles = Array.from({ length: 400 }, (_, i) => String.fromCharCode(0x4e00 + i, 0x4e00 + ((i * 7) % 400), 0x61 + (i % 26)));
   const idx = new NeedleIndex(needles);
   for (let i = 0; i < 400; i += 7) {
     const text = `x${needles[i]}y`;
     assert.ok(found(idx, text).includes(i), `needle ${i} found in ${text}`);
   }
+});
+
+test('reports are exact: characters sharing a class and long needles are checked in full', () => {
+  const rare = Array.from({ length: 300 }, (_, i) => String.fromCharCode(0x4e00 + i));
+  const long = 'c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe';
+  const idx = new NeedleIndex([...rare, long, `${long.slice(0, 20)}x`]);
+  assert.deepEqual(found(idx, String.fromCharCode(0x4e00 + 299)), [299]);
+  assert.deepEqual(found(idx, `run ${long} now`), [300]);
+  assert.deepEqual(found(idx, `${long.slice(0, 30)}`), []);
+  assert.deepEqual(found(idx, '1,2|3+4'), []);
 });

@@ -4,20 +4,30 @@
  * engine avoids running every rule on every event: a rule whose prefilter needles all
  * miss cannot match (see types.ts `Prefilter`).
  *
- * The alphabet is reduced to character classes: each of the most frequent needle
- * characters has its own class, the rarer needle characters share one class, and class 0
- * is every character no needle contains. The transition table is then `states × classes`
- * 32-bit entries (at most {@link MAX_CLASSES} columns) whatever the needles' Unicode range:
- * SigmaHQ's command-line needles alone hold over a thousand distinct characters, which
- * would make a table of 140 MB. Sharing a class can only make the index report a needle
- * that is not really there (text `aü` for needle `aé`), never miss one, and a prefilter
- * may over-report: the rule's own matcher decides.
+ * The alphabet is reduced to character classes: each ASCII needle character, then each of
+ * the most frequent other needle characters, has its own class; the rarer needle
+ * characters share one class, and class 0 is every character no needle contains. The
+ * transition table is then `states × classes` 32-bit entries (at most {@link MAX_CLASSES}
+ * columns) whatever the needles' Unicode range: SigmaHQ's command-line needles alone hold
+ * over a thousand distinct characters, which would make a table of 140 MB. Sharing a class
+ * lets the automaton reach a needle's end on text that only resembles it (text `aü` for
+ * needle `aé`), so every reported end is checked against the needle itself: reports are
+ * exact. ASCII never shares a class, or each digit of a command line would be checked
+ * against every one-character emoji needle.
  * Needles are lowercase; callers lowercase the text (Sigma matching is case-insensitive
  * by default: rules spec, "Value modifiers" / `cased`).
  */
 
 /** Columns of the transition table (see the module comment). */
 export const MAX_CLASSES = 96;
+
+/**
+ * Characters of a needle the automaton spells out; the rest of a longer needle is
+ * checked with `startsWith` where its first characters were found. Long needles
+ * (`\\appdata\\local\\temp\\…`) would otherwise each add dozens of states
+ * × {@link MAX_CLASSES} columns, and a dozen characters already single out a needle.
+ */
+const AUTOMATON_CHARS = 16;
 
 /**
  * A compiled set of needles.
@@ -30,62 +40,85 @@ export const MAX_CLASSES = 96;
 export class NeedleIndex {
   /** Number of needles. */
   readonly size: number;
+  private readonly needles: readonly string[];
   private readonly classOf: Uint16Array;
   private readonly classes: number;
   private readonly delta: Int32Array;
-  /** For each state, the needle ids that end there (own and via failure links), or null. */
+  /** For each state, the ids of the heads (needle starts) that end there, own and via failure links, or null. */
   private readonly outputs: (readonly number[] | null)[];
+  /** Per head: its length, and the needles that start with it. */
+  private readonly headLength: Int32Array;
+  private readonly needlesOf: readonly (readonly number[])[];
 
   constructor(needles: readonly string[]) {
     this.size = needles.length;
+    this.needles = needles;
+    const headIds = new Map<string, number>();
+    const needlesOf: number[][] = [];
+    needles.forEach((n, id) => {
+      const head = n.slice(0, AUTOMATON_CHARS);
+      let h = headIds.get(head);
+      if (h === undefined) { headIds.set(head, (h = needlesOf.length)); needlesOf.push([]); }
+      needlesOf[h].push(id);
+    });
+    const heads = [...headIds.keys()];
+    this.headLength = Int32Array.from(heads, (h) => h.length);
+    this.needlesOf = needlesOf;
     const frequency = new Map<number, number>();
-    for (const n of needles) for (let i = 0; i < n.length; i++) { const c = n.charCodeAt(i); frequency.set(c, (frequency.get(c) ?? 0) + 1); }
-    const byFrequency = [...frequency.entries()].sort((a, b) => b[1] - a[1]);
+    for (const n of heads) for (let i = 0; i < n.length; i++) { const c = n.charCodeAt(i); frequency.set(c, (frequency.get(c) ?? 0) + 1); }
+    // ASCII first: it is most of what texts hold, and an ASCII character in the shared class
+    // would make every digit or comma of a command line a possible end of every rare needle.
+    const byFrequency = [...frequency.entries()].sort((a, b) => (a[0] < 0x80 ? 0 : 1) - (b[0] < 0x80 ? 0 : 1) || b[1] - a[1]);
     const classOf = new Uint16Array(65536);
     const dedicated = byFrequency.length <= MAX_CLASSES - 1 ? byFrequency.length : MAX_CLASSES - 2;
     byFrequency.forEach(([c], i) => { classOf[c] = i < dedicated ? i + 1 : dedicated + 1; });
     const classes = byFrequency.length <= MAX_CLASSES - 1 ? byFrequency.length + 1 : MAX_CLASSES;
-    // Trie over classes; `goto` rows created on demand, -1 = no edge.
-    const goto: Int32Array[] = [new Int32Array(classes).fill(-1)];
+    // Trie over classes, rows of `classes` entries in one growing array; -1 = no edge.
+    let goto = new Int32Array(classes * 64).fill(-1);
+    let states = 1;
     const own: number[][] = [[]];
-    needles.forEach((n, id) => {
+    heads.forEach((n, id) => {
       let s = 0;
       for (let i = 0; i < n.length; i++) {
         const k = classOf[n.charCodeAt(i)];
-        let t = goto[s][k];
+        let t = goto[s * classes + k];
         if (t === -1) {
-          t = goto.length;
-          goto.push(new Int32Array(classes).fill(-1));
+          if ((states + 1) * classes > goto.length) {
+            const bigger = new Int32Array(goto.length * 2).fill(-1);
+            bigger.set(goto);
+            goto = bigger;
+          }
+          t = states++;
           own.push([]);
-          goto[s][k] = t;
+          goto[s * classes + k] = t;
         }
         s = t;
       }
       own[s].push(id);
     });
     // Breadth-first: failure links, then the DFA row of each state = its goto edges with
-    // missing ones taken from its failure state's (already complete) row.
-    const states = goto.length;
-    const delta = new Int32Array(states * classes);
+    // missing ones taken from its failure state's (already complete) row. The DFA reuses
+    // the trie's array: a row is only rewritten after its own edges were read.
+    const delta = goto.length === states * classes ? goto : goto.slice(0, states * classes);
     const fail = new Int32Array(states);
     const outputs: (number[] | null)[] = new Array<number[] | null>(states).fill(null);
-    const queue: number[] = [];
+    const queue = new Int32Array(states);
+    let tail = 0;
     for (let k = 0; k < classes; k++) {
-      const t = goto[0][k];
-      if (t > 0 && k !== 0) { delta[k] = t; fail[t] = 0; queue.push(t); } else delta[k] = 0;
+      const t = delta[k];
+      if (t > 0 && k !== 0) { fail[t] = 0; queue[tail++] = t; } else delta[k] = 0;
     }
     outputs[0] = own[0].length > 0 ? own[0] : null;
-    for (let head = 0; head < queue.length; head++) {
+    for (let head = 0; head < tail; head++) {
       const s = queue[head];
       const f = fail[s];
       const inherited = outputs[f];
       outputs[s] = own[s].length === 0 ? inherited : inherited === null ? own[s] : own[s].concat(inherited);
       for (let k = 0; k < classes; k++) {
-        const t = goto[s][k];
+        const t = delta[s * classes + k];
         if (t !== -1 && k !== 0) {
-          delta[s * classes + k] = t;
           fail[t] = delta[f * classes + k];
-          queue.push(t);
+          queue[tail++] = t;
         } else {
           delta[s * classes + k] = delta[f * classes + k];
         }
@@ -98,16 +131,23 @@ export class NeedleIndex {
   }
 
   /**
-   * Calls `onNeedle(id)` for every needle occurring in `text` (already lowercased);
-   * a needle may be reported more than once.
+   * Calls `onNeedle(id)` for every needle occurring in `text` (already lowercased), once
+   * per occurrence. Each report is exact: heads found by the automaton are checked
+   * against the whole needle (and against characters sharing a class).
    */
   search(text: string, onNeedle: (id: number) => void): void {
-    const { classOf, classes, delta, outputs } = this;
+    const { classOf, classes, delta, outputs, headLength, needlesOf, needles } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       s = delta[s * classes + classOf[text.charCodeAt(i)]];
       const out = outputs[s];
-      if (out !== null) for (let j = 0; j < out.length; j++) onNeedle(out[j]);
+      if (out === null) continue;
+      for (let j = 0; j < out.length; j++) {
+        const h = out[j];
+        const start = i + 1 - headLength[h];
+        const ids = needlesOf[h];
+        for (let m = 0; m < ids.length; m++) if (text.startsWith(needles[ids[m]], start)) onNeedle(ids[m]);
+      }
     }
   }
 }

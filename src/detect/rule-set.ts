@@ -10,8 +10,8 @@
 import type { Event } from '../event/index.js';
 import { CorrelationEngine, parseCorrelation, type CorrelationRule } from './correlation/index.js';
 import { logSourceTargets, missingFields, type LogSourceMapping } from './logsource.js';
-import { NeedleIndex } from './needle-index.js';
 import type { ProcessTracker } from './process-tracker.js';
+import { RuleList, type RuleEntry } from './rule-list.js';
 import type { RuleSource } from './rule-files.js';
 import { trackerAwareResolve } from './tracker-resolve.js';
 import { applyFilters, compileDetection, parseSigmaText, SigmaCompileError, type DetectionRuleDoc, type FilterDoc } from './sigma/index.js';
@@ -25,6 +25,11 @@ export interface RuleSetOptions {
   readonly logSources?: readonly LogSourceMapping[];
   /** Lets Security 4688 rules read the parent image of old events from process lifetimes. */
   readonly tracker?: ProcessTracker;
+  /**
+   * Prefilters and event-ID routing (default true). False runs every rule of an event's
+   * log source on it: slower, same detections (the test of that promise uses it).
+   */
+  readonly prefilters?: boolean;
 }
 
 /** A detection rule ready to run. */
@@ -38,26 +43,12 @@ export interface LoadedRule {
   readonly fieldsUsed: readonly string[];
 }
 
-/** The rules that apply to one (channel, event ID), with their prefilter automata. */
-interface Bucket {
-  readonly entries: readonly { readonly rule: LoadedRule; readonly matcher: CompiledMatcher; readonly provider: string | null }[];
-  /** Entries without a prefilter: always evaluated. */
-  readonly always: readonly number[];
-  readonly groups: readonly { readonly accessor: (e: Event) => unknown; readonly index: NeedleIndex; readonly entriesOf: readonly (readonly number[])[] }[];
-}
-
 const ANY = '*';
 
 /** A resolver that records which fields a compile asks for. */
 function recording(target: LogSourceTarget, used: Set<string>): LogSourceTarget {
   const resolve: FieldResolver = (f) => { used.add(f); return target.resolve(f); };
   return { ...target, resolve };
-}
-
-function lower(v: unknown): string {
-  if (typeof v === 'string') return v.toLowerCase();
-  if (Array.isArray(v)) return v.map(lower).join('\n');
-  return String(v).toLowerCase();
 }
 
 /**
@@ -73,16 +64,21 @@ export class RuleSet {
   readonly report: RuleLoadEntry[] = [];
   /** Problems that are not tied to one rule entry (unreadable files, YAML errors). */
   readonly problems: RuleProblem[] = [];
-  private readonly byTarget = new Map<string, { rule: LoadedRule; matcher: CompiledMatcher }[]>();
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly shared = new Map<string, Bucket>();
-  private readonly listIds = new Map<object, number>();
-  private stamp = new Int32Array(0);
-  private epoch = 0;
+  /** Entries by routing key `channel|eventId` (lowercase channel; `*` = any). */
+  private readonly byKey = new Map<string, RuleList>();
+  /** The lists an event's (channel, event ID) reads, resolved on first use. */
+  private readonly buckets = new Map<string, readonly RuleList[]>();
+  private readonly usePrefilters: boolean;
+  private entries = 0;
+  private readonly hits: RuleEntry[] = [];
+
+  private constructor(options: RuleSetOptions) {
+    this.usePrefilters = options.prefilters ?? true;
+  }
 
   /** Parses, filters, compiles and indexes `sources`. Never throws on bad rules. */
   static load(sources: readonly RuleSource[], options: RuleSetOptions = {}): RuleSet {
-    const set = new RuleSet();
+    const set = new RuleSet(options);
     set.build(sources, options);
     return set;
   }
@@ -118,7 +114,6 @@ export class RuleSet {
       const engine = new CorrelationEngine(this.correlations);
       this.problems.push(...engine.problems, ...engine.unresolvedReferences([...this.rules.map((r) => r.doc.meta), ...this.correlations.map((c) => c.meta)]));
     }
-    this.index();
   }
 
   private compile(doc: DetectionRuleDoc, options: RuleSetOptions): void {
@@ -168,93 +163,58 @@ export class RuleSet {
     this.report.push({ ...base, status: 'loaded', reasons, targets: matchers.map((m) => m.target.name) });
     for (const matcher of matchers) {
       const t = matcher.target;
+      const entry: RuleEntry = { rule, matcher, provider: t.provider?.toLowerCase() ?? null, order: this.entries++ };
       const channel = t.channel === null ? ANY : t.channel.toLowerCase();
-      for (const id of t.eventIds.length === 0 ? [ANY] : t.eventIds.map(String)) {
+      for (const id of this.routedIds(matcher)) {
         const key = `${channel}|${id}`;
-        let list = this.byTarget.get(key);
-        if (!list) this.byTarget.set(key, (list = []));
-        list.push({ rule, matcher });
+        let list = this.byKey.get(key);
+        if (!list) this.byKey.set(key, (list = new RuleList(this.usePrefilters)));
+        list.add(entry);
       }
     }
   }
 
-  private index(): void {
-    let most = 0;
-    for (const list of this.byTarget.values()) most += list.length;
-    this.stamp = new Int32Array(most);
+  /**
+   * The event IDs a matcher is routed to: its target's, narrowed to those its detection
+   * requires (types.ts `CompiledMatcher.eventIds`); `*` for any. Without prefilters,
+   * the target's alone.
+   */
+  private routedIds(matcher: CompiledMatcher): string[] {
+    const own = matcher.target.eventIds;
+    const required = this.usePrefilters ? matcher.eventIds : null;
+    if (required === null) return own.length === 0 ? [ANY] : own.map(String);
+    return (own.length === 0 ? required : own.filter((id) => required.includes(id))).map(String);
   }
 
-  /**
-   * The rules for one (channel, event ID), built on first use. Event IDs with the same
-   * rule lists (e.g. every Security event ID only `service: security` rules cover) share
-   * one bucket, so its automata are built once.
-   */
-  private bucket(channel: string, eventId: number): Bucket {
+  /** The lists that apply to one (channel, event ID), looked up once per pair. */
+  private bucket(channel: string, eventId: number): readonly RuleList[] {
     const key = `${channel}|${eventId}`;
     let b = this.buckets.get(key);
-    if (b) return b;
-    const lists = [key, `${channel}|${ANY}`, `${ANY}|${eventId}`, `${ANY}|${ANY}`].map((k) => this.byTarget.get(k));
-    const shape = lists.map((l) => (l ? this.listId(l) : -1)).join(',');
-    b = this.shared.get(shape);
-    if (!b) this.shared.set(shape, (b = this.buildBucket(lists.flatMap((l) => l ?? []))));
-    this.buckets.set(key, b);
+    if (!b) {
+      b = [key, `${channel}|${ANY}`, `${ANY}|${eventId}`, `${ANY}|${ANY}`].flatMap((k) => this.byKey.get(k) ?? []);
+      this.buckets.set(key, b);
+    }
     return b;
   }
 
-  private listId(list: object): number {
-    let id = this.listIds.get(list);
-    if (id === undefined) this.listIds.set(list, (id = this.listIds.size));
-    return id;
-  }
-
-  private buildBucket(found: readonly { rule: LoadedRule; matcher: CompiledMatcher }[]): Bucket {
-    const entries = found.map(({ rule, matcher }) => ({ rule, matcher, provider: matcher.target.provider?.toLowerCase() ?? null }));
-    const always: number[] = [];
-    const byField = new Map<string, { accessor: (e: Event) => unknown; needles: Map<string, number[]> }>();
-    entries.forEach(({ matcher }, i) => {
-      const alternatives = matcher.prefilter?.anyOf ?? [];
-      if (alternatives.length === 0 || alternatives.some((a) => a.needle === '')) { always.push(i); return; }
-      for (const a of alternatives) {
-        const fieldKey = `${matcher.target.name}\u0000${a.field}`;
-        let g = byField.get(fieldKey);
-        if (!g) byField.set(fieldKey, (g = { accessor: a.accessor, needles: new Map() }));
-        let list = g.needles.get(a.needle);
-        if (!list) g.needles.set(a.needle, (list = []));
-        if (list[list.length - 1] !== i) list.push(i);
-      }
-    });
-    const groups = [...byField.values()].map((g) => {
-      const needles = [...g.needles.keys()];
-      return { accessor: g.accessor, index: new NeedleIndex(needles), entriesOf: needles.map((n) => g.needles.get(n) ?? []) };
-    });
-    return { entries, always, groups };
-  }
-
   /**
-   * Calls `onMatch` for every rule target that matches `event`.
+   * Calls `onMatch` for every rule target that matches `event`, in load order.
    *
    * @example
    * set.match(e, (rule) => hits.push(rule.key));
    */
   match(event: Event, onMatch: (rule: LoadedRule, matcher: CompiledMatcher) => void): void {
-    const b = this.bucket(event.channel.toLowerCase(), event.event_id);
-    if (b.entries.length === 0) return;
+    const lists = this.bucket(event.channel.toLowerCase(), event.event_id);
+    if (lists.length === 0) return;
     const provider = event.provider.toLowerCase();
-    for (let i = 0; i < b.always.length; i++) runEntry(b.entries[b.always[i]], event, provider, onMatch);
-    if (b.groups.length === 0) return;
-    const stamp = this.stamp.length >= b.entries.length ? this.stamp : (this.stamp = new Int32Array(b.entries.length * 2));
-    const epoch = ++this.epoch;
-    if (epoch === 0x7fffffff) { stamp.fill(0); this.epoch = 1; }
-    const candidates: number[] = [];
-    for (const g of b.groups) {
-      const v = g.accessor(event);
-      if (v === undefined || v === null) continue;
-      g.index.search(lower(v), (n) => {
-        for (const i of g.entriesOf[n]) if (stamp[i] !== this.epoch) { stamp[i] = this.epoch; candidates.push(i); }
-      });
-    }
-    candidates.sort((x, y) => x - y);
-    for (const i of candidates) runEntry(b.entries[i], event, provider, onMatch);
+    const hits = this.hits;
+    hits.length = 0;
+    for (let i = 0; i < lists.length; i++) lists[i].collect(event, provider, hits);
+    if (hits.length === 0) return;
+    // Load order whatever the routing found them by: output does not depend on prefilters.
+    if (hits.length > 1) hits.sort((a, b) => a.order - b.order);
+    const found = hits.slice();
+    for (const h of found) onMatch(h.rule, h.matcher);
   }
 
   /** Counts of the load report by status. */
@@ -267,12 +227,6 @@ export class RuleSet {
     }
     return { loaded, dormant, notLoaded, byLevel };
   }
-}
-
-/** Runs one bucket entry's full predicate (a module function: `match` is the hot path and makes no closures for it). */
-function runEntry(entry: Bucket['entries'][number], event: Event, provider: string, onMatch: (rule: LoadedRule, matcher: CompiledMatcher) => void): void {
-  if (entry.provider !== null && entry.provider !== provider) return;
-  if (entry.matcher.matches(event)) onMatch(entry.rule, entry.matcher);
 }
 
 function describe(p: RuleProblem): string {

@@ -99,6 +99,11 @@ export interface CompiledMatcher {
   readonly target: LogSourceTarget;
   readonly matches: (event: Event) => boolean;
   readonly prefilter: Prefilter | null;
+  /**
+   * A second necessary condition: the event IDs the detection itself requires (its
+   * `EventID` tests), or null when it requires none. An engine may skip other events.
+   */
+  readonly eventIds: readonly number[] | null;
 }
 
 /**

@@ -27,7 +27,9 @@ import { SigmaCompileError, type DetectionRuleDoc, type FieldMatch, type Selecti
 import { planFieldMatch, type FieldPlan, type TimePart, type ValueTest, type ValueTestKind } from './modifiers.js';
 import { foldCase } from './fold.js';
 import { compilePattern, type StringTest } from './pattern.js';
-import { derivePrefilter, type PlannedSelection } from './prefilter.js';
+import { deriveEventIds } from './event-ids.js';
+import type { PlannedSelection } from './necessary.js';
+import { derivePrefilter } from './prefilter.js';
 
 /** Options of {@link compileDetection}. */
 export interface CompileOptions {
@@ -67,7 +69,7 @@ export function compileDetection(rule: DetectionRuleDoc, target: LogSourceTarget
   });
   const predicates = asts.map((ast, i) => compileCondition(ast, compiled, names, rule.detection.conditions[i].text, rule.detection.conditions[i].location));
   const matches = predicates.length === 1 ? predicates[0] : (e: Event) => predicates.some((p) => p(e));
-  return { target, matches, prefilter: derivePrefilter(asts, planned, names) };
+  return { target, matches, prefilter: derivePrefilter(asts, planned, names), eventIds: deriveEventIds(asts, planned, names) };
 }
 
 function planSelection(sel: Selection, target: LogSourceTarget, options: CompileOptions): PlannedSelection {

@@ -25,8 +25,10 @@ test('a selection picks its most selective field; needles are the longest litera
 
 test('no prefilter where no literal is guaranteed', () => {
   for (const d of [
-    "sel:\n    C|re: 'abc'\ncondition: sel",
-    "sel:\n    C|cased: 'abc'\ncondition: sel",
+    "sel:\n    C|re: '\\d+'\ncondition: sel",
+    "sel:\n    C|re: 'a?b*'\ncondition: sel",
+    "sel:\n    C|re: 'abc|\\d'\ncondition: sel",
+    "sel:\n    C|cased: 'äöü'\ncondition: sel",
     "sel:\n    C|neq: 'abc'\ncondition: sel",
     "sel:\n    EventID: 4688\ncondition: sel",
     "sel:\n    C: null\ncondition: sel",
@@ -35,14 +37,14 @@ test('no prefilter where no literal is guaranteed', () => {
     "sel:\n    C: '*'\ncondition: sel",
     "sel:\n    C: '?'\ncondition: sel",
     "keywords:\n    - evil\ncondition: keywords",
-    "sel:\n    - A: x\n    - B|re: y\ncondition: sel",
+    "sel:\n    - A: x\n    - B|re: '.'\ncondition: sel",
     "sel:\n    A: xyz\ncondition: not sel",
-    "a:\n    A: xyz\nb:\n    B|re: y\ncondition: a or b",
+    "a:\n    A: xyz\nb:\n    B|re: '[xy]'\ncondition: a or b",
   ]) assert.equal(prefilterOf(d), null, d);
 });
 
 test('conditions: and keeps the better side, or / 1 of unite, all of keeps the best', () => {
-  const sels = "a:\n    A|contains: aaaaaaaa\nb:\n    B|contains: bb\nc:\n    C|re: c\n";
+  const sels = "a:\n    A|contains: aaaaaaaa\nb:\n    B|contains: bb\nc:\n    C|re: '\\w'\n";
   assert.deepEqual(needles(prefilterOf(`${sels}condition: a and b`)), ['A:aaaaaaaa']);
   assert.deepEqual(needles(prefilterOf(`${sels}condition: b and c`)), ['B:bb']);
   assert.deepEqual(needles(prefilterOf(`${sels}condition: a or b`)), ['A:aaaaaaaa', 'B:bb']);
@@ -52,6 +54,15 @@ test('conditions: and keeps the better side, or / 1 of unite, all of keeps the b
   assert.deepEqual(needles(prefilterOf(`${sels}condition: all of them`)), ['A:aaaaaaaa']);
   assert.deepEqual(needles(prefilterOf(`${sels}condition:\n    - a\n    - b`)), ['A:aaaaaaaa', 'B:bb']);
   assert.deepEqual(needles(prefilterOf("sel:\n    - A: xx\n    - B: yy\ncondition: sel")), ['A:xx', 'B:yy']);
+});
+
+test('re values guarantee their required literals; cased values their ASCII runs', () => {
+  assert.deepEqual(needles(prefilterOf("sel:\n    C|re: 'abc'\ncondition: sel")), ['C:abc']);
+  assert.deepEqual(needles(prefilterOf("sel:\n    C|re: '\\$PSHome\\[\\s*\\d{1,3}\\s*\\]'\ncondition: sel")), ['C:$pshome[']);
+  assert.deepEqual(needles(prefilterOf("sel:\n    C|re: '(?i)(New-Object|Invoke)-x'\ncondition: sel")), ['C:invoke', 'C:new-object']);
+  assert.deepEqual(needles(prefilterOf("sel:\n    C|re:\n        - 'foo\\d'\n        - 'bar.'\ncondition: sel")), ['C:bar', 'C:foo']);
+  assert.deepEqual(needles(prefilterOf("sel:\n    C|cased: 'Ab*Cdé'\ncondition: sel")), ['C:ab']);
+  assert.deepEqual(needles(prefilterOf("sel:\n    C|contains|cased: 'EvilThing'\ncondition: sel")), ['C:evilthing']);
 });
 
 test('prefilterHolds: lowercased text of the field (arrays joined, numbers as text) contains a needle', () => {

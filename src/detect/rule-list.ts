@@ -1,0 +1,127 @@
+/**
+ * The rules routed to one (channel, event ID) key of a rule set (`security|4625`,
+ * `security|*`, …), with their prefilter automata: one Aho–Corasick pass per prefiltered
+ * field (see needle-index.ts) finds the few rules whose literals occur, and only those,
+ * plus the rules without a prefilter, run their full predicate.
+ *
+ * A list is indexed on first use and kept: every event routed to the key shares it, and
+ * an event's rules come from at most four lists (its key, its channel's `*`, its ID's
+ * `*`, and `*|*`), so a rule's needles sit in one automaton however many event IDs it
+ * covers.
+ *
+ * @example
+ * const list = new RuleList(true);
+ * list.add({ rule, matcher, provider: null, order: 0 });
+ * list.collect(event, 'microsoft-windows-security-auditing', hits); // hits gets the matching entries
+ */
+import type { Event } from '../event/index.js';
+import { NeedleIndex } from './needle-index.js';
+import type { LoadedRule } from './rule-set.js';
+import { foldCase } from './sigma/fold.js';
+import type { CompiledMatcher, FieldAccessor } from './types.js';
+
+/** One (rule, target) in a list; `order` is its place in the rule set's load order. */
+export interface RuleEntry {
+  readonly rule: LoadedRule;
+  readonly matcher: CompiledMatcher;
+  /** The target's provider, lowercased, or null for any. */
+  readonly provider: string | null;
+  readonly order: number;
+}
+
+/** The needles of one field across a list's prefiltered entries. */
+interface FieldGroup {
+  readonly accessor: FieldAccessor;
+  readonly index: NeedleIndex;
+  /** Marks the entries whose needle the automaton reported (bound to this list's state). */
+  readonly onNeedle: (needle: number) => void;
+}
+
+/** A field value as the prefilter reads it: lowercased text, array elements one per line. */
+function prefilterText(v: unknown): string {
+  if (typeof v === 'string') return foldCase(v);
+  if (Array.isArray(v)) return v.map(prefilterText).join('\n');
+  return String(v).toLowerCase();
+}
+
+/**
+ * The entries of one routing key. `usePrefilters` false runs every entry's full
+ * predicate (what the prefilters must never change: see rule-set.test.ts).
+ */
+export class RuleList {
+  readonly entries: RuleEntry[] = [];
+  private indexed = false;
+  private always: number[] = [];
+  private groups: FieldGroup[] = [];
+  /** Per entry, the epoch in which it last became a candidate (dedup without clearing). */
+  private stamp = new Int32Array(0);
+  private epoch = 0;
+  private readonly candidates: number[] = [];
+
+  constructor(private readonly usePrefilters: boolean) {}
+
+  add(entry: RuleEntry): void {
+    this.entries.push(entry);
+    this.indexed = false;
+  }
+
+  /**
+   * Appends to `hits` the entries matching `event` (whose provider, lowercased, is
+   * `provider`), in no particular order.
+   */
+  collect(event: Event, provider: string, hits: RuleEntry[]): void {
+    if (!this.indexed) this.index();
+    const { entries, always } = this;
+    for (let i = 0; i < always.length; i++) run(entries[always[i]], event, provider, hits);
+    const groups = this.groups;
+    if (groups.length === 0) return;
+    if (++this.epoch === 0x7fffffff) { this.stamp.fill(0); this.epoch = 1; }
+    const candidates = this.candidates;
+    candidates.length = 0;
+    for (let g = 0; g < groups.length; g++) {
+      const v = groups[g].accessor(event);
+      if (v !== undefined && v !== null) groups[g].index.search(prefilterText(v), groups[g].onNeedle);
+    }
+    for (let c = 0; c < candidates.length; c++) run(entries[candidates[c]], event, provider, hits);
+  }
+
+  /** Splits entries into always-run ones and one needle automaton per prefiltered (target, field). */
+  private index(): void {
+    const always: number[] = [];
+    const byField = new Map<string, { accessor: FieldAccessor; needles: Map<string, number[]> }>();
+    this.entries.forEach(({ matcher }, i) => {
+      const alternatives = this.usePrefilters ? matcher.prefilter?.anyOf ?? [] : [];
+      if (alternatives.length === 0 || alternatives.some((a) => a.needle === '')) { always.push(i); return; }
+      for (const a of alternatives) {
+        const fieldKey = `${matcher.target.name}\u0000${a.field}`;
+        let g = byField.get(fieldKey);
+        if (!g) byField.set(fieldKey, (g = { accessor: a.accessor, needles: new Map() }));
+        let list = g.needles.get(a.needle);
+        if (!list) g.needles.set(a.needle, (list = []));
+        if (list[list.length - 1] !== i) list.push(i);
+      }
+    });
+    this.always = always;
+    this.stamp = new Int32Array(this.entries.length);
+    this.epoch = 0;
+    this.groups = [...byField.values()].map((g) => {
+      const needles = [...g.needles.keys()];
+      const entriesOf = needles.map((n) => g.needles.get(n) ?? []);
+      const onNeedle = (n: number): void => {
+        const of = entriesOf[n];
+        for (let k = 0; k < of.length; k++) {
+          const i = of[k];
+          if (this.stamp[i] !== this.epoch) { this.stamp[i] = this.epoch; this.candidates.push(i); }
+        }
+      };
+      return { accessor: g.accessor, index: new NeedleIndex(needles), onNeedle };
+    });
+    this.indexed = true;
+  }
+}
+
+/** Runs one entry's full predicate (a module function: the hot path makes no closures for it). */
+function run(entry: RuleEntry, event: Event, provider: string, hits: RuleEntry[]): void {
+  if (entry.provider !== null && entry.provider !== provider) return;
+  if (entry.matcher.matches(event)) hits.push(entry);
+}
