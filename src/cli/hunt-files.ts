@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type Detection, type Level, type PackName, type RuleHit, type RuleLoadEntry } from '../detect/index.js';
+import { Hunt, MatchStage, parseRuleSources, ProcessTracker, RuleSet, selectRuleSources, type Detection, type Level, type PackName, type ParsedRuleSource, type RuleHit, type RuleLoadEntry, type RuleProblem } from '../detect/index.js';
 import { decodeFile, type InputFormat } from '../formats/index.js';
 import { formatInputIssue } from './issues.js';
 
@@ -24,7 +24,7 @@ export interface HuntFilesOptions {
   readonly minLevel?: Level;
   readonly maxPerRule?: number;
   readonly inputFormat?: InputFormat;
-  /** Worker threads matching files in parallel (default: all cores, at most one per file; 1 = this thread). */
+  /** Threads matching files in parallel, this one included (default: all cores, at most one per file; 1 = this thread only). */
   readonly threads?: number;
   /** Called as input is consumed (bytes, events). */
   readonly onProgress?: (bytes: number, events: number) => void;
@@ -32,9 +32,9 @@ export interface HuntFilesOptions {
   readonly onIssue?: (line: string) => void;
 }
 
-/** What a hunt worker is started with. */
+/** What a hunt worker is started with: the main thread's parse of the rules (not their files). */
 export interface HuntWorkerData {
-  readonly selection: { readonly packs: readonly PackName[]; readonly rules: readonly string[]; readonly allowlist?: string };
+  readonly rules: readonly ParsedRuleSource[];
   readonly placeholders?: Readonly<Record<string, string[]>>;
   readonly minLevel?: Level;
   readonly inputFormat?: InputFormat;
@@ -72,9 +72,7 @@ export interface HuntSummary {
  */
 export async function huntFiles(files: readonly string[], options: HuntFilesOptions): Promise<{ detections: Detection[]; report: RuleLoadEntry[]; summary: HuntSummary }> {
   const started = performance.now();
-  const { sources, problems } = selectRuleSources(options);
-  const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
-  const ruleSet = RuleSet.load(sources, { placeholders: options.placeholders, tracker });
+  const { problems, parsed, ruleSet, tracker } = loadRules(options);
   const loadSeconds = (performance.now() - started) / 1000;
   const report: RuleLoadEntry[] = [
     ...problems.map((p) => ({ file: p.file, kind: 'detection' as const, status: 'not-loaded' as const, reasons: [p.line !== undefined ? `line ${p.line}: ${p.message}` : p.message], targets: [] })),
@@ -84,9 +82,14 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
   const hunt = new Hunt(ruleSet, { minLevel: options.minLevel, maxPerRule: options.maxPerRule });
   let inputErrors = 0;
   const threads = Math.min(options.threads ?? availableParallelism(), files.length);
-  const counts = threads > 1
-    ? await matchInWorkers(files, threads, options, (hit) => hunt.add(hit), () => { inputErrors++; })
-    : await matchHere(files, ruleSet, tracker, options, (hit) => hunt.add(hit), () => { inputErrors++; });
+  // This thread matches too, taking files from the same queue as the workers: one rule set
+  // fewer in memory than a worker per thread, and no thread idle while workers start.
+  const queue = [...files];
+  const add = (hit: RuleHit): void => hunt.add(hit);
+  const onError = (): void => { inputErrors++; };
+  const workers = threads > 1 ? matchInWorkers(queue, threads - 1, parsed, options, add, onError) : Promise.resolve({ events: 0, belowMinLevel: 0 });
+  const [here, there] = await Promise.all([matchHere(queue, ruleSet, tracker, options, add, onError), workers]);
+  const counts = { events: here.events + there.events, belowMinLevel: here.belowMinLevel + there.belowMinLevel };
   const result = hunt.finish();
   const notLoaded = report.filter((r) => r.status === 'not-loaded');
   const summary: HuntSummary = {
@@ -125,12 +128,23 @@ export async function matchFile(
   }
 }
 
-/** Matches every file in this thread. */
+/**
+ * Reads, parses and compiles the selected rules (a function of its own so the rule
+ * texts are garbage once parsed).
+ */
+function loadRules(options: HuntFilesOptions): { problems: RuleProblem[]; parsed: ParsedRuleSource[]; ruleSet: RuleSet; tracker: ProcessTracker } {
+  const { sources, problems } = selectRuleSources(options);
+  const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
+  const parsed = parseRuleSources(sources);
+  return { problems, parsed, ruleSet: RuleSet.fromParsed(parsed, { placeholders: options.placeholders, tracker }), tracker };
+}
+
+/** Matches files in this thread, taking each from `queue` (shared with the workers) until it is empty. */
 async function matchHere(
-  files: readonly string[], ruleSet: RuleSet, tracker: ProcessTracker, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
+  queue: string[], ruleSet: RuleSet, tracker: ProcessTracker, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
 ): Promise<{ events: number; belowMinLevel: number }> {
   const stage = new MatchStage(ruleSet, tracker, options.minLevel);
-  for (const file of files) {
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
     await matchFile(file, stage, options.inputFormat, add, (bytes, events, issues) => {
       for (const issue of issues) { if (issue.error) onError(); options.onIssue?.(issue.line); }
       options.onProgress?.(bytes, events);
@@ -139,15 +153,13 @@ async function matchHere(
   return { events: stage.events, belowMinLevel: stage.belowMinLevel };
 }
 
-/** Matches files in `threads` workers, each taking the next file when it is free. */
+/** Matches files in `threads` workers, each taking the next file from `queue` when it is free. */
 function matchInWorkers(
-  files: readonly string[], threads: number, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
+  queue: string[], threads: number, rules: readonly ParsedRuleSource[], options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
 ): Promise<{ events: number; belowMinLevel: number }> {
-  const queue = [...files];
   const totals = { events: 0, belowMinLevel: 0 };
   const data: HuntWorkerData = {
-    selection: { packs: options.packs, rules: options.rules, allowlist: options.allowlist },
-    placeholders: options.placeholders, minLevel: options.minLevel, inputFormat: options.inputFormat,
+    rules, placeholders: options.placeholders, minLevel: options.minLevel, inputFormat: options.inputFormat,
   };
   return new Promise((resolve, reject) => {
     let running = threads;

@@ -1,18 +1,19 @@
 /**
- * A hunt worker thread: loads the rule set once, then decodes and matches the files the
+ * A hunt worker thread: compiles the rule set once (from the main thread's parse: YAML
+ * is parsed once per hunt, not once per thread), then decodes and matches the files the
  * main thread hands it, one at a time, posting rule hits, progress and input problems.
  * Each worker has its own process tracker, so process chains are per file set of that
  * worker (a host's Sysmon file carries its own parents; see README "haetae hunt").
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { MatchStage, ProcessTracker, RuleSet, selectRuleSources, type RuleHit } from '../detect/index.js';
+import { MatchStage, ProcessTracker, RuleSet, type RuleHit } from '../detect/index.js';
 import { HUNT_TRACKER_RECORDS, matchFile, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
 
 const data = workerData as HuntWorkerData;
 const port = parentPort;
 if (!port) throw new Error('hunt-worker must run as a worker thread');
 const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
-const ruleSet = RuleSet.load(selectRuleSources(data.selection).sources, { placeholders: data.placeholders, tracker });
+const ruleSet = RuleSet.fromParsed(data.rules, { placeholders: data.placeholders, tracker });
 const stage = new MatchStage(ruleSet, tracker, data.minLevel);
 const post = (m: HuntWorkerMessage): void => port.postMessage(m);
 

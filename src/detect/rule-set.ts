@@ -14,7 +14,7 @@ import type { ProcessTracker } from './process-tracker.js';
 import { RuleList, type RuleEntry } from './rule-list.js';
 import type { RuleSource } from './rule-files.js';
 import { trackerAwareResolve } from './tracker-resolve.js';
-import { applyFilters, compileDetection, parseSigmaText, SigmaCompileError, type DetectionRuleDoc, type FilterDoc } from './sigma/index.js';
+import { applyFilters, compileDetection, parseSigmaText, SigmaCompileError, type DetectionRuleDoc, type FilterDoc, type SigmaDocument } from './sigma/index.js';
 import { LEVELS, type CompiledMatcher, type FieldResolver, type Level, type LogSourceTarget, type RuleLoadEntry, type RuleProblem } from './types.js';
 
 /** How rules are compiled. */
@@ -51,6 +51,23 @@ function recording(target: LogSourceTarget, used: Set<string>): LogSourceTarget 
   return { ...target, resolve };
 }
 
+/** One rule source parsed: its Sigma documents and the problems found (plain data, clonable to workers). */
+export interface ParsedRuleSource {
+  readonly file: string;
+  readonly documents: readonly SigmaDocument[];
+  readonly problems: readonly RuleProblem[];
+}
+
+/**
+ * Parses rule sources (YAML → Sigma documents), the costly half of loading a rule set.
+ *
+ * @example
+ * RuleSet.fromParsed(parseRuleSources(readRuleSources(['rules/']).sources))
+ */
+export function parseRuleSources(sources: readonly RuleSource[]): ParsedRuleSource[] {
+  return sources.map((s) => ({ file: s.file, ...parseSigmaText(s.text, s.file) }));
+}
+
 /**
  * Compiled Sigma rules plus their load report.
  *
@@ -78,18 +95,29 @@ export class RuleSet {
 
   /** Parses, filters, compiles and indexes `sources`. Never throws on bad rules. */
   static load(sources: readonly RuleSource[], options: RuleSetOptions = {}): RuleSet {
+    return RuleSet.fromParsed(parseRuleSources(sources), options);
+  }
+
+  /**
+   * Filters, compiles and indexes already parsed sources: hunt workers get the main
+   * thread's parse (plain data) instead of parsing the YAML again.
+   *
+   * @example
+   * const parsed = parseRuleSources(sources); // posted to workers
+   * const set = RuleSet.fromParsed(parsed, { tracker });
+   */
+  static fromParsed(parsed: readonly ParsedRuleSource[], options: RuleSetOptions = {}): RuleSet {
     const set = new RuleSet(options);
-    set.build(sources, options);
+    set.build(parsed, options);
     return set;
   }
 
-  private build(sources: readonly RuleSource[], options: RuleSetOptions): void {
+  private build(parsed: readonly ParsedRuleSource[], options: RuleSetOptions): void {
     const detections: DetectionRuleDoc[] = [];
     const filters: FilterDoc[] = [];
-    for (const source of sources) {
-      const { documents, problems } = parseSigmaText(source.text, source.file);
+    for (const { file, documents, problems } of parsed) {
       if (documents.length === 0) {
-        this.report.push({ file: source.file, kind: 'detection', status: 'not-loaded', reasons: problems.map(describe), targets: [] });
+        this.report.push({ file, kind: 'detection', status: 'not-loaded', reasons: problems.map(describe), targets: [] });
         continue;
       }
       if (problems.length > 0 && documents.length > 0) this.problems.push(...problems);
@@ -146,7 +174,7 @@ export class RuleSet {
           continue;
         }
         for (const f of fields) used.add(f);
-        matchers.push(matcher);
+        matchers.push(compiledOnFirstUse(matcher, target, () => compileDetection(doc, target, options)));
       }
     } catch (e) {
       if (!(e instanceof SigmaCompileError)) throw e;
@@ -227,6 +255,26 @@ export class RuleSet {
     }
     return { loaded, dormant, notLoaded, byLevel };
   }
+}
+
+/**
+ * `matcher` without its predicate, which is compiled again the first time it runs. A rule
+ * set holds thousands of rules, most of which never get past their prefilter or event-ID
+ * routing in a hunt; their compiled predicates (patterns, windash variants, closures)
+ * were most of a loaded rule set's memory (~50 of ~70 MB for SigmaHQ's Windows rules,
+ * in every hunt worker). The load still compiles each rule once, so a rule that cannot
+ * compile is reported then, not during the hunt; compiling is deterministic, so the
+ * second compile gives the same predicate.
+ */
+function compiledOnFirstUse(matcher: CompiledMatcher, target: LogSourceTarget, compile: () => CompiledMatcher): CompiledMatcher {
+  const lazy = {
+    target, prefilter: matcher.prefilter, eventIds: matcher.eventIds,
+    matches: (event: Event): boolean => {
+      lazy.matches = compile().matches;
+      return lazy.matches(event);
+    },
+  };
+  return lazy;
 }
 
 function describe(p: RuleProblem): string {

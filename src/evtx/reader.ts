@@ -76,13 +76,13 @@ export interface EvtxFileReadOptions extends ChunkDecodeOptions {
  */
 export async function* readEvtxFile(path: string, options: EvtxFileReadOptions = {}): AsyncGenerator<DecodedChunk> {
   const fh = await open(path, 'r');
+  const block = freeBlocks.pop() ?? Buffer.allocUnsafe(CHUNKS_PER_BLOCK * CHUNK_SIZE);
   try {
     const size = (await fh.stat()).size;
     if (!options.skipHeader) yield headerChunk(await readHeader(fh), size);
     const slots = chunkSlots(size);
     const first = options.firstChunk ?? 0;
     const last = Math.min(slots, first + (options.chunkCount ?? slots));
-    const block = Buffer.allocUnsafe(Math.min(CHUNKS_PER_BLOCK, Math.max(1, last - first)) * CHUNK_SIZE);
     for (let i = first; i < last; i += CHUNKS_PER_BLOCK) {
       const n = Math.min(block.length / CHUNK_SIZE, last - i);
       const fileOffset = FILE_HEADER_SIZE + i * CHUNK_SIZE;
@@ -93,9 +93,20 @@ export async function* readEvtxFile(path: string, options: EvtxFileReadOptions =
       }
     }
   } finally {
+    if (freeBlocks.length < MAX_FREE_BLOCKS) freeBlocks.push(block);
     await fh.close();
   }
 }
+
+/**
+ * Block buffers of the asynchronous reader, reused from file to file: a hunt reads
+ * hundreds of files, and a new block per file is external memory that only a full GC
+ * returns (measured: ~70 MB held per hunt worker). Several generators may be open at
+ * once, so each takes its own block and gives it back when done; decoded records hold no
+ * references into it (all strings are copied out).
+ */
+const freeBlocks: Buffer[] = [];
+const MAX_FREE_BLOCKS = 2;
 
 /**
  * Block buffer of the synchronous reader, reused across calls: it cannot be re-entered,

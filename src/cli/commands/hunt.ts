@@ -33,7 +33,7 @@ Options:
       --report <file>      write the rule load report (one JSON line per rule file)
       --max-per-rule <n>   detections kept per rule, the rest only counted (default 10000)
   -i, --input-format <f>   read every input as this format: ${INPUT_FORMATS.join(', ')}
-  -t, --threads <n>        worker threads, one file each at a time (default: all cores, ${availableParallelism()} here)
+  -t, --threads <n>        threads matching files (this one included), one file each at a time (default: all cores, ${availableParallelism()} here)
   -q, --quiet              no summary, no per-file problems on stderr
   -h, --help               show this help
 
