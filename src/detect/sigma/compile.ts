@@ -121,12 +121,15 @@ function compileFieldMatch(fm: FieldMatch, plan: FieldPlan, accessor: FieldAcces
 function compileValueTests(plan: FieldPlan): (v: EventValue | undefined) => boolean {
   const patterns: StringTest[] = [];
   const others: ScalarTest[] = [];
+  const networks: Extract<ValueTest, { kind: 'cidr' }>[] = [];
   for (const t of plan.tests) {
     if (t.kind === 'pattern') {
       const variants = t.variants.map((p) => compilePattern(p, plan.cased));
       patterns.push(variants.length === 1 ? variants[0] : (s) => { for (const v of variants) if (v(s)) return true; return false; });
-    } else others.push(scalarTest(t, plan.cased));
+    } else if (t.kind === 'cidr' && !plan.all) networks.push(t);
+    else others.push(scalarTest(t, plan.cased));
   }
+  if (networks.length > 0) others.push(cidrTest(networks));
   const cased = plan.cased;
   const fold = (v: Scalar): string => { const s = typeof v === 'string' ? v : String(v); return cased ? s : foldCase(s); };
   if (!plan.all) {
@@ -194,22 +197,32 @@ function scalarTest(t: ValueTest, cased: boolean): ScalarTest {
       return (v) => { const n = numberOf(v); return n !== null && c(n); };
     },
     regex: (x) => { const re = x.regex; return (v) => re.test(typeof v === 'string' ? v : String(v)); },
-    cidr: (x) => {
-      const { network, prefix } = x;
-      const full = prefix >> 3, rest = prefix & 7, mask = (0xff << (8 - rest)) & 0xff;
-      return (v) => {
-        if (typeof v !== 'string') return false;
-        const ip = ipAddressBytes(v);
-        if (!ip || ip.length !== network.length) return false;
-        for (let i = 0; i < full; i++) if (ip[i] !== network[i]) return false;
-        return rest === 0 || (ip[full] & mask) === (network[full] & mask);
-      };
-    },
+    cidr: (x) => cidrTest([x]),
     null: () => () => false,
     exists: () => () => true,
     fieldref: () => () => false,
   };
   return (make[t.kind] as (x: ValueTest) => ScalarTest)(t);
+}
+
+/**
+ * Whether an address is in any of `networks`; the value is parsed once for all of them
+ * (a list of private ranges is the usual `cidr` value, tested on every logon event).
+ */
+function cidrTest(networks: readonly Extract<ValueTest, { kind: 'cidr' }>[]): ScalarTest {
+  const nets = networks.map(({ network, prefix }) => ({ network, full: prefix >> 3, rest: prefix & 7, mask: (0xff << (8 - (prefix & 7))) & 0xff }));
+  const inside = (ip: Uint8Array, n: (typeof nets)[number]): boolean => {
+    if (ip.length !== n.network.length) return false;
+    for (let i = 0; i < n.full; i++) if (ip[i] !== n.network[i]) return false;
+    return n.rest === 0 || (ip[n.full] & n.mask) === (n.network[n.full] & n.mask);
+  };
+  return (v) => {
+    if (typeof v !== 'string') return false;
+    const ip = ipAddressBytes(v);
+    if (!ip) return false;
+    for (const n of nets) if (inside(ip, n)) return true;
+    return false;
+  };
 }
 
 /** `fieldref`: the field compared with other fields of the same event (modifiers appendix). */

@@ -36,7 +36,7 @@ test('no prefilter where no literal is guaranteed', () => {
     "sel:\n    C|cidr: 10.0.0.0/8\ncondition: sel",
     "sel:\n    C: '*'\ncondition: sel",
     "sel:\n    C: '?'\ncondition: sel",
-    "keywords:\n    - evil\ncondition: keywords",
+    "keywords:\n    - 4624\ncondition: keywords",
     "sel:\n    - A: x\n    - B|re: '.'\ncondition: sel",
     "sel:\n    A: xyz\ncondition: not sel",
     "a:\n    A: xyz\nb:\n    B|re: '[xy]'\ncondition: a or b",
@@ -63,6 +63,15 @@ test('re values guarantee their required literals; cased values their ASCII runs
   assert.deepEqual(needles(prefilterOf("sel:\n    C|re:\n        - 'foo\\d'\n        - 'bar.'\ncondition: sel")), ['C:bar', 'C:foo']);
   assert.deepEqual(needles(prefilterOf("sel:\n    C|cased: 'Ab*Cdé'\ncondition: sel")), ['C:ab']);
   assert.deepEqual(needles(prefilterOf("sel:\n    C|contains|cased: 'EvilThing'\ncondition: sel")), ['C:evilthing']);
+});
+
+test('keywords: needles over every data value and the rendered message', () => {
+  const p = prefilterOf("keywords:\n    - 'Mimikatz'\n    - 'Seat*belt'\ncondition: keywords");
+  assert.deepEqual(needles(p), [':mimikatz', ':seat']);
+  const ev = (data: Record<string, EventValue>, line = 'x') => ({ ...emptyEvent(), data, line });
+  assert.ok(prefilterHolds(p, ev({ A: 'ok', B: ['x', 'MIMIKATZ.exe'] })));
+  assert.ok(prefilterHolds(p, ev({ A: 'ok' }, 'Threat Seatbelt found')));
+  assert.ok(!prefilterHolds(p, ev({ A: 'ok', N: 42 })));
 });
 
 test('prefilterHolds: lowercased text of the field (arrays joined, numbers as text) contains a needle', () => {

@@ -8,6 +8,7 @@
  * whose values all guarantee a literal: positive string patterns (each variant
  * contributing its longest literal run; with `cased`, only ASCII runs) and `re` values
  * (regex-literals.ts), never `neq`, numbers, `null`, `exists`, `cidr`, `fieldref`.
+ * Keywords (field `''`) read every data value and the rendered message as one text.
  * Soundness: every match of such a value contains that run (case aside), so if the rule
  * matches, the lowercased text of that field contains a needle ({@link prefilterHolds}).
  *
@@ -15,7 +16,7 @@
  * // `Image|endswith: '\cmd.exe'` and `CommandLine|contains: [' /c ', ' /k ']`
  * // → { anyOf: [{ field: 'Image', needle: '\\cmd.exe', accessor }] }
  */
-import type { Event } from '../../event/index.js';
+import { renderLine, type Event } from '../../event/index.js';
 import type { Prefilter } from '../types.js';
 import type { ConditionNode } from './condition.js';
 import { foldCase } from './fold.js';
@@ -83,9 +84,25 @@ function best(sets: readonly Alternatives[]): Alternatives {
 
 const algebra: NecessaryAlgebra<readonly Alternative[]> = { every: best, some: union };
 
+/**
+ * What keywords search (compile.ts `compileKeywords`): every data value, then the rendered
+ * message (rendered here if the event has none yet, as the keyword test would), one per
+ * line. A keyword's needle is in one of them, so it is in this text.
+ */
+function keywordText(e: Event): string {
+  if (e.line === '') e.line = renderLine(e);
+  let out = '';
+  for (const k in e.data) {
+    const v = e.data[k];
+    if (v !== null && v !== undefined) out += `${Array.isArray(v) ? v.join('\n') : String(v)}\n`;
+  }
+  return out + e.line;
+}
+
 /** The alternatives one field match guarantees, or null if it guarantees none. */
-function fieldAlternatives({ match, accessor, plan }: PlannedField): Alternatives {
-  if (match.field === '' || plan.negate || plan.tests.length === 0) return null;
+function fieldAlternatives({ match, accessor: own, plan }: PlannedField): Alternatives {
+  if (plan.negate || plan.tests.length === 0) return null;
+  const accessor = match.field === '' ? keywordText : own;
   const perValue: Alternatives[] = plan.tests.map((t) => {
     const needles = t.kind === 'pattern' ? t.variants.map((v) => needleOf(v, plan.cased)) : t.kind === 'regex' ? requiredLiterals(t.regex) : null;
     if (!needles || needles.some((n) => n === '')) return null;
