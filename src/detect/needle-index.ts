@@ -25,9 +25,10 @@ export const MAX_CLASSES = 96;
  * Characters of a needle the automaton spells out; the rest of a longer needle is
  * checked with `startsWith` where its first characters were found. Long needles
  * (`\\appdata\\local\\temp\\…`) would otherwise each add dozens of states
- * × {@link MAX_CLASSES} columns, and a dozen characters already single out a needle.
+ * × {@link MAX_CLASSES} columns. Measured on SigmaHQ's Windows rules: 8 characters give a
+ * third of the states of 16 (50k vs 145k, built 3× faster) and scan as fast.
  */
-const AUTOMATON_CHARS = 16;
+const AUTOMATON_CHARS = 8;
 
 /**
  * A compiled set of needles.
@@ -43,7 +44,8 @@ export class NeedleIndex {
   private readonly needles: readonly string[];
   private readonly classOf: Uint16Array;
   private readonly classes: number;
-  private readonly delta: Int32Array;
+  /** `states × classes` transitions; 16-bit when the states fit (half the memory, more in cache). */
+  private readonly delta: Int32Array | Uint16Array;
   /** For each state, the ids of the heads (needle starts) that end there, own and via failure links, or null. */
   private readonly outputs: (readonly number[] | null)[];
   /** Per head: its length, and the needles that start with it. */
@@ -126,7 +128,7 @@ export class NeedleIndex {
     }
     this.classOf = classOf;
     this.classes = classes;
-    this.delta = delta;
+    this.delta = states <= 0xffff ? Uint16Array.from(delta) : delta;
     this.outputs = outputs;
   }
 

@@ -71,8 +71,13 @@ export async function sniff(path: string): Promise<Sniffed> {
   const headBytes = gzip ? await gunzippedHead(path) : raw.subarray(0, n);
   const [encoding, bom] = detectEncoding(headBytes);
   const body = headBytes.subarray(bom);
-  const head = encoding === 'utf-16be' ? utf16be(body) : body.toString(encoding === 'utf-8' ? 'utf8' : 'utf16le');
-  return { gzip, encoding, head, headBytes };
+  // Decoded on first use: binary formats (EVTX) are told by `headBytes`, and decoding
+  // 64 KiB of binary per file was a tenth of a hunt over a folder of small logs.
+  let head: string | undefined;
+  return {
+    gzip, encoding, headBytes,
+    get head(): string { return (head ??= encoding === 'utf-16be' ? utf16be(body) : body.toString(encoding === 'utf-8' ? 'utf8' : 'utf16le')); },
+  };
 }
 
 /** The first {@link SNIFF_BYTES} of a gzip file's content. */

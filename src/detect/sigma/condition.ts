@@ -137,9 +137,18 @@ export function parseCondition(text: string): ConditionNode {
 export function identifierMatches(name: string, pattern: string | null): boolean {
   if (pattern === null) return !name.startsWith('_');
   if (!pattern.includes('*')) return name === pattern;
-  const parts = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'));
-  return new RegExp(`^${parts.join('.*')}$`).test(name);
+  let re = patternRegexes.get(pattern);
+  if (re === undefined) {
+    const parts = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'));
+    re = new RegExp(`^${parts.join('.*')}$`);
+    if (patternRegexes.size >= 4096) patternRegexes.clear();
+    patternRegexes.set(pattern, re);
+  }
+  return re.test(name);
 }
+
+/** `of` patterns as regexes: every compile asks each of a rule's names against them (bounded; patterns repeat across rules). */
+const patternRegexes = new Map<string, RegExp>();
 
 /**
  * The selection names a condition uses, after resolving `of` patterns against `names`.

@@ -63,6 +63,7 @@ function needleOf(p: Pattern, cased: boolean): string {
 }
 
 function union(sets: readonly Alternatives[]): Alternatives {
+  if (sets.length === 1) return sets[0];
   const out: Alternative[] = [];
   const seen = new Set<string>();
   for (const s of sets) {
