@@ -6,7 +6,9 @@
  *     npm run bench:hunt
  *     npm run bench:hunt -- --seconds 20 --rules ../shared/sigma/rules/windows
  *
- * Each measurement runs in a fresh child process, so its peak RSS is exactly its own.
+ * Each measurement runs in a fresh child process, so its peak RSS is exactly its own: one
+ * hunt, as `haetae hunt` runs it. The round count comes from a first, untimed hunt of one
+ * round in another child.
  * Prints one JSON document on stdout; progress on stderr.
  *
  * Peers: Hayabusa and Chainsaw are Rust binaries distributed from GitHub releases, which
@@ -22,16 +24,16 @@ import { huntFiles } from '../src/cli/hunt-files.js';
 import { displayPath, fail, log, machineInfo, ROOT, round, runJsonChild, waitForQuiet } from './support.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
-const USAGE = 'usage: node dist/bench/hunt.js [--seconds S] [--rules DIR] [--corpus DIR] [--threads N]';
+const USAGE = 'usage: node dist/bench/hunt.js [--seconds S] [--rules DIR] [--corpus DIR] [--threads N] [--child --rounds N]';
 const TARGET_EVENTS_PER_S_PER_CORE = 100_000;
 const TARGET_PEAK_RSS_MIB = 500;
 const HAYABUSA_PUBLISHED_GB_PER_MIN_4_CORES = 0.33;
 
-interface Options { seconds: number; rules: string; corpus: string; threads: number }
+interface Options { seconds: number; rules: string; corpus: string; threads: number; rounds: number }
 
 function options(argv: readonly string[]): Options {
   const o: Options = {
-    seconds: 10, rules: resolve(ROOT, '../shared/sigma/rules/windows'), corpus: resolve(ROOT, '../shared/corpus/evtx'), threads: availableParallelism(),
+    seconds: 10, rules: resolve(ROOT, '../shared/sigma/rules/windows'), corpus: resolve(ROOT, '../shared/corpus/evtx'), threads: availableParallelism(), rounds: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -39,6 +41,7 @@ function options(argv: readonly string[]): Options {
     else if (a === '--rules') o.rules = resolve(argv[++i] ?? fail(USAGE));
     else if (a === '--corpus') o.corpus = resolve(argv[++i] ?? fail(USAGE));
     else if (a === '--threads') o.threads = Number(argv[++i]);
+    else if (a === '--rounds') o.rounds = Number(argv[++i]);
     else if (a !== '--child') fail(USAGE);
   }
   return o;
@@ -55,16 +58,14 @@ interface Measurement {
 }
 
 /**
- * In the child: one hunt over the corpus repeated enough times to last `seconds` (rules
- * load once, as in a real hunt); the round count comes from a first, untimed round.
+ * In the child: one hunt over the corpus repeated `o.rounds` times (rules load once, as
+ * in a real hunt).
  */
 async function child(o: Options, threads: number): Promise<Measurement> {
   const files = evtxFiles(o.corpus);
   let bytes = 0;
   for (const f of files) bytes += statSync(f).size;
-  const probe = await huntFiles(files, { packs: ['iis-webshell'], rules: [o.rules], minLevel: 'informational', threads });
-  const perRound = Math.max(0.05, probe.summary.seconds - probe.summary.loadSeconds);
-  const rounds = Math.max(1, Math.ceil(o.seconds / perRound));
+  const rounds = o.rounds;
   const started = performance.now();
   const { summary } = await huntFiles(Array.from({ length: rounds }, () => files).flat(), { packs: ['iis-webshell'], rules: [o.rules], minLevel: 'informational', threads });
   const seconds = (performance.now() - started) / 1000;
@@ -92,7 +93,10 @@ async function main(): Promise<void> {
   for (const threads of [...new Set([1, o.threads])]) {
     await waitForQuiet();
     log(`hunt: ${files.length} files, rules ${displayPath(o.rules)} + packs, ${threads} thread(s), ≥ ${o.seconds} s`);
-    runs.push(await runJsonChild<Measurement>(SCRIPT, ['--child', '--seconds', String(o.seconds), '--rules', o.rules, '--corpus', o.corpus, '--threads', String(threads)], `${threads} thread(s)`));
+    const args = ['--child', '--rules', o.rules, '--corpus', o.corpus, '--threads', String(threads)];
+    const probe = await runJsonChild<Measurement>(SCRIPT, [...args, '--rounds', '1'], `${threads} thread(s), one round`);
+    const rounds = Math.max(1, Math.ceil(o.seconds / Math.max(0.05, probe.seconds - probe.loadSeconds)));
+    runs.push(await runJsonChild<Measurement>(SCRIPT, [...args, '--rounds', String(rounds)], `${threads} thread(s)`));
   }
   const single = runs[0];
   process.stdout.write(JSON.stringify({

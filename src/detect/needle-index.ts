@@ -42,7 +42,9 @@ export class NeedleIndex {
   /** Number of needles. */
   readonly size: number;
   private readonly needles: readonly string[];
-  private readonly classOf: Uint16Array;
+  /** Class of each ASCII character; other characters are looked up in {@link otherClass} (absent = 0). */
+  private readonly asciiClass: Uint8Array;
+  private readonly otherClass: Map<number, number>;
   private readonly classes: number;
   /** `states × classes` transitions; 16-bit when the states fit (half the memory, more in cache). */
   private readonly delta: Int32Array | Uint16Array;
@@ -71,9 +73,16 @@ export class NeedleIndex {
     // ASCII first: it is most of what texts hold, and an ASCII character in the shared class
     // would make every digit or comma of a command line a possible end of every rare needle.
     const byFrequency = [...frequency.entries()].sort((a, b) => (a[0] < 0x80 ? 0 : 1) - (b[0] < 0x80 ? 0 : 1) || b[1] - a[1]);
-    const classOf = new Uint16Array(65536);
+    // A table for ASCII and a map for the rest: a 64K-entry table per automaton was 128 KB
+    // each, hundreds of them per hunt thread.
+    const asciiClass = new Uint8Array(128);
+    const otherClass = new Map<number, number>();
     const dedicated = byFrequency.length <= MAX_CLASSES - 1 ? byFrequency.length : MAX_CLASSES - 2;
-    byFrequency.forEach(([c], i) => { classOf[c] = i < dedicated ? i + 1 : dedicated + 1; });
+    byFrequency.forEach(([c], i) => {
+      const k = i < dedicated ? i + 1 : dedicated + 1;
+      if (c < 128) asciiClass[c] = k; else otherClass.set(c, k);
+    });
+    const classOf = (c: number): number => (c < 128 ? asciiClass[c] : otherClass.get(c) ?? 0);
     const classes = byFrequency.length <= MAX_CLASSES - 1 ? byFrequency.length + 1 : MAX_CLASSES;
     // Trie over classes, rows of `classes` entries in one growing array; -1 = no edge.
     let goto = new Int32Array(classes * 64).fill(-1);
@@ -82,7 +91,7 @@ export class NeedleIndex {
     heads.forEach((n, id) => {
       let s = 0;
       for (let i = 0; i < n.length; i++) {
-        const k = classOf[n.charCodeAt(i)];
+        const k = classOf(n.charCodeAt(i));
         let t = goto[s * classes + k];
         if (t === -1) {
           if ((states + 1) * classes > goto.length) {
@@ -126,7 +135,8 @@ export class NeedleIndex {
         }
       }
     }
-    this.classOf = classOf;
+    this.asciiClass = asciiClass;
+    this.otherClass = otherClass;
     this.classes = classes;
     this.delta = states <= 0xffff ? Uint16Array.from(delta) : delta;
     this.outputs = outputs;
@@ -138,10 +148,11 @@ export class NeedleIndex {
    * against the whole needle (and against characters sharing a class).
    */
   search(text: string, onNeedle: (id: number) => void): void {
-    const { classOf, classes, delta, outputs, headLength, needlesOf, needles } = this;
+    const { asciiClass, otherClass, classes, delta, outputs, headLength, needlesOf, needles } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      s = delta[s * classes + classOf[text.charCodeAt(i)]];
+      const c = text.charCodeAt(i);
+      s = delta[s * classes + (c < 128 ? asciiClass[c] : otherClass.get(c) ?? 0)];
       const out = outputs[s];
       if (out === null) continue;
       for (let j = 0; j < out.length; j++) {
