@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { Hunt, MatchStage, parseRuleSources, ProcessTracker, RuleSet, selectRuleSources, type Detection, type Level, type PackName, type ParsedRuleSource, type RuleHit, type RuleLoadEntry, type RuleProblem } from '../detect/index.js';
+import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type CompactRuleSet, type Detection, type Level, type PackName, type RuleHit, type RuleLoadEntry, type RuleProblem } from '../detect/index.js';
 import { decodeFile, type InputFormat } from '../formats/index.js';
 import { formatInputIssue } from './issues.js';
 
@@ -32,9 +32,12 @@ export interface HuntFilesOptions {
   readonly onIssue?: (line: string) => void;
 }
 
-/** What a hunt worker is started with: the main thread's parse of the rules (not their files). */
+/**
+ * What a hunt worker is started with: the main thread's rule set as plain data (parsed,
+ * filtered, with prefilter literals: the worker compiles only what it runs).
+ */
 export interface HuntWorkerData {
-  readonly rules: readonly ParsedRuleSource[];
+  readonly rules: CompactRuleSet;
   readonly placeholders?: Readonly<Record<string, string[]>>;
   readonly minLevel?: Level;
   readonly inputFormat?: InputFormat;
@@ -72,7 +75,7 @@ export interface HuntSummary {
  */
 export async function huntFiles(files: readonly string[], options: HuntFilesOptions): Promise<{ detections: Detection[]; report: RuleLoadEntry[]; summary: HuntSummary }> {
   const started = performance.now();
-  const { problems, parsed, ruleSet, tracker } = loadRules(options);
+  const { problems, ruleSet, tracker } = loadRules(options);
   const loadSeconds = (performance.now() - started) / 1000;
   const report: RuleLoadEntry[] = [
     ...problems.map((p) => ({ file: p.file, kind: 'detection' as const, status: 'not-loaded' as const, reasons: [p.line !== undefined ? `line ${p.line}: ${p.message}` : p.message], targets: [] })),
@@ -87,7 +90,7 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
   const queue = [...files];
   const add = (hit: RuleHit): void => hunt.add(hit);
   const onError = (): void => { inputErrors++; };
-  const workers = threads > 1 ? matchInWorkers(queue, threads - 1, parsed, options, add, onError) : Promise.resolve({ events: 0, belowMinLevel: 0 });
+  const workers = threads > 1 ? matchInWorkers(queue, threads - 1, ruleSet.compact(), options, add, onError) : Promise.resolve({ events: 0, belowMinLevel: 0 });
   const [here, there] = await Promise.all([matchHere(queue, ruleSet, tracker, options, add, onError), workers]);
   const counts = { events: here.events + there.events, belowMinLevel: here.belowMinLevel + there.belowMinLevel };
   const result = hunt.finish();
@@ -132,11 +135,10 @@ export async function matchFile(
  * Reads, parses and compiles the selected rules (a function of its own so the rule
  * texts are garbage once parsed).
  */
-function loadRules(options: HuntFilesOptions): { problems: RuleProblem[]; parsed: ParsedRuleSource[]; ruleSet: RuleSet; tracker: ProcessTracker } {
+function loadRules(options: HuntFilesOptions): { problems: RuleProblem[]; ruleSet: RuleSet; tracker: ProcessTracker } {
   const { sources, problems } = selectRuleSources(options);
   const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
-  const parsed = parseRuleSources(sources);
-  return { problems, parsed, ruleSet: RuleSet.fromParsed(parsed, { placeholders: options.placeholders, tracker }), tracker };
+  return { problems, ruleSet: RuleSet.load(sources, { placeholders: options.placeholders, tracker }), tracker };
 }
 
 /** Matches files in this thread, taking each from `queue` (shared with the workers) until it is empty. */
@@ -155,7 +157,7 @@ async function matchHere(
 
 /** Matches files in `threads` workers, each taking the next file from `queue` when it is free. */
 function matchInWorkers(
-  queue: string[], threads: number, rules: readonly ParsedRuleSource[], options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
+  queue: string[], threads: number, rules: CompactRuleSet, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
 ): Promise<{ events: number; belowMinLevel: number }> {
   const totals = { events: 0, belowMinLevel: 0 };
   const data: HuntWorkerData = {

@@ -1,6 +1,7 @@
 /**
- * A hunt worker thread: compiles the rule set once (from the main thread's parse: YAML
- * is parsed once per hunt, not once per thread), then decodes and matches the files the
+ * A hunt worker thread: rebuilds the main thread's rule set from its plain-data form (the
+ * YAML is parsed and checked once per hunt, not once per thread; a rule's predicate is
+ * compiled when it first passes its prefilter here), then decodes and matches the files the
  * main thread hands it, one at a time, posting rule hits, progress and input problems.
  * Each worker has its own process tracker, so process chains are per file set of that
  * worker (a host's Sysmon file carries its own parents; see README "haetae hunt").
@@ -13,7 +14,7 @@ const data = workerData as HuntWorkerData;
 const port = parentPort;
 if (!port) throw new Error('hunt-worker must run as a worker thread');
 const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
-const ruleSet = RuleSet.fromParsed(data.rules, { placeholders: data.placeholders, tracker });
+const ruleSet = RuleSet.fromCompact(data.rules, { placeholders: data.placeholders, tracker });
 const stage = new MatchStage(ruleSet, tracker, data.minLevel);
 const post = (m: HuntWorkerMessage): void => port.postMessage(m);
 

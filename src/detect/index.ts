@@ -3,7 +3,7 @@
  * matchers, correlations, the process tracker, and the hunt that ties them together.
  */
 export * from './types.js';
-export { RuleSet, parseRuleSources, type LoadedRule, type ParsedRuleSource, type RuleSetOptions } from './rule-set.js';
+export { RuleSet, parseRuleSources, type CompactRuleSet, type LoadedRule, type ParsedRuleSource, type RuleSetOptions } from './rule-set.js';
 export { Hunt, MatchStage, correlationDetection, type HuntOptions, type HuntResult, type RuleHit } from './hunt.js';
 export { readRuleSources, type RuleSource } from './rule-files.js';
 export { selectRuleSources, allowlistText, type RuleSelection } from './rule-sources.js';

@@ -1,6 +1,7 @@
 /**
  * Prefilters and event-ID routing are only shortcuts: with them on, a rule set must report
- * exactly what it reports with them off (every rule of an event's log source run on it).
+ * exactly what it reports with them off (every rule of an event's log source run on it);
+ * so must the rule set a hunt worker rebuilds from the compact form.
  * Checked for every SigmaHQ rule (rules, emerging threats, threat hunting) and the
  * built-in packs over the whole EVTX corpus and SigmaHQ's regression EVTX, whose events
  * the rules are known to match; and on a hand-broken prefilter, to show the check fails.
@@ -17,8 +18,11 @@ import { RuleSet } from './rule-set.js';
 import { selectRuleSources } from './rule-sources.js';
 import type { Prefilter } from './types.js';
 
-/** What two rule sets report differently over `events` (fed to one shared tracker first), and how many hits they agree on. */
-async function compare(events: AsyncIterable<Event>, tracker: ProcessTracker, filtered: RuleSet, unfiltered: RuleSet): Promise<{ differences: string[]; hits: number; rules: Set<string> }> {
+/**
+ * What rule sets report differently from `unfiltered` over `events` (fed to one shared
+ * tracker first), and how many hits there are.
+ */
+async function compare(events: AsyncIterable<Event>, tracker: ProcessTracker, filtered: RuleSet | readonly RuleSet[], unfiltered: RuleSet): Promise<{ differences: string[]; hits: number; rules: Set<string> }> {
   const differences: string[] = [];
   const rules = new Set<string>();
   let hits = 0;
@@ -29,9 +33,11 @@ async function compare(events: AsyncIterable<Event>, tracker: ProcessTracker, fi
   };
   for await (const e of events) {
     tracker.observe(e);
-    const on = names(filtered, e);
     const off = names(unfiltered, e);
-    if (on.join() !== off.join()) differences.push(`${e.channel} ${e.event_id} record ${e.record_id}: with prefilters [${on.join(', ')}], without [${off.join(', ')}]`);
+    for (const [i, set] of (Array.isArray(filtered) ? filtered : [filtered]).entries()) {
+      const on = names(set, e);
+      if (on.join() !== off.join()) differences.push(`${e.channel} ${e.event_id} record ${e.record_id}: rule set ${i} with prefilters [${on.join(', ')}], without [${off.join(', ')}]`);
+    }
     hits += off.length;
     for (const h of off) rules.add(h);
   }
@@ -45,17 +51,19 @@ async function* eventsOf(files: readonly string[]): AsyncGenerator<Event> {
 const pair = (sources: readonly RuleSource[], tracker: ProcessTracker): [RuleSet, RuleSet] =>
   [RuleSet.load(sources, { tracker }), RuleSet.load(sources, { tracker, prefilters: false })];
 
-test('SigmaHQ rules and packs over the corpus: the same detections with and without prefilters', async () => {
+test('SigmaHQ rules and packs over the corpus: the same detections with and without prefilters, and from the compact form', async () => {
   const { sources, problems } = readRuleSources(['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => requireShared(join(sigmaRoot, d))));
   assert.deepEqual(problems, []);
   const packs = selectRuleSources({ packs: ['iis-webshell'], rules: [] }).sources;
   const tracker = new ProcessTracker();
   const [on, off] = pair([...sources, ...packs], tracker);
+  // What a hunt worker gets: the plain-data form, cloned as postMessage would.
+  const restored = RuleSet.fromCompact(structuredClone(on.compact()), { tracker });
   const files = [
     ...listFiles(requireShared(join(corpusRoot, 'evtx')), /\.evtx$/i),
     ...listFiles(requireShared(join(sigmaRoot, 'regression_data')), /\.evtx$/i),
   ];
-  const { differences, hits, rules } = await compare(eventsOf(files), tracker, on, off);
+  const { differences, hits, rules } = await compare(eventsOf(files), tracker, [on, restored], off);
   console.log(`files: ${files.length}, hits: ${hits}, distinct rule targets hit: ${rules.size}, differences: ${differences.length}`);
   assert.deepEqual(differences.slice(0, 20), []);
   // Enough rules match for a wrong prefilter to show: the regression EVTX alone hit over 150.

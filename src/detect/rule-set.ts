@@ -14,7 +14,7 @@ import type { ProcessTracker } from './process-tracker.js';
 import { RuleList, type RuleEntry } from './rule-list.js';
 import type { RuleSource } from './rule-files.js';
 import { trackerAwareResolve } from './tracker-resolve.js';
-import { applyFilters, compileDetection, parseSigmaText, SigmaCompileError, type DetectionRuleDoc, type FilterDoc, type SigmaDocument } from './sigma/index.js';
+import { applyFilters, compileDetection, parseSigmaText, prefilterAccessor, SigmaCompileError, type DetectionRuleDoc, type FilterDoc, type SigmaDocument } from './sigma/index.js';
 import { LEVELS, type CompiledMatcher, type FieldResolver, type Level, type LogSourceTarget, type RuleLoadEntry, type RuleProblem } from './types.js';
 
 /** How rules are compiled. */
@@ -68,6 +68,16 @@ export function parseRuleSources(sources: readonly RuleSource[]): ParsedRuleSour
   return sources.map((s) => ({ file: s.file, ...parseSigmaText(s.text, s.file) }));
 }
 
+/** A rule set as plain data (structured-clonable): see {@link RuleSet.compact}. */
+export interface CompactRuleSet {
+  readonly rules: readonly {
+    readonly doc: DetectionRuleDoc;
+    readonly fieldsUsed: readonly string[];
+    readonly matchers: readonly { readonly target: string; readonly needles: readonly { readonly field: string; readonly needle: string }[] | null; readonly eventIds: readonly number[] | null }[];
+  }[];
+  readonly correlations: readonly CorrelationRule[];
+}
+
 /**
  * Compiled Sigma rules plus their load report.
  *
@@ -112,6 +122,46 @@ export class RuleSet {
     return set;
   }
 
+  /**
+   * The loaded rules as plain data for another thread: documents (filters applied),
+   * targets by name, prefilter literals and routing IDs, correlations; no compiled code
+   * and no load report. {@link RuleSet.fromCompact} rebuilds an equivalent rule set
+   * without compiling anything up front.
+   *
+   * @example
+   * new Worker(url, { workerData: set.compact() }) // there: RuleSet.fromCompact(workerData, { tracker })
+   */
+  compact(): CompactRuleSet {
+    return {
+      correlations: this.correlations,
+      rules: this.rules.map((r) => ({
+        doc: r.doc, fieldsUsed: r.fieldsUsed,
+        matchers: r.matchers.map((m) => ({ target: m.target.name, needles: m.prefilter?.anyOf.map((a) => ({ field: a.field, needle: a.needle })) ?? null, eventIds: m.eventIds })),
+      })),
+    };
+  }
+
+  /**
+   * A rule set from {@link RuleSet.compact}'s data, matching exactly as the original; `options`
+   * must be the original's (placeholders, log-source mappings), with this thread's tracker.
+   * Its report is empty: the original has it.
+   */
+  static fromCompact(compact: CompactRuleSet, options: RuleSetOptions = {}): RuleSet {
+    const set = new RuleSet(options);
+    set.correlations.push(...compact.correlations);
+    for (const r of compact.rules) {
+      const { targets } = targetsOf(r.doc, options);
+      const matchers = r.matchers.map((m) => {
+        const target = targets.find((t) => t.name === m.target);
+        if (!target) throw new Error(`rule '${r.doc.meta.title}': its target ${m.target} is not among its log source's here (different log-source mappings?)`);
+        const prefilter = m.needles && { anyOf: m.needles.map((n) => ({ ...n, accessor: prefilterAccessor(target.resolve, n.field) })) };
+        return compiledOnFirstUse(target, { prefilter, eventIds: m.eventIds }, () => compileDetection(r.doc, target, options));
+      });
+      set.add(r.doc, matchers, r.fieldsUsed);
+    }
+    return set;
+  }
+
   private build(parsed: readonly ParsedRuleSource[], options: RuleSetOptions): void {
     const detections: DetectionRuleDoc[] = [];
     const filters: FilterDoc[] = [];
@@ -147,10 +197,7 @@ export class RuleSet {
   private compile(doc: DetectionRuleDoc, options: RuleSetOptions): void {
     const meta = doc.meta;
     const base = { file: meta.location.file, id: meta.id, title: meta.title, kind: 'detection' as const };
-    const resolution = logSourceTargets(doc.logsource, options.logSources);
-    const tracker = options.tracker;
-    const targets = tracker ? resolution.targets.map((t) => ({ ...t, resolve: trackerAwareResolve(t.resolve, tracker, t) })) : resolution.targets;
-    const reason = resolution.reason;
+    const { targets, reason } = targetsOf(doc, options);
     const used = new Set<string>();
     const reasons: string[] = [];
     const matchers: CompiledMatcher[] = [];
@@ -174,7 +221,7 @@ export class RuleSet {
           continue;
         }
         for (const f of fields) used.add(f);
-        matchers.push(compiledOnFirstUse(matcher, target, () => compileDetection(doc, target, options)));
+        matchers.push(compiledOnFirstUse(target, matcher, () => compileDetection(doc, target, options)));
       }
     } catch (e) {
       if (!(e instanceof SigmaCompileError)) throw e;
@@ -186,9 +233,15 @@ export class RuleSet {
       this.report.push({ ...base, status: 'not-loaded', reasons, targets: [] });
       return;
     }
-    const rule: LoadedRule = { doc, key: meta.id ?? `${meta.location.file}#${meta.title}`, level: meta.level ?? 'medium', matchers, fieldsUsed: [...used] };
-    this.rules.push(rule);
+    this.add(doc, matchers, [...used]);
     this.report.push({ ...base, status: 'loaded', reasons, targets: matchers.map((m) => m.target.name) });
+  }
+
+  /** Adds a loaded rule and routes its matchers. */
+  private add(doc: DetectionRuleDoc, matchers: readonly CompiledMatcher[], fieldsUsed: readonly string[]): void {
+    const meta = doc.meta;
+    const rule: LoadedRule = { doc, key: meta.id ?? `${meta.location.file}#${meta.title}`, level: meta.level ?? 'medium', matchers, fieldsUsed };
+    this.rules.push(rule);
     for (const matcher of matchers) {
       const t = matcher.target;
       const entry: RuleEntry = { rule, matcher, provider: t.provider?.toLowerCase() ?? null, order: this.entries++ };
@@ -257,6 +310,14 @@ export class RuleSet {
   }
 }
 
+/** A rule's targets for its log source (tracker-aware when there is a tracker), or why it has none. */
+function targetsOf(doc: DetectionRuleDoc, options: RuleSetOptions): { targets: readonly LogSourceTarget[]; reason?: string } {
+  const resolution = logSourceTargets(doc.logsource, options.logSources);
+  const tracker = options.tracker;
+  const targets = tracker ? resolution.targets.map((t) => ({ ...t, resolve: trackerAwareResolve(t.resolve, tracker, t) })) : resolution.targets;
+  return { targets, reason: resolution.reason };
+}
+
 /**
  * `matcher` without its predicate, which is compiled again the first time it runs. A rule
  * set holds thousands of rules, most of which never get past their prefilter or event-ID
@@ -266,9 +327,9 @@ export class RuleSet {
  * compile is reported then, not during the hunt; compiling is deterministic, so the
  * second compile gives the same predicate.
  */
-function compiledOnFirstUse(matcher: CompiledMatcher, target: LogSourceTarget, compile: () => CompiledMatcher): CompiledMatcher {
+function compiledOnFirstUse(target: LogSourceTarget, routing: Pick<CompiledMatcher, 'prefilter' | 'eventIds'>, compile: () => CompiledMatcher): CompiledMatcher {
   const lazy = {
-    target, prefilter: matcher.prefilter, eventIds: matcher.eventIds,
+    target, prefilter: routing.prefilter, eventIds: routing.eventIds,
     matches: (event: Event): boolean => {
       lazy.matches = compile().matches;
       return lazy.matches(event);

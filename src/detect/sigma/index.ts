@@ -9,7 +9,7 @@
  */
 export { parseSigmaText } from './parse.js';
 export { compileDetection, type CompileOptions } from './compile.js';
-export { prefilterHolds } from './prefilter.js';
+export { prefilterAccessor, prefilterHolds } from './prefilter.js';
 export { applyFilters, type FilterResult } from './filters.js';
 export { parseCondition, printCondition, identifierMatches, ConditionError, type ConditionNode } from './condition.js';
 export { parseSigmaString, printPattern, type Pattern, type PatternPart } from './pattern.js';

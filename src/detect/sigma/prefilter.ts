@@ -17,7 +17,7 @@
  * // → { anyOf: [{ field: 'Image', needle: '\\cmd.exe', accessor }] }
  */
 import { renderLine, type Event } from '../../event/index.js';
-import type { Prefilter } from '../types.js';
+import type { FieldAccessor, FieldResolver, Prefilter } from '../types.js';
 import type { ConditionNode } from './condition.js';
 import { foldCase } from './fold.js';
 import { deriveNecessary, type NecessaryAlgebra, type PlannedField, type PlannedSelection } from './necessary.js';
@@ -98,6 +98,20 @@ function keywordText(e: Event): string {
     if (v !== null && v !== undefined) out += `${Array.isArray(v) ? v.join('\n') : String(v)}\n`;
   }
   return out + e.line;
+}
+
+const ABSENT: FieldAccessor = () => undefined;
+
+/**
+ * What a prefilter alternative on `field` reads with a target's resolver: the field, or
+ * for keywords (`''`) all values and the message; absent when the target lacks the field.
+ * (How another thread rebuilds a prefilter from its literals: rule-set.ts `fromCompact`.)
+ *
+ * @example
+ * prefilterAccessor(target.resolve, 'CommandLine')(event) // the command line
+ */
+export function prefilterAccessor(resolve: FieldResolver, field: string): FieldAccessor {
+  return field === '' ? keywordText : (resolve(field) ?? ABSENT);
 }
 
 /** The alternatives one field match guarantees, or null if it guarantees none. */
