@@ -1,10 +1,14 @@
 /**
  * A loaded rule set: Sigma sources parsed, filters applied, each detection rule compiled
- * once per log-source target, correlations parsed, and everything indexed for speed.
+ * once per log-source target (to check it and derive its prefilter and event IDs),
+ * correlations parsed, and everything indexed for speed.
  *
- * Matching an event costs, for the rules of its (channel, event ID) only, one
- * Aho–Corasick pass per prefiltered field (see needle-index.ts) plus the full predicate
- * of the few rules whose literals occur; rules without a usable prefilter always run.
+ * Matching an event costs, for the rules routed to its (channel, event ID) only — by
+ * their log source and by the `EventID`s their detection requires (sigma/event-ids.ts) —
+ * one Aho–Corasick pass per prefiltered field (rule-list.ts, needle-index.ts) plus the
+ * full predicate of the few rules whose literals occur; rules without a usable prefilter
+ * always run. A predicate is compiled again, and kept, the first time it runs: most rules
+ * never get that far in a hunt, and compiled predicates were most of a rule set's memory.
  * This is what lets thousands of rules run at hunt speed.
  */
 import type { Event } from '../event/index.js';
