@@ -10,7 +10,7 @@
  * (same case, compatible type) is decided by the store, from the per-run {@link FieldKinds}.
  */
 import { fieldTypes, setField, type Event, type EventValue } from '../event/index.js';
-import { dataColumnType, FIXED_COLUMNS, fitsColumn, SYSTEM_COLUMNS, timeMicros, type DataColumnType } from './schema.js';
+import { dataColumnType, EXTRA_COLUMN, FIXED_COLUMNS, fitsColumn, SYSTEM_COLUMNS, timeMicros, type DataColumnType } from './schema.js';
 
 /** Bits of {@link FieldKinds}: which kinds of value a field had in a run. */
 export const KIND = { int: 1, number: 2, string: 4, boolean: 8, stringList: 16, other: 32 } as const;
@@ -29,6 +29,21 @@ export interface EventRun {
 }
 
 const FIXED_LOWER = new Set(FIXED_COLUMNS.map((c) => c.name.toLowerCase()));
+
+/**
+ * Data field names that must go to `_extra` (named like a fixed column in any case, or
+ * `__proto__`), answered once per distinct name: events repeat the same few names, and
+ * lower-casing every key of every event allocated a string per value.
+ */
+const toExtraByName = new Map<string, boolean>();
+function goesToExtra(k: string): boolean {
+  let x = toExtraByName.get(k);
+  if (x === undefined) {
+    x = FIXED_LOWER.has(k.toLowerCase()) || k === '__proto__';
+    if (toExtraByName.size < 100_000) toExtraByName.set(k, x);
+  }
+  return x;
+}
 
 /** The KIND bit of a (non-null) value. */
 export function kindOf(v: EventValue): number {
@@ -74,25 +89,32 @@ export function encodeEventRuns(events: readonly Event[], channel?: string): Eve
   return runs;
 }
 
-/** One event's row text (see {@link EventRun}); records its data fields' kinds in `fields`. */
+/**
+ * One event's row text (see {@link EventRun}); records its data fields' kinds in `fields`.
+ * The row is gathered into one object and serialized by a single `JSON.stringify`: one
+ * native call per event instead of one per value (17.9 → ~N µs per Sysmon event, see
+ * bench/RESULTS.md "# Import").
+ */
 export function encodeRow(e: Event, fields: FieldKinds): string {
   let extra: Record<string, EventValue> | null = null;
   const micros = timeMicros(e._time);
-  let s = micros === null ? '"_time":null' : `"_time":${micros}`;
+  const row: Record<string, unknown> = {};
   if (micros === null && e._time !== '') { extra = Object.create(null) as Record<string, EventValue>; extra._time = e._time; }
   for (const c of SYSTEM_COLUMNS) {
     const v = e[c.name];
     if (v === null) continue;
-    if (fitsColumn(v, c.type)) s += `,"${c.name}":${typeof v === 'string' ? jsonValue(v) : v}`;
+    if (fitsColumn(v, c.type)) row[c.name] = v;
     else setField(extra ??= Object.create(null) as Record<string, EventValue>, c.name, v);
   }
-  s += `,"line":${jsonValue(e.line)}`;
+  row.line = e.line;
   const data = e.data;
   let types: ReadonlyMap<string, string> | null | undefined;
   for (const k in data) {
     const v = data[k];
     if (v === null) continue;
-    if (FIXED_LOWER.has(k.toLowerCase())) { setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v); continue; }
+    // `__proto__` cannot be set as an own key of a plain object by assignment; like a field
+    // named after a fixed column, it is kept in `_extra` (a null-prototype object).
+    if (goesToExtra(k)) { setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v); continue; }
     const kind = kindOf(v);
     const f = fields[k];
     if (f === undefined) {
@@ -101,8 +123,10 @@ export function encodeRow(e: Event, fields: FieldKinds): string {
     } else {
       f[0] |= kind;
     }
-    s += `,${JSON.stringify(k)}:${kind === KIND.string ? jsonValue(v) : kind === KIND.int || kind === KIND.boolean ? String(v) : jsonValue(v)}`;
+    row[k] = v;
   }
-  if (extra !== null) s += `,"_extra":${jsonValue(extra)}`;
-  return s + '}';
+  if (extra !== null) row[EXTRA_COLUMN] = extra;
+  // `_time` may be a BigInt, which JSON.stringify refuses; `row` is never empty (it has
+  // `line`). Without an opening brace: the store prepends `{"_id":N,`.
+  return `"_time":${micros === null ? 'null' : micros},${jsonValue(row).slice(1)}`;
 }
