@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyEvent, setField, type Event } from '../event/index.js';
 import { encodeEventRuns, KIND } from './event-rows.js';
+import { timeMicros } from './schema.js';
 
 function sysmonEvent(data: Record<string, unknown>, time = '2024-05-01T10:00:00.1234567Z'): Event {
   const e = emptyEvent();
@@ -65,4 +66,18 @@ test('an unparseable time is kept in _extra, and lone surrogates become U+FFFD',
   assert.equal(r._time, null);
   assert.equal(r.CommandLine, 'a\ufffdb');
   assert.deepEqual({ ...(r._extra as object) }, { _time: 'yesterday' });
+});
+
+test('timeMicros: the canonical form gives what the general parse gives, across centuries', () => {
+  let seed = 7;
+  const next = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+  for (let i = 0; i < 5000; i++) {
+    const canonical = `${pad(1601 + next(800), 4)}-${pad(1 + next(12), 2)}-${pad(1 + next(28), 2)}T${pad(next(24), 2)}:${pad(next(60), 2)}:${pad(next(60), 2)}.${pad(next(10_000_000), 7)}Z`;
+    // A space instead of `T` takes the general (regular expression) path.
+    assert.equal(timeMicros(canonical), timeMicros(canonical.replace('T', ' ')), canonical);
+    assert.notEqual(timeMicros(canonical), null);
+  }
+  assert.equal(timeMicros('2024-05-01T10:00:00.123456xZ'), null);
+  assert.equal(timeMicros('1969-12-31T23:59:59.9999990Z'), -1n);
 });
