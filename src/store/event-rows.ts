@@ -90,31 +90,43 @@ export function encodeEventRuns(events: readonly Event[], channel?: string): Eve
 }
 
 /**
+ * The system columns and `line`, every one present (undefined = left out of the JSON), so
+ * that each row's copy has the same shape: an object that gains more than a dozen keys by
+ * keyed stores turns into a dictionary, which `JSON.stringify` serializes several times
+ * slower (V8; measured on generated Sysmon rows).
+ */
+const SYSTEM_SHAPE: Readonly<Record<string, unknown>> = Object.freeze(Object.fromEntries([...SYSTEM_COLUMNS.map((c) => [c.name, undefined]), ['line', undefined]]));
+
+/**
  * One event's row text (see {@link EventRun}); records its data fields' kinds in `fields`.
- * The row is gathered into one object and serialized by a single `JSON.stringify`: one
- * native call per event instead of one per value (17.9 → ~N µs per Sysmon event, see
- * bench/RESULTS.md "# Import").
+ * Serialized by `JSON.stringify` of whole objects, not value by value: the system part
+ * from a fixed-shape copy of {@link SYSTEM_SHAPE}, and the event's data object as it is
+ * when it has neither nulls (left out of rows) nor names that belong in `_extra`; such
+ * events (a tenth of the corpus) build one row object instead.
  */
 export function encodeRow(e: Event, fields: FieldKinds): string {
   let extra: Record<string, EventValue> | null = null;
   const micros = timeMicros(e._time);
-  const row: Record<string, unknown> = {};
   if (micros === null && e._time !== '') { extra = Object.create(null) as Record<string, EventValue>; extra._time = e._time; }
+  const system: Record<string, unknown> = { ...SYSTEM_SHAPE };
   for (const c of SYSTEM_COLUMNS) {
     const v = e[c.name];
     if (v === null) continue;
-    if (fitsColumn(v, c.type)) row[c.name] = v;
+    if (fitsColumn(v, c.type)) system[c.name] = v;
     else setField(extra ??= Object.create(null) as Record<string, EventValue>, c.name, v);
   }
-  row.line = e.line;
+  system.line = e.line;
   const data = e.data;
   let types: ReadonlyMap<string, string> | null | undefined;
+  let asIs = true; // data serializes unchanged
+  let keys = 0;
   for (const k in data) {
     const v = data[k];
-    if (v === null) continue;
+    if (v === null) { asIs = false; continue; }
     // `__proto__` cannot be set as an own key of a plain object by assignment; like a field
     // named after a fixed column, it is kept in `_extra` (a null-prototype object).
-    if (goesToExtra(k)) { setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v); continue; }
+    if (goesToExtra(k)) { asIs = false; setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v); continue; }
+    keys++;
     const kind = kindOf(v);
     const f = fields[k];
     if (f === undefined) {
@@ -123,10 +135,14 @@ export function encodeRow(e: Event, fields: FieldKinds): string {
     } else {
       f[0] |= kind;
     }
-    row[k] = v;
   }
-  if (extra !== null) row[EXTRA_COLUMN] = extra;
-  // `_time` may be a BigInt, which JSON.stringify refuses; `row` is never empty (it has
-  // `line`). Without an opening brace: the store prepends `{"_id":N,`.
-  return `"_time":${micros === null ? 'null' : micros},${jsonValue(row).slice(1)}`;
+  let rest: Record<string, unknown> | null = asIs ? null : {};
+  if (rest !== null) for (const k in data) { const v = data[k]; if (v !== null && !goesToExtra(k)) rest[k] = v; }
+  if (extra !== null) (rest ??= { ...data })[EXTRA_COLUMN] = extra;
+  const head = jsonValue(system); // never `{}`: it has `line`
+  // `_time` may be a BigInt, which JSON.stringify refuses. No opening brace: the store prepends `{"_id":N,`.
+  let row = `"_time":${micros === null ? 'null' : micros},${head.slice(1, -1)}`;
+  if (rest === null ? keys > 0 : Object.keys(rest).length > 0) row += `,${jsonValue(rest ?? data).slice(1)}`;
+  else row += '}';
+  return row;
 }
