@@ -11,6 +11,7 @@
  */
 import { fieldTypes, setField, type Event, type EventValue } from '../event/index.js';
 import { dataColumnType, FIXED_COLUMNS, fitsColumn, SYSTEM_COLUMNS, timeMicros, type DataColumnType } from './schema.js';
+import { exceptionName, LINE_KV_COLUMN, recipeExceptions } from '../query/line-recipe.js';
 
 /** Bits of {@link FieldKinds}: which kinds of value a field had in a run. */
 export const KIND = { int: 1, number: 2, string: 4, boolean: 8, stringList: 16, other: 32 } as const;
@@ -28,7 +29,11 @@ export interface EventRun {
   readonly fields: FieldKinds;
 }
 
-const FIXED_LOWER = new Set(FIXED_COLUMNS.map((c) => c.name.toLowerCase()));
+/** Names a data field cannot have as a column (any case): the fixed columns and the recipe flag. */
+const FIXED_LOWER = new Set([...FIXED_COLUMNS.map((c) => c.name.toLowerCase()), LINE_KV_COLUMN]);
+
+/** The recipe flag as a row's last member: `"_line_kv":` and its text. */
+const LINE_KV_MEMBER = `,${JSON.stringify(LINE_KV_COLUMN)}:`;
 
 /** The KIND bit of a (non-null) value. */
 export function kindOf(v: EventValue): number {
@@ -74,7 +79,14 @@ export function encodeEventRuns(events: readonly Event[], channel?: string): Eve
   return runs;
 }
 
-/** One event's row text (see {@link EventRun}); records its data fields' kinds in `fields`. */
+/**
+ * One event's row text (see {@link EventRun}); records its data fields' kinds in `fields`.
+ * The row carries the recipe flag (`_line_kv`, ../query/line-recipe.ts recipeExceptions):
+ * the fields for which the Logpresso recipe over its `line` does not yield exactly what
+ * their columns hold, fields headed for `_extra` among them (the store adds those it
+ * moves there itself: event-table.ts fixRow). Every writer encodes rows here, so every
+ * row gets the same flag.
+ */
 export function encodeRow(e: Event, fields: FieldKinds): string {
   let extra: Record<string, EventValue> | null = null;
   const micros = timeMicros(e._time);
@@ -89,10 +101,11 @@ export function encodeRow(e: Event, fields: FieldKinds): string {
   s += `,"line":${jsonValue(e.line)}`;
   const data = e.data;
   let types: ReadonlyMap<string, string> | null | undefined;
+  let outside = '';
   for (const k in data) {
     const v = data[k];
     if (v === null) continue;
-    if (FIXED_LOWER.has(k.toLowerCase())) { setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v); continue; }
+    if (FIXED_LOWER.has(k.toLowerCase())) { outside += exceptionName(k); setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v); continue; }
     const kind = kindOf(v);
     const f = fields[k];
     if (f === undefined) {
@@ -104,5 +117,10 @@ export function encodeRow(e: Event, fields: FieldKinds): string {
     s += `,${JSON.stringify(k)}:${kind === KIND.string ? jsonValue(v) : kind === KIND.int || kind === KIND.boolean ? String(v) : jsonValue(v)}`;
   }
   if (extra !== null) s += `,"_extra":${jsonValue(extra)}`;
+  const flag = typeof e.line === 'string' && e.line !== '' ? recipeExceptions(e.line, data) : null;
+  if (flag !== null) {
+    s += LINE_KV_MEMBER + JSON.stringify(flag + outside);
+    if (fields[LINE_KV_COLUMN] === undefined) fields[LINE_KV_COLUMN] = [KIND.string, 'VARCHAR'];
+  }
   return s + '}';
 }
