@@ -11,6 +11,7 @@
  */
 import { fieldTypes, setField, type Event, type EventValue } from '../event/index.js';
 import { dataColumnType, EXTRA_COLUMN, FIXED_COLUMNS, fitsColumn, SYSTEM_COLUMNS, timeMicros, type DataColumnType } from './schema.js';
+import { exceptionName, LINE_KV_COLUMN, recipeExceptions } from '../query/line-recipe.js';
 
 /** Bits of {@link FieldKinds}: which kinds of value a field had in a run. */
 export const KIND = { int: 1, number: 2, string: 4, boolean: 8, stringList: 16, other: 32 } as const;
@@ -28,7 +29,11 @@ export interface EventRun {
   readonly fields: FieldKinds;
 }
 
-const FIXED_LOWER = new Set(FIXED_COLUMNS.map((c) => c.name.toLowerCase()));
+/** Names a data field cannot have as a column (any case): the fixed columns and the recipe flag. */
+const FIXED_LOWER = new Set([...FIXED_COLUMNS.map((c) => c.name.toLowerCase()), LINE_KV_COLUMN]);
+
+/** The recipe flag as a row's last member: `"_line_kv":` and its text. */
+const LINE_KV_MEMBER = `,${JSON.stringify(LINE_KV_COLUMN)}:`;
 
 /**
  * Data field names that must go to `_extra` (named like a fixed column in any case, or
@@ -103,6 +108,12 @@ const SYSTEM_SHAPE: Readonly<Record<string, unknown>> = Object.freeze(Object.fro
  * from a fixed-shape copy of {@link SYSTEM_SHAPE}, and the event's data object as it is
  * when it has neither nulls (left out of rows) nor names that belong in `_extra`; such
  * events (a tenth of the corpus) build one row object instead.
+ *
+ * The row carries the recipe flag (`_line_kv`, ../query/line-recipe.ts recipeExceptions):
+ * the fields for which the Logpresso recipe over its `line` does not yield exactly what
+ * their columns hold, fields headed for `_extra` among them (the store adds those it
+ * moves there itself: event-table.ts fixRow). Every writer encodes rows here, so every
+ * row gets the same flag.
  */
 export function encodeRow(e: Event, fields: FieldKinds): string {
   let extra: Record<string, EventValue> | null = null;
@@ -120,12 +131,13 @@ export function encodeRow(e: Event, fields: FieldKinds): string {
   let types: ReadonlyMap<string, string> | null | undefined;
   let asIs = true; // data serializes unchanged
   let keys = 0;
+  let outside = ''; // recipe flag entries for fields kept in `_extra`
   for (const k in data) {
     const v = data[k];
     if (v === null) { asIs = false; continue; }
     // `__proto__` cannot be set as an own key of a plain object by assignment; like a field
     // named after a fixed column, it is kept in `_extra` (a null-prototype object).
-    if (goesToExtra(k)) { asIs = false; setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v); continue; }
+    if (goesToExtra(k)) { asIs = false; outside += exceptionName(k); setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v); continue; }
     keys++;
     const kind = kindOf(v);
     const f = fields[k];
@@ -142,7 +154,11 @@ export function encodeRow(e: Event, fields: FieldKinds): string {
   const head = jsonValue(system); // never `{}`: it has `line`
   // `_time` may be a BigInt, which JSON.stringify refuses. No opening brace: the store prepends `{"_id":N,`.
   let row = `"_time":${micros === null ? 'null' : micros},${head.slice(1, -1)}`;
-  if (rest === null ? keys > 0 : Object.keys(rest).length > 0) row += `,${jsonValue(rest ?? data).slice(1)}`;
-  else row += '}';
-  return row;
+  if (rest === null ? keys > 0 : Object.keys(rest).length > 0) row += `,${jsonValue(rest ?? data).slice(1, -1)}`;
+  const flag = typeof e.line === 'string' && e.line !== '' ? recipeExceptions(e.line, data) : null;
+  if (flag !== null) {
+    row += LINE_KV_MEMBER + JSON.stringify(flag + outside);
+    if (fields[LINE_KV_COLUMN] === undefined) fields[LINE_KV_COLUMN] = [KIND.string, 'VARCHAR'];
+  }
+  return row + '}';
 }
