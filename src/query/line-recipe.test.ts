@@ -15,7 +15,9 @@ import { startClickHouseCluster, type ClickHouseCluster } from '../testing/click
 import { corpusRoot, listFiles, requireShared } from '../testing/corpus.js';
 import { importFiles } from '../cli/import-files.js';
 import type { RowSource } from './exec/context.js';
-import { isRecipeEval, isRecipeParsekv, recipeExceptions, recipePairs } from './line-recipe.js';
+import { isRecipeEval, isRecipeParsekv, recipeExceptions, recipeLastValues, recipePairs } from './line-recipe.js';
+import { readEvtxFileSync } from '../evtx/index.js';
+import { eventFromXml, renderLine } from '../event/index.js';
 import { parseQuery } from './parser.js';
 import { executeQuery, explainPlan, planQuery } from './plan.js';
 import { valueToJson } from './semantics.js';
@@ -35,6 +37,53 @@ test('recipeExceptions names every field the recipe does not set to its column\'
   assert.equal(recipeExceptions('T:\r\nA: \ud800', { A: '\ud800' }), null);
   assert.equal(recipeExceptions('T:\r\nA: [1]', { A: ['1'] }), '"A"');
   assert.equal(recipeExceptions('T:\r\n' + Array.from({ length: 9 }, (_, i) => `K${i}: v`).join('\r\n'), {}), null);
+});
+
+/** The reference: the pipeline's pairs, last value per key, keys in first-seen order. */
+function referenceLastValues(line: string): Array<[string, string | null]> | null {
+  const pairs = recipePairs(line);
+  if (pairs === null) return null;
+  const last = new Map<string, string | null>();
+  for (const [k, v] of pairs) last.set(k, v);
+  return [...last];
+}
+
+test('recipeLastValues equals the pipeline\'s eval + parsekv on edge cases and random lines', () => {
+  const lines = ['', ':', 'a:', 'a:bc', 'a:\r\nb', 'no colon here: x', 'T:\r\nK: v\r\nK: w\r\nJ: 1', 'T:\r\nK:\r\n: v\r\n  \r\n`` ` K : v `X: y: z',
+    'T:\r\nA:  spaced  \t\r\nB: \u0000\u001f x \r\nC: a: b\nD', 'x:yz\n\n\n', 'T:\r\nA: 1\r\nA', 'T:\r\nKey:\r\n: \r\n:',
+    // A `: ` cut by the trim (no value), a key repeated after another one.
+    'T:\r\nK: \r\nJ: 1\r\nK: 2', 'T:\r\nK: `J: : x'];
+  let seed = 11;
+  const alphabet = ['a', 'B', ':', ' ', ': ', '\n', '\r\n', '`', '\t', '\u0001', 'é', 'K: v', '\u3042'];
+  for (let i = 0; i < 5000; i++) {
+    let l = '';
+    const n = seed % 40;
+    for (let j = 0; j < n; j++) { seed = (seed * 1103515245 + 12345) & 0x7fffffff; l += alphabet[seed % alphabet.length]; }
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    lines.push(l);
+  }
+  for (const l of lines) {
+    const fast = recipeLastValues(l);
+    assert.deepEqual(fast === null ? null : [...fast], referenceLastValues(l), JSON.stringify(l));
+  }
+});
+
+test('recipeLastValues equals the pipeline\'s eval + parsekv on every corpus event\'s line', () => {
+  const dir = requireShared(join(corpusRoot, 'evtx'));
+  let lines = 0;
+  for (const file of listFiles(dir, /\.evtx$/i)) {
+    readEvtxFileSync(file, {}, (chunk) => {
+      for (const r of chunk.records) {
+        const e = eventFromXml(r.nodes);
+        if (e === null) continue;
+        const line = renderLine(e);
+        const fast = recipeLastValues(line);
+        assert.deepEqual(fast === null ? null : [...fast], referenceLastValues(line), `${file} record ${r.recordId}`);
+        lines++;
+      }
+    });
+  }
+  assert.ok(lines > 20_000, `${lines} lines`);
 });
 
 test('the recipe is recognized only verbatim', () => {
