@@ -60,7 +60,8 @@ function conform(e: Event, template: SourceTemplate, types: readonly number[]): 
     if (!Object.prototype.hasOwnProperty.call(e.data, f.name) || f.type === 'any') continue;
     const v: EventValue = e.data[f.name];
     if (v === null) { conclusive = false; continue; }
-    if ((Array.isArray(v) ? 'array' : typeof v) !== f.type) { conforms = false; break; }
+    // A GUID-typed field holds its braced text, so it conforms as a string.
+    if ((Array.isArray(v) ? 'array' : typeof v) !== (f.type === 'guid' ? 'string' : f.type)) { conforms = false; break; }
   }
   if (conforms) {
     if (conclusive) conforming.set(template, { eventId: e.event_id, types });

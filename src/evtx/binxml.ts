@@ -7,6 +7,7 @@
  * template carries it inline, later uses point back at it.
  */
 import { EvtxFormatError, u16, u32, utf16 } from './bytes.js';
+import { CHUNK_SIZE } from './file-header.js';
 import { decodeInlineValue, decodeValue, guidToString } from './values.js';
 import {
   ValueType, type XmlAttribute, type XmlElement, type XmlFragment, type XmlNode, type XmlTemplate, type XmlTemplateInstance, type XmlValue,
@@ -383,17 +384,24 @@ function decodeTemplateInstance(
   let data = pos + count * 4;
   // Strings are most of a record's values. Decoding the span of the value area that holds
   // them as UTF-16 with one native call and slicing each string out of it costs far less
-  // than one native call per string. Strings at an odd distance from the span's start
-  // (after a UInt8, say) slice a second decoding that starts one byte later. The span
-  // stops at the last string: a nested BinXML value (EventData, usually last) decodes
-  // its own strings.
+  // than one native call per string. The span stops at the last string: a nested BinXML
+  // value (EventData, usually last) decodes its own strings. The span also holds the
+  // non-string values between strings (GUIDs, integers, SIDs); decoded as UTF-16 they
+  // would make the whole text, and so every string sliced from it, two-byte in V8 even
+  // when every string is ASCII — twice the memory, and slower JSON, regular expressions
+  // and hashing downstream. So the span is copied and every byte that is not part of a
+  // string of the decoding's parity is zeroed first (stringText). Strings at an odd
+  // distance from the span's start (after a UInt8, say) come from a second decoding that
+  // starts one byte later.
   let area = -1;
   let areaEnd = data;
+  let parities = 0; // bit 0: a string at an even distance from the span's start, bit 1: odd
   for (let i = 0, at = data; i < count; i++) {
     const size = u16(b, pos + i * 4);
     if (b[pos + i * 4 + 2] === ValueType.String) {
       if (area < 0) area = at;
       areaEnd = at + size;
+      parities |= 1 << ((at - area) & 1);
     }
     at += size;
   }
@@ -409,7 +417,9 @@ function decodeTemplateInstance(
       let chars = size >> 1;
       while (chars > 0 && b[data + chars * 2 - 2] === 0 && b[data + chars * 2 - 1] === 0) chars--; // trailing NULs
       const odd = (data - area) & 1;
-      const text = odd === 0 ? (evenText ??= utf16(b, area, (areaEnd - area) >> 1)) : (oddText ??= utf16(b, area + 1, (areaEnd - area - 1) >> 1));
+      const text = odd === 0
+        ? (evenText ??= stringText(b, pos, count, area, areaEnd, 0, parities))
+        : (oddText ??= stringText(b, pos, count, area, areaEnd, 1, parities));
       const from = (data - area - odd) >> 1;
       values[i] = text.slice(from, from + chars);
     } else if (type === ValueType.BinXml) {
@@ -422,6 +432,42 @@ function decodeTemplateInstance(
   const instance = { kind: 'instance' as const, template, values, types, end: data };
   append?.(instance);
   return instance;
+}
+
+/** Scratch for {@link stringText}: a span never exceeds a chunk. */
+const spanScratch = Buffer.alloc(CHUNK_SIZE);
+
+/**
+ * The UTF-16 text of a template instance's string span (`area` to `areaEnd`) as seen from
+ * `parity` (0: strings at an even distance from `area`, 1: odd), in which only the bytes of
+ * that parity's strings are kept: everything else is NUL, so the text is one-byte in V8
+ * whenever those strings are Latin-1. When every string has this parity and no other value
+ * lies between them, the bytes are decoded in place.
+ */
+function stringText(b: Uint8Array, pos: number, count: number, area: number, areaEnd: number, parity: number, parities: number): string {
+  const start = area + parity;
+  const chars = (areaEnd - start) >> 1;
+  let contiguous = parities === 1 << parity;
+  for (let i = 0, at = pos + count * 4; contiguous && i < count && at < areaEnd; i++) {
+    const size = u16(b, pos + i * 4);
+    if (at >= area && b[pos + i * 4 + 2] !== ValueType.String) contiguous = false;
+    at += size;
+  }
+  if (contiguous) return utf16(b, start, chars);
+  const s = spanScratch;
+  s.set(b.subarray(area, areaEnd), 0);
+  for (let i = 0, at = pos + count * 4; i < count && at < areaEnd; i++) {
+    const size = u16(b, pos + i * 4);
+    const keep = b[pos + i * 4 + 2] === ValueType.String && ((at - area) & 1) === parity;
+    if (!keep && at + size > area) {
+      const from = Math.max(at, area) - area;
+      const to = Math.min(at + size, areaEnd) - area;
+      if (to - from > 32) s.fill(0, from, to);
+      else for (let k = from; k < to; k++) s[k] = 0;
+    }
+    at += size;
+  }
+  return utf16(s, parity, chars);
 }
 
 /**

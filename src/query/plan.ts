@@ -45,11 +45,13 @@ export async function planQuery(query: Query, ctx: ExecContext, options: PlanOpt
   const table = tables[0]!;
   const columns = await ctx.source.columns(table);
   if (!columns) return { query, jsCommands: query.commands };
-  const schema: TableSchema = {
+  let schema: TableSchema = {
     name: table,
     columns,
     extraFields: (await ctx.source.extraFields?.(table)) ?? [],
   };
+  const kv = await ctx.source.lineKvFields?.(table);
+  if (kv) schema = { ...schema, lineKvFields: kv };
   const pushed = pushdown(query.commands, schema, ctx.now, ctx.source.sqlDialect);
   if (!pushed) return { query, jsCommands: query.commands };
   return { query, pushed, jsCommands: query.commands.slice(pushed.commandCount), dialect: ctx.source.sqlDialect?.name ?? duckdb.name };
@@ -63,6 +65,7 @@ export function explainPlan(plan: QueryPlan): string {
     lines.push(`pushed down to the store (${plan.dialect !== undefined ? `${plan.dialect} SQL, ` : ''}${plan.pushed.commandCount} command${plan.pushed.commandCount === 1 ? '' : 's'}): ${pushedText}`);
     lines.push(`  SQL: ${plan.pushed.sql}`);
     lines.push(`  parameters: ${JSON.stringify(plan.pushed.parameters)}`);
+    if (plan.pushed.recipe !== undefined) lines.push(`  ${plan.pushed.recipe}`);
   } else {
     lines.push('nothing pushed down: the JS pipeline runs the whole query');
   }

@@ -17,7 +17,7 @@ import { newRow, type Row, type Value } from '../query/value.js';
 import type { EventRun } from './event-rows.js';
 import { addTotals, ImportAccumulator } from './import-batches.js';
 import { checkTableName } from './table-names.js';
-import { EventTable, isEventTableSchema } from './event-table.js';
+import { EventTable, isEventTableSchema, lineKvFields } from './event-table.js';
 import { createEventTableSql, EXTRA_COLUMN, FIXED_COLUMNS, IMPORTS_TABLE, quoteIdent } from './schema.js';
 import {
   StoreBusyError, type ColumnInfo, type ImportBatch, type ImportOptions, type ImportResult, type ImportState, type ScanOptions, type Store,
@@ -25,6 +25,7 @@ import {
 } from './types.js';
 import { isJsonType, mergeExtra, valueFromDuckDB, valueToDuckDB, valueToJson } from './values.js';
 import { inferColumns } from './infer-columns.js';
+import { LINE_KV_COLUMN } from '../query/line-recipe.js';
 
 /** The database file inside a data directory. */
 export const DATABASE_FILE = 'haetae.duckdb';
@@ -167,6 +168,16 @@ class DuckDBStore implements Store {
   }
 
   async columns(table: string): Promise<ColumnInfo[] | null> {
+    const all = await this.allColumns(table);
+    return all === null ? null : all.filter((c) => c.name !== LINE_KV_COLUMN);
+  }
+
+  async lineKvFields(table: string): Promise<string[] | null> {
+    return lineKvFields((await this.allColumns(table)) ?? []);
+  }
+
+  /** A table's columns in table order, the recipe flag's too (the importer writes it). */
+  private async allColumns(table: string): Promise<ColumnInfo[] | null> {
     const rows = await this.query(
       `SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database() AND table_name = $1 ORDER BY column_index`,
       [table],
@@ -224,6 +235,8 @@ class DuckDBStore implements Store {
       const json = types.map((t: DuckDBType) => isJsonType(t));
       const lineAt = table === null ? -1 : names.indexOf('line');
       const order = names.map((_, i) => i).filter((i) => i !== lineAt);
+      // The recipe flag is the store's own (like an index), never a row field.
+      const hidden = names.map((n) => n === LINE_KV_COLUMN);
       if (lineAt >= 0) order.push(lineAt);
       while (true) {
         const chunk = await result.fetchChunk();
@@ -234,6 +247,7 @@ class DuckDBStore implements Store {
           const row = newRow();
           if (table !== null) row._table = table;
           for (const i of order) {
+            if (hidden[i]) continue;
             const raw = cols[i][r];
             if (raw === null) continue;
             const v = valueFromDuckDB(raw, json[i]);
@@ -305,7 +319,7 @@ class DuckDBStore implements Store {
   private async eventTable(name: string): Promise<EventTable> {
     let t = this.eventTables.get(name);
     if (t !== undefined) return t;
-    const columns = await this.columns(name);
+    const columns = await this.allColumns(name);
     if (columns === null) {
       t = new EventTable(name, FIXED_COLUMNS, 1, false);
     } else {

@@ -9,6 +9,7 @@
 import { setField, type EventValue } from '../event/index.js';
 import { ACCEPTS, jsonValue, type EventRun } from './event-rows.js';
 import { EXTRA_COLUMN, FIXED_COLUMNS, fitsColumn, type DataColumnType } from './schema.js';
+import { exceptionName, LINE_KV_COLUMN } from '../query/line-recipe.js';
 
 /** A column of an event table: name, type, position. */
 export interface TableColumn {
@@ -23,6 +24,16 @@ const EXTRA = FIXED_INDEX.get(EXTRA_COLUMN)!;
 /** True when the columns read from the database are those of an event table. */
 export function isEventTableSchema(columns: readonly { name: string; type: string }[]): boolean {
   return FIXED_COLUMNS.every((c, i) => columns[i]?.name === c.name);
+}
+
+/**
+ * For pushdown (RowSource.lineKvFields): the data columns of an event table whose rows
+ * carry the recipe flag, i.e. where a flagged row's fields are; null for a table without
+ * the flag column (an older store, or none of its rows was ever flagged).
+ */
+export function lineKvFields(columns: readonly { name: string; type: string }[]): string[] | null {
+  if (!isEventTableSchema(columns) || !columns.some((c) => c.name === LINE_KV_COLUMN && c.type === 'VARCHAR')) return null;
+  return columns.slice(FIXED_COLUMNS.length).map((c) => c.name).filter((n) => n !== LINE_KV_COLUMN);
 }
 
 /** The schema of one event table and the next `_id` to hand out. */
@@ -70,19 +81,25 @@ export class EventTable {
 
   /**
    * A row of a run that does not {@link fits}: data fields without a column of their own
-   * (case collisions, values of another type) moved into `_extra`.
+   * (case collisions, values of another type) moved into `_extra`, and named in the row's
+   * recipe flag (`_line_kv`, event-rows.ts encodeRow): their columns do not hold them.
    */
   fixRow(row: string): string {
     const o = JSON.parse(`{${row}`) as Record<string, unknown>;
     let extra = (o[EXTRA_COLUMN] ?? null) as Record<string, EventValue> | null;
+    let moved = '';
     for (const k of Object.keys(o)) {
-      if (FIXED_INDEX.has(k)) continue;
+      if (FIXED_INDEX.has(k) || k === LINE_KV_COLUMN) continue;
       const v = o[k] as EventValue;
       const col = this.byLower.get(k.toLowerCase());
       if (col !== undefined && col.name === k && col.index > EXTRA && fitsColumn(v, col.type)) continue;
       setField(extra ??= Object.create(null) as Record<string, EventValue>, k, v);
       delete o[k];
+      moved += exceptionName(k);
     }
+    const flag = this.byLower.get(LINE_KV_COLUMN);
+    if (typeof o[LINE_KV_COLUMN] !== 'string' || flag === undefined || flag.name !== LINE_KV_COLUMN || flag.type !== 'VARCHAR') delete o[LINE_KV_COLUMN];
+    else o[LINE_KV_COLUMN] += moved;
     if (extra !== null) o[EXTRA_COLUMN] = extra;
     return jsonValue(o).slice(1);
   }

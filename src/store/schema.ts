@@ -99,6 +99,8 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
  * timeMicros('2024-05-01T10:00:00.1234567Z') // 1714557600123456n
  */
 export function timeMicros(time: string): bigint | null {
+  const fast = canonicalTimeMicros(time);
+  if (fast !== null) return fast;
   const m = ISO_TIME.exec(time);
   if (m === null) return null;
   const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
@@ -111,4 +113,36 @@ export function timeMicros(time: string): bigint | null {
   }
   const micros = m[7] === undefined ? 0 : Number(m[7].padEnd(6, '0').slice(0, 6));
   return BigInt(ms - offsetMinutes * 60000) * 1000n + BigInt(micros);
+}
+
+/** The last minute prefix (`YYYY-MM-DDTHH:MM`) seen and its `Date.UTC`: events come in time order. */
+let minutePrefix = '';
+let minuteMs = 0;
+
+/** Digit value of `s[i]`, or NaN. */
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+}
+
+/**
+ * {@link timeMicros} for the form every decoder writes (`2024-05-01T10:00:00.1234567Z`,
+ * from FILETIME's 100 ns ticks) without the regular expression and BigInt arithmetic, which
+ * cost ~1.7 µs per event on import; null for any other form.
+ */
+function canonicalTimeMicros(t: string): bigint | null {
+  if (t.length !== 28 || t.charCodeAt(27) !== 90 /* Z */ || t.charCodeAt(10) !== 84 /* T */ || t.charCodeAt(19) !== 46 /* . */
+    || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return null;
+  if (!t.startsWith(minutePrefix) || minutePrefix === '') {
+    const year = digit(t, 0) * 1000 + digit(t, 1) * 100 + digit(t, 2) * 10 + digit(t, 3);
+    const ms = Date.UTC(year, digit(t, 5) * 10 + digit(t, 6) - 1, digit(t, 8) * 10 + digit(t, 9), digit(t, 11) * 10 + digit(t, 12), digit(t, 14) * 10 + digit(t, 15));
+    if (!Number.isFinite(ms)) return null;
+    minutePrefix = t.slice(0, 16);
+    minuteMs = ms;
+  }
+  if (Number.isNaN(digit(t, 26))) return null; // the 100 ns digit: checked, then dropped
+  let frac = 0;
+  for (let i = 20; i < 26; i++) frac = frac * 10 + digit(t, i);
+  const micros = (minuteMs + (digit(t, 17) * 10 + digit(t, 18)) * 1000) * 1000 + frac;
+  return Number.isSafeInteger(micros) ? BigInt(micros) : null;
 }

@@ -37,6 +37,12 @@ export interface RowSource {
   scan(table: string, request: ScanRequest): RowStream;
   /** Data fields that some rows keep outside their typed column (the store's `_extra`): never pushed down. */
   extraFields?(table: string): Promise<readonly string[]>;
+  /**
+   * When the table's rows carry the recipe flag (../line-recipe.ts LINE_KV_COLUMN, never
+   * among {@link columns}): the columns of the event's data fields, where a flagged row's
+   * parsekv keys are. Null or absent: pushdown takes the general path for every row.
+   */
+  lineKvFields?(table: string): Promise<readonly string[] | null>;
   /** Runs a pushed-down SELECT; values only as parameters, never in the text. */
   runSql?(sql: string, parameters: readonly Value[]): RowStream;
   /** The SQL dialect `runSql` speaks (default DuckDB's: ../sql/duckdb.ts). */

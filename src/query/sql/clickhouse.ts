@@ -59,6 +59,9 @@ export const clickhouse: SqlDialect = {
   },
   toDouble: (x) => `toFloat64(${x})`,
   toBigint: (x) => `toInt64(${x})`,
+  integerText: (x) => `toString(${x})`,
+  // Booleans are UInt8 here: toString would give 1/0.
+  booleanText: (x) => `(CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} = 1 THEN 'true' ELSE 'false' END)`,
   startsWith: (s, p) => `startsWith(${s}, ${p})`,
   endsWith: (s, p) => `endsWith(${s}, ${p})`,
   contains: (s, p) => `(position(${s}, ${p}) > 0)`,

@@ -36,6 +36,10 @@ export interface SqlDialect {
   toDouble(x: string): string;
   /** A whole double (already truncated) as a 64-bit integer. */
   toBigint(x: string): string;
+  /** A BIGINT's decimal text (JS's `String(n)` for a safe integer); null stays null. */
+  integerText(x: string): string;
+  /** A BOOLEAN column's value as `true`/`false` (JS's `String(b)`); null stays null. */
+  booleanText(x: string): string;
   /** Drops the fraction of a double, toward zero. */
   trunc(x: string): string;
   startsWith(s: string, prefix: string): string;
@@ -115,6 +119,8 @@ export const STANDARD_SQL = {
   columnKind: kindOfColumnType,
   toDouble: (x: string): string => `CAST(${x} AS DOUBLE)`,
   toBigint: (x: string): string => `CAST(${x} AS BIGINT)`,
+  integerText: (x: string): string => `CAST(${x} AS VARCHAR)`,
+  booleanText: (x: string): string => `CAST(${x} AS VARCHAR)`,
   trunc: (x: string): string => `trunc(${x})`,
   countDistinct: (x: string): string => `count(DISTINCT ${x})`,
   limit: (limit: number | undefined, offset: number | undefined, params: Parameters): string =>

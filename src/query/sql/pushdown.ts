@@ -18,6 +18,7 @@ import { KEPT_SYSTEM_FIELDS } from '../exec/transform.js';
 import { Parameters, type SqlDialect, type ValueKind } from './dialect.js';
 import { duckdb } from './duckdb.js';
 import { translateExpr, truthSql, type FieldScope, type SqlExpr, type Translation } from './expr.js';
+import { exceptionName, isRecipeEval, isRecipeParsekv, LINE_KV_COLUMN } from '../line-recipe.js';
 
 /** The schema the planner needs of a stored table. */
 export interface TableSchema {
@@ -25,6 +26,11 @@ export interface TableSchema {
   readonly columns: readonly ColumnInfo[];
   /** Data fields stored (for some rows) outside their typed column, in `_extra`: never pushed. */
   readonly extraFields: readonly string[];
+  /**
+   * Set when the table's rows carry the recipe flag (../line-recipe.ts): the columns holding
+   * the data fields of a flagged row, i.e. every key the recipe's parsekv can set on it.
+   */
+  readonly lineKvFields?: readonly string[];
 }
 
 /** A structural step replayed in JS on each SQL result row. */
@@ -51,6 +57,8 @@ export interface PushedQuery {
   /** The kinds of the physical columns, for dialects that must decode what the engine returns. */
   readonly baseKinds: ReadonlyMap<string, ValueKind>;
   readonly dialect: SqlDialect;
+  /** For `--explain`: how the Logpresso recipe was recognized, when it was. */
+  readonly recipe?: string;
 }
 
 /** Where a field's current value comes from, while building. */
@@ -76,6 +84,18 @@ function lazyField(kind: ValueKind, make: () => string): FieldState {
 }
 
 const INTERNAL = '__h';
+
+/**
+ * A recognized recipe stage whose SQL is chosen when the whole query is built (see
+ * {@link finishRecipe}): `plain` computes it for every row, `guarded(skip)` is NULL on the
+ * rows where `skip` holds.
+ */
+interface RecipeStage {
+  readonly token: string;
+  readonly alias: string;
+  readonly plain: string;
+  guarded(skip: string): string;
+}
 const WS = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i + 1)).join('');
 
 class Builder {
@@ -92,6 +112,21 @@ class Builder {
 
   readonly baseKinds = new Map<string, ValueKind>();
 
+  /** The recipe flag column (quoted); undefined when the table has none. */
+  readonly flag: string | undefined;
+  /** The data columns a flagged row's parsekv keys are in, by name, with how SQL gives their text. */
+  readonly kvFields = new Map<string, 'string' | 'integer' | 'boolean' | 'other'>();
+  /** Names the recipe's lookups read: on flagged rows not naming any of them, the pairs are not needed. */
+  readonly recipeNames = new Set<string>();
+  /** `line` as stored, and `line` after the recipe's eval of it (when recognized). */
+  readonly baseLine: FieldState | undefined;
+  recipeLine: FieldState | undefined;
+  /** The recipe's eval stages and parsekv list, when recognized. */
+  recipeEvals: RecipeStage[] = [];
+  recipeList: RecipeStage | undefined;
+  /** What {@link finishRecipe} did, for `--explain`. */
+  recipeNote: string | undefined;
+
   constructor(readonly schema: TableSchema, table: TableCommand, now: Date, readonly dialect: SqlDialect) {
     const d = dialect;
     this.params = new Parameters(d);
@@ -104,6 +139,14 @@ class Builder {
       this.fields.set(c.name, { sql: d.quoteIdent(c.name), kind: extra.has(c.name) ? 'unknown' : d.columnKind(c.type) });
     }
     for (const f of extra) if (!this.fields.has(f)) this.fields.set(f, { sql: 'NULL', kind: 'unknown' });
+    const line = this.fields.get('line');
+    this.baseLine = line?.kind === 'string' ? line : undefined;
+    if (schema.lineKvFields !== undefined) {
+      this.flag = d.quoteIdent(LINE_KV_COLUMN);
+      const types = new Map(schema.columns.map((c) => [c.name, c.type.toUpperCase()]));
+      const text = { VARCHAR: 'string', BIGINT: 'integer', BOOLEAN: 'boolean' } as const;
+      for (const f of schema.lineKvFields) this.kvFields.set(f, text[types.get(f) as keyof typeof text] ?? 'other');
+    }
     const where: string[] = [];
     const w = timeWindow(table, now);
     if (w.from) where.push(`${d.quoteIdent('_time')} >= ${d.timestamp(w.from, this.params)}`);
@@ -145,6 +188,17 @@ class Builder {
     return this.dialect.quoteIdent(name);
   }
 
+  /** A recipe stage's SQL, as a token {@link finishRecipe} replaces by `plain` or by its guarded form. */
+  recipeStage(alias: string, plain: string, guarded: (skip: string) => string): RecipeStage {
+    return { token: `\u0000recipe${alias}\u0000`, alias, plain, guarded };
+  }
+
+  /** SQL true on rows whose recipe flag promises the field `name` (line-recipe.ts recipeExceptions). */
+  flagHolds(name: string): string {
+    const f = this.flag!;
+    return `(${f} IS NOT NULL AND NOT ${this.dialect.contains(f, this.params.add(exceptionName(name), 'VARCHAR'))})`;
+  }
+
   /** What translating an expression over the current fields needs (`over` replaces the field lookup). */
   translation(over: FieldScope = this.scope): Translation {
     return { scope: over, params: this.params, hoist: this.hoist, dialect: this.dialect };
@@ -180,11 +234,22 @@ function pushEval(b: Builder, cmd: Extract<Command, { kind: 'eval' }>): boolean 
     stages.push({ alias, name: a.field, e });
     local.set(a.field, { sql: b.quote(alias), kind: e.kind });
   }
+  // The recipe's eval of the stored line: its stages may later be skipped on flagged rows.
+  const recipe = b.flag !== undefined && b.baseLine !== undefined && b.fields.get('line') === b.baseLine && isRecipeEval(cmd);
+  const evals: RecipeStage[] = [];
   for (const s of stages) {
-    b.wrap(`*, ${s.e.sql} AS ${b.quote(s.alias)}`);
+    let sql = s.e.sql;
+    if (recipe) {
+      const plain = sql;
+      const stage = b.recipeStage(s.alias, plain, (skip) => `(CASE WHEN ${skip} THEN NULL ELSE ${plain} END)`);
+      evals.push(stage);
+      sql = stage.token;
+    }
+    b.wrap(`*, ${sql} AS ${b.quote(s.alias)}`);
     b.writes.push({ kind: 'computed', name: s.name, column: s.alias, valueKind: s.e.kind });
     b.fields.set(s.name, local.get(s.name)!);
   }
+  if (recipe) { b.recipeEvals = evals; b.recipeLine = b.fields.get('line'); }
   return true;
 }
 
@@ -200,10 +265,29 @@ function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
   const text = target ?? { sql: 'NULL', kind: 'null' as const };
   if (text.kind !== 'string' && text.kind !== 'null') return false;
   const alias = b.alias();
-  const listSql = pairs.list(text.sql, b.params.add(cmd.pairdelim, 'VARCHAR'), b.params.add(cmd.kvdelim, 'VARCHAR'), b.params.add(WS, 'VARCHAR'));
+  const listOf = (t: string): string => pairs.list(t, b.params.add(cmd.pairdelim, 'VARCHAR'), b.params.add(cmd.kvdelim, 'VARCHAR'), b.params.add(WS, 'VARCHAR'));
+  let listSql = listOf(text.sql);
+  // The recipe over the line its eval computed: on flagged rows the keys are the data
+  // columns (line-recipe.ts recipeYieldsFields), so lookups read them, not the list.
+  const recipe = b.flag !== undefined && b.recipeLine !== undefined && b.fields.get('line') === b.recipeLine && isRecipeParsekv(cmd);
+  if (recipe) {
+    b.recipeList = b.recipeStage(alias, listSql, (skip) => listOf(`(CASE WHEN ${skip} THEN NULL ELSE ${text.sql} END)`));
+    listSql = b.recipeList.token;
+  }
   b.wrap(`*, ${listSql} AS ${b.quote(alias)}`, cmd.overlay ? '' : ` WHERE ${text.sql} IS NOT NULL`);
   const list = b.quote(alias);
-  const lookup = (name: string, otherwise: string): string => pairs.lookup(list, b.params.add(name, 'VARCHAR'), otherwise);
+  const general = (name: string, otherwise: string): string => pairs.lookup(list, b.params.add(name, 'VARCHAR'), otherwise);
+  const lookup = !recipe ? general : (name: string, otherwise: string): string => {
+    const column = b.kvFields.get(name);
+    // A data column of a type without an exact text (lists): the list decides.
+    if (column === 'other') return general(name, otherwise);
+    b.recipeNames.add(name);
+    const q = b.quote(name);
+    const text = column === 'integer' ? b.dialect.integerText(q) : column === 'boolean' ? b.dialect.booleanText(q) : q;
+    // Promised: a key exactly when its column is not null, holding the column's text.
+    const flagged = column === undefined ? otherwise : `coalesce(${text}, ${otherwise})`;
+    return `(CASE WHEN ${b.flagHolds(name)} THEN ${flagged} ELSE ${general(name, otherwise)} END)`;
+  };
   const next = new Map<string, FieldState>();
   if (cmd.overlay) {
     for (const [name, f] of b.fields) {
@@ -340,6 +424,43 @@ function finalColumns(b: Builder): string {
   return cols.join(', ');
 }
 
+/** Occurrences of `part` in `text`. */
+function occurrences(text: string, part: string): number {
+  return text.split(part).length - 1;
+}
+
+/**
+ * Puts the recognized recipe stages' SQL in place of their tokens. The parsekv list is
+ * computed only for unflagged rows when no row replays it (a pushed `stats` drops the
+ * rows' writes): flagged rows' lookups read columns. The eval stages of `line` are skipped
+ * on flagged rows too when nothing but the next stage and that list reads them (counted
+ * in the SQL text: every reader names the stage's unique alias). Otherwise every stage
+ * runs on every row, as without the flag.
+ */
+function finishRecipe(b: Builder, sql: string): string {
+  const list = b.recipeList;
+  const evals = b.recipeEvals;
+  const put = (text: string, stages: readonly RecipeStage[]): string =>
+    stages.reduce((t, s) => t.split(s.token).join(s.plain), text);
+  if (list === undefined || !sql.includes(list.token)) return put(sql, list ? [list, ...evals] : evals);
+  if (!b.grouped) {
+    b.recipeNote = `recognized the Logpresso recipe (eval line … | parsekv …): rows flagged at import (${LINE_KV_COLUMN}) read the fields later commands use from typed columns; every row's pairs are still split (the result rows need them)`;
+    return put(sql, [list, ...evals]);
+  }
+  // The pairs are needed only on rows where some lookup takes the general path.
+  const names = [...b.recipeNames];
+  const skip = names.length === 0 ? `(${b.flag!} IS NOT NULL)` : `(${names.map((n) => b.flagHolds(n)).join(' AND ')})`;
+  const guard = (text: string, stages: readonly RecipeStage[]): string => stages.reduce((t, s) => t.split(s.token).join(s.guarded(skip)), text);
+  let out = guard(sql, [list]);
+  const readers = [...evals.slice(1).map((s) => s.plain), list.guarded(skip)];
+  const plain = put(out, evals);
+  const alone = evals.length > 0 && evals.every((s, i) => occurrences(plain, b.quote(s.alias)) === 1 + occurrences(readers[i]!, b.quote(s.alias)));
+  out = alone ? guard(out, evals) : put(out, evals);
+  b.recipeNote = `recognized the Logpresso recipe (eval line … | parsekv …): rows flagged at import (${LINE_KV_COLUMN}) read their fields from typed columns` +
+    (alone ? ' without splitting line' : '') + '; other rows split line';
+  return out;
+}
+
 /**
  * Builds the SQL for the longest pushable prefix of `commands` (the first must be a
  * single-table `table`) in `dialect` (default DuckDB), or undefined when not even the
@@ -367,7 +488,7 @@ export function pushdown(commands: readonly Command[], schema: TableSchema, now:
     }
     count++;
   }
-  const built = b.grouped ? b.sql : `SELECT ${finalColumns(b)} FROM (${b.sql}) AS result${b.orderBy()}`;
+  const built = finishRecipe(b, b.grouped ? b.sql : `SELECT ${finalColumns(b)} FROM (${b.sql}) AS result${b.orderBy()}`);
   // Bind only the parameters the SQL uses (a translation may have dropped an operand it
   // had already bound, e.g. `x + null` is NULL), renumbered in order.
   const used = [...new Set([...built.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))].sort((x, y) => x - y);
@@ -379,6 +500,7 @@ export function pushdown(commands: readonly Command[], schema: TableSchema, now:
     sql, parameters, commandCount: count, writes: b.writes.filter((w) => w.kind !== 'regroup'),
     baseColumns: b.baseColumns, table: schema.name, baseKinds: b.baseKinds, dialect,
     ...(regroup?.kind === 'regroup' ? { groupOrder: regroup.names } : {}),
+    ...(b.recipeNote !== undefined ? { recipe: b.recipeNote } : {}),
   };
 }
 

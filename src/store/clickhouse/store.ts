@@ -18,9 +18,10 @@ import { clickhouse } from '../../query/sql/clickhouse.js';
 import type { SqlDialect } from '../../query/sql/dialect.js';
 import type { EventRun } from '../event-rows.js';
 import { addTotals, ImportAccumulator } from '../import-batches.js';
-import { EventTable, isEventTableSchema } from '../event-table.js';
+import { EventTable, isEventTableSchema, lineKvFields } from '../event-table.js';
 import { inferColumns } from '../infer-columns.js';
 import { EXTRA_COLUMN, FIXED_COLUMNS } from '../schema.js';
+import { LINE_KV_COLUMN } from '../../query/line-recipe.js';
 import { checkTableName, isValidTableName } from '../table-names.js';
 import type {
   ColumnInfo, ImportBatch, ImportOptions, ImportResult, ImportState, ScanOptions, Store, StoreOptions, TableInfo,
@@ -246,7 +247,12 @@ export class ClickHouseStore implements Store {
   async columns(table: string): Promise<ColumnInfo[] | null> {
     if (!isValidTableName(table) && !table.startsWith('_')) return null;
     const cols = await this.readerColumns(table);
-    return cols === null ? null : cols.map((c) => ({ name: c.name, type: c.type }));
+    return cols === null ? null : cols.filter((c) => c.name !== LINE_KV_COLUMN).map((c) => ({ name: c.name, type: c.type }));
+  }
+
+  async lineKvFields(table: string): Promise<string[] | null> {
+    if (!isValidTableName(table)) return null;
+    return lineKvFields((await this.readerColumns(table)) ?? []);
   }
 
   /** A table's columns as the first answering shard has them. */
@@ -823,6 +829,8 @@ function decodeRow(raw: Record<string, unknown>, types: ReadonlyMap<string, Logi
   if (table !== null) row['_table'] = table;
   let line: Value = null;
   for (const k of Object.keys(raw)) {
+    // The recipe flag is the store's own (like an index), never a row field.
+    if (k === LINE_KV_COLUMN) continue;
     const v = decodeValue(raw[k], types.get(k));
     if (v === null) continue;
     if (k === EXTRA_COLUMN && types.get(k) === 'JSON' && mergeExtra(row, v)) continue;
