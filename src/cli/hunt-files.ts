@@ -4,14 +4,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type CompactRuleSet, type Detection, type Level, type PackName, type RuleHit, type RuleLoadEntry, type RuleProblem } from '../detect/index.js';
 import { decodeFile, type InputFormat } from '../formats/index.js';
 import { formatInputIssue } from './issues.js';
 
 /**
- * Processes a hunt's tracker keeps (at ~420 bytes each, ~100 MB): enough for a day of a
- * busy server's process creations, and what keeps a hunt under its 500 MB budget.
+ * Processes a hunt's trackers keep in all (at ~420 bytes each, ~100 MB): enough for a day
+ * of a busy server's process creations, and what keeps a hunt under its 500 MB budget.
+ * Each matching thread has its own tracker with its share of the records.
  */
 export const HUNT_TRACKER_RECORDS = 250_000;
 
@@ -38,6 +40,8 @@ export interface HuntFilesOptions {
  */
 export interface HuntWorkerData {
   readonly rules: CompactRuleSet;
+  /** The worker tracker's share of {@link HUNT_TRACKER_RECORDS}. */
+  readonly trackerRecords: number;
   readonly placeholders?: Readonly<Record<string, string[]>>;
   readonly minLevel?: Level;
   readonly inputFormat?: InputFormat;
@@ -75,7 +79,9 @@ export interface HuntSummary {
  */
 export async function huntFiles(files: readonly string[], options: HuntFilesOptions): Promise<{ detections: Detection[]; report: RuleLoadEntry[]; summary: HuntSummary }> {
   const started = performance.now();
-  const { problems, ruleSet, tracker } = loadRules(options);
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), files.length));
+  const trackerRecords = Math.ceil(HUNT_TRACKER_RECORDS / threads);
+  const { problems, ruleSet, tracker } = loadRules(options, trackerRecords);
   const loadSeconds = (performance.now() - started) / 1000;
   const report: RuleLoadEntry[] = [
     ...problems.map((p) => ({ file: p.file, kind: 'detection' as const, status: 'not-loaded' as const, reasons: [p.line !== undefined ? `line ${p.line}: ${p.message}` : p.message], targets: [] })),
@@ -84,13 +90,12 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
   for (const p of ruleSet.problems) options.onIssue?.(`${p.file}${p.line !== undefined ? `:${p.line}` : ''}: warning: ${p.message}`);
   const hunt = new Hunt(ruleSet, { minLevel: options.minLevel, maxPerRule: options.maxPerRule });
   let inputErrors = 0;
-  const threads = Math.min(options.threads ?? availableParallelism(), files.length);
   // This thread matches too, taking files from the same queue as the workers: one rule set
   // fewer in memory than a worker per thread, and no thread idle while workers start.
   const queue = [...files];
   const add = (hit: RuleHit): void => hunt.add(hit);
   const onError = (): void => { inputErrors++; };
-  const workers = threads > 1 ? matchInWorkers(queue, threads - 1, ruleSet.compact(), options, add, onError) : Promise.resolve({ events: 0, belowMinLevel: 0 });
+  const workers = threads > 1 ? matchInWorkers(queue, threads - 1, { rules: ruleSet.compact(), trackerRecords, placeholders: options.placeholders, minLevel: options.minLevel, inputFormat: options.inputFormat }, options, add, onError) : Promise.resolve({ events: 0, belowMinLevel: 0 });
   const [here, there] = await Promise.all([matchHere(queue, ruleSet, tracker, options, add, onError), workers]);
   const counts = { events: here.events + there.events, belowMinLevel: here.belowMinLevel + there.belowMinLevel };
   const result = hunt.finish();
@@ -116,6 +121,10 @@ export interface HuntIssue { readonly line: string; readonly error: boolean }
  * Decodes one file (without rendering messages: keywords render them when needed) and
  * matches its events, calling `onBatch` after each batch. An unexpected decoder failure is
  * an issue naming the file, never the end of the hunt. Shared by this thread and the workers.
+ *
+ * After each batch it yields to the event loop: EVTX reads are synchronous, so without
+ * that the main thread would decode file after file on promise callbacks alone and never
+ * hand the next file to an idle worker (measured: two threads no faster than one).
  */
 export async function matchFile(
   file: string, stage: MatchStage, inputFormat: InputFormat | undefined, add: (hit: RuleHit) => void,
@@ -125,6 +134,7 @@ export async function matchFile(
     for await (const batch of decodeFile(file, { format: inputFormat, render: false })) {
       for (const e of batch.events) stage.observe(e, file, add);
       onBatch(batch.bytes, batch.events.length, batch.issues.map((i) => ({ line: formatInputIssue(i), error: i.severity === 'error' })));
+      await yieldToEventLoop();
     }
   } catch (e) {
     onBatch(0, 0, [{ line: `${file}: error: ${(e as Error).message}`, error: true }]);
@@ -135,9 +145,9 @@ export async function matchFile(
  * Reads, parses and compiles the selected rules (a function of its own so the rule
  * texts are garbage once parsed).
  */
-function loadRules(options: HuntFilesOptions): { problems: RuleProblem[]; ruleSet: RuleSet; tracker: ProcessTracker } {
+function loadRules(options: HuntFilesOptions, trackerRecords: number): { problems: RuleProblem[]; ruleSet: RuleSet; tracker: ProcessTracker } {
   const { sources, problems } = selectRuleSources(options);
-  const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
+  const tracker = new ProcessTracker({ maxRecords: trackerRecords });
   return { problems, ruleSet: RuleSet.load(sources, { placeholders: options.placeholders, tracker }), tracker };
 }
 
@@ -157,12 +167,9 @@ async function matchHere(
 
 /** Matches files in `threads` workers, each taking the next file from `queue` when it is free. */
 function matchInWorkers(
-  queue: string[], threads: number, rules: CompactRuleSet, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
+  queue: string[], threads: number, data: HuntWorkerData, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
 ): Promise<{ events: number; belowMinLevel: number }> {
   const totals = { events: 0, belowMinLevel: 0 };
-  const data: HuntWorkerData = {
-    rules, placeholders: options.placeholders, minLevel: options.minLevel, inputFormat: options.inputFormat,
-  };
   return new Promise((resolve, reject) => {
     let running = threads;
     for (let i = 0; i < threads; i++) {

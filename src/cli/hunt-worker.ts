@@ -8,12 +8,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { MatchStage, ProcessTracker, RuleSet, type RuleHit } from '../detect/index.js';
-import { HUNT_TRACKER_RECORDS, matchFile, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
+import { matchFile, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
 
 const data = workerData as HuntWorkerData;
 const port = parentPort;
 if (!port) throw new Error('hunt-worker must run as a worker thread');
-const tracker = new ProcessTracker({ maxRecords: HUNT_TRACKER_RECORDS });
+const tracker = new ProcessTracker({ maxRecords: data.trackerRecords });
 const ruleSet = RuleSet.fromCompact(data.rules, { placeholders: data.placeholders, tracker });
 const stage = new MatchStage(ruleSet, tracker, data.minLevel);
 const post = (m: HuntWorkerMessage): void => port.postMessage(m);
