@@ -11,8 +11,8 @@ import { MatchStage, ProcessTracker, RuleSet, type RuleHit } from '../detect/ind
 import { matchFile, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
 
 const data = workerData as HuntWorkerData;
+if (!parentPort) throw new Error('hunt-worker must run as a worker thread');
 const port = parentPort;
-if (!port) throw new Error('hunt-worker must run as a worker thread');
 const tracker = new ProcessTracker({ maxRecords: data.trackerRecords });
 const ruleSet = RuleSet.fromCompact(data.rules, { placeholders: data.placeholders, tracker });
 const stage = new MatchStage(ruleSet, tracker, data.minLevel);
@@ -26,8 +26,29 @@ async function hunt(file: string): Promise<void> {
   });
 }
 
+/**
+ * Files are taken one ahead: the worker asks for the next file when it starts one, so it
+ * never waits for the main thread (which answers between its own batches) with nothing
+ * to do; measured, asking only when done left a worker idle a quarter of the time.
+ */
+const pending: string[] = [];
+let draining = false;
+let ended = false;
+
+async function drain(): Promise<void> {
+  if (draining) return;
+  draining = true;
+  for (let file = pending.shift(); file !== undefined; file = pending.shift()) {
+    post({ kind: 'ready' });
+    await hunt(file);
+  }
+  draining = false;
+  if (ended) { post({ kind: 'end', events: stage.events, belowMinLevel: stage.belowMinLevel }); port.close(); }
+}
+
 port.on('message', (req: HuntWorkerRequest) => {
-  if (req.kind === 'file') void hunt(req.file).then(() => post({ kind: 'ready' }));
-  else { post({ kind: 'end', events: stage.events, belowMinLevel: stage.belowMinLevel }); port.close(); }
+  if (req.kind === 'file') pending.push(req.file);
+  else ended = true;
+  void drain();
 });
 post({ kind: 'ready' });
