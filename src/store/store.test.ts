@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBDataChunk, DuckDBInstance, BIGINT, VARCHAR } from '@duckdb/node-api';
@@ -95,4 +95,33 @@ test('a data directory busy in another process gives an error naming it and what
   }
   const store: Store = await openStore({ dataDir: dir });
   await store.close();
+});
+
+test('DuckDB memory limit: 40% of the machine by default, HAETAE_DUCKDB_MEMORY to change it, a bad value named', async () => {
+  const setting = async (): Promise<string> => {
+    const store = await openStore({ memory: true });
+    try {
+      const rows = await all(store.runSql("SELECT current_setting('memory_limit') AS m"));
+      return String(rows[0]!['m']);
+    } finally {
+      await store.close();
+    }
+  };
+  const saved = process.env['HAETAE_DUCKDB_MEMORY'];
+  try {
+    delete process.env['HAETAE_DUCKDB_MEMORY'];
+    const gib = (text: string): number => {
+      const m = /^([\d.]+) (KiB|MiB|GiB|TiB)$/.exec(text);
+      assert.ok(m, text);
+      return Number(m[1]) * { KiB: 2 ** -20, MiB: 2 ** -10, GiB: 1, TiB: 1024 }[m[2] as 'KiB'];
+    };
+    const expected = (totalmem() * 0.4) / 2 ** 30;
+    assert.ok(Math.abs(gib(await setting()) - expected) < 0.05 * expected + 0.01, await setting());
+    process.env['HAETAE_DUCKDB_MEMORY'] = '1GB';
+    assert.ok(Math.abs(gib(await setting()) - 0.93) < 0.01);
+    process.env['HAETAE_DUCKDB_MEMORY'] = 'lots';
+    await assert.rejects(openStore({ memory: true }), /HAETAE_DUCKDB_MEMORY=lots: not a size/);
+  } finally {
+    if (saved === undefined) delete process.env['HAETAE_DUCKDB_MEMORY']; else process.env['HAETAE_DUCKDB_MEMORY'] = saved;
+  }
 });
