@@ -208,7 +208,9 @@ function matchInWorkers(
         }
       });
       worker.on('error', (e: Error & { code?: string }) => {
-        reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a hunt worker ran out of its ${HUNT_WORKER_HEAP_MIB} MiB heap on ${handed.join(' or ')} (run with --threads 1)`) : e);
+        if (e.code !== 'ERR_WORKER_OUT_OF_MEMORY') { reject(e); return; }
+        const where = handed.length > 0 ? `on ${handed.join(' or ')}` : 'while loading the rules';
+        reject(new Error(`a hunt worker ran out of its ${HUNT_WORKER_HEAP_MIB} MiB heap ${where} (run with --threads 1)`, { cause: e }));
       });
       worker.on('exit', () => { if (--running === 0) resolve(totals); });
     }
