@@ -17,6 +17,18 @@ import { formatInputIssue } from './issues.js';
  */
 export const HUNT_TRACKER_RECORDS = 250_000;
 
+/**
+ * Old-generation ceiling of each hunt worker's heap. Without one, V8 sizes a worker like
+ * the main thread (a ceiling of several GB here) and then lets the heap grow to ~4× its
+ * live data between full collections (its growing factor rises with the ceiling): the
+ * worker's heap peaked at ~240 MiB over a bench hunt with ~76 MiB live, and two threads
+ * peaked at ~590 MiB RSS. With 512 MiB the factor is ~1.4 and two threads stay under the
+ * 500 MB budget (bench/RESULTS.md "Hunt"). The margin is wide: a worker's live heap is its
+ * compiled rules (~30–70 MB), its tracker share (at most ~420 bytes ×
+ * {@link HUNT_TRACKER_RECORDS} / threads) and one decoded batch.
+ */
+export const HUNT_WORKER_HEAP_MIB = 512;
+
 /** What to hunt with. */
 export interface HuntFilesOptions {
   readonly packs: readonly PackName[];
@@ -173,11 +185,14 @@ function matchInWorkers(
   return new Promise((resolve, reject) => {
     let running = threads;
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(new URL('./hunt-worker.js', import.meta.url), { workerData: data });
+      const worker = new Worker(new URL('./hunt-worker.js', import.meta.url), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: HUNT_WORKER_HEAP_MIB } });
+      // The files handed to this worker (it takes one ahead), to name them if it fails.
+      const handed: string[] = [];
       worker.on('message', (m: HuntWorkerMessage) => {
         switch (m.kind) {
           case 'ready': {
             const file = queue.shift();
+            if (file !== undefined) { handed.push(file); if (handed.length > 2) handed.shift(); }
             worker.postMessage(file === undefined ? { kind: 'end' } : { kind: 'file', file } satisfies HuntWorkerRequest);
             break;
           }
@@ -192,7 +207,11 @@ function matchInWorkers(
             break;
         }
       });
-      worker.on('error', reject);
+      worker.on('error', (e: Error & { code?: string }) => {
+        if (e.code !== 'ERR_WORKER_OUT_OF_MEMORY') { reject(e); return; }
+        const where = handed.length > 0 ? `on ${handed.join(' or ')}` : 'while loading the rules';
+        reject(new Error(`a hunt worker ran out of its ${HUNT_WORKER_HEAP_MIB} MiB heap ${where} (run with --threads 1)`, { cause: e }));
+      });
       worker.on('exit', () => { if (--running === 0) resolve(totals); });
     }
   });

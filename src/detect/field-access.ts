@@ -105,13 +105,16 @@ function foldedName(name: string): string {
  * kept while the event lives: thousands of rules ask one event for fields it lacks, and
  * scanning its keys each time cost more than matching. Events of one kind have the same
  * keys in the same order (one template), so the maps are shared by key list: joining the
- * keys costs a fraction of folding each of them.
+ * keys costs a fraction of folding each of them. Only the last event's map is remembered:
+ * rules read one event at a time, and a WeakMap entry per event was GC work (ephemerons)
+ * for every event of a hunt.
  */
-const folded = new WeakMap<object, Map<string, string>>();
+let lastData: object | undefined;
+let lastMap: Map<string, string> | undefined;
 const byKeyList = new Map<string, Map<string, string>>();
 const MAX_KEY_LISTS = 1024;
 function foldedKeys(data: Readonly<Record<string, unknown>>): Map<string, string> {
-  let m = folded.get(data);
+  let m = data === lastData ? lastMap : undefined;
   if (m === undefined) {
     let keyList = '';
     for (const k in data) if (Object.hasOwn(data, k)) keyList += `${k}\u0000`;
@@ -126,7 +129,8 @@ function foldedKeys(data: Readonly<Record<string, unknown>>): Map<string, string
       if (byKeyList.size >= MAX_KEY_LISTS) byKeyList.clear();
       byKeyList.set(keyList, m);
     }
-    folded.set(data, m);
+    lastData = data;
+    lastMap = m;
   }
   return m;
 }

@@ -97,8 +97,14 @@ export class RuleSet {
   readonly problems: RuleProblem[] = [];
   /** Entries by routing key `channel|eventId` (lowercase channel; `*` = any). */
   private readonly byKey = new Map<string, RuleList>();
-  /** The lists an event's (channel, event ID) reads, resolved on first use. */
-  private readonly buckets = new Map<string, readonly RuleList[]>();
+  /**
+   * The lists an event's (channel, event ID) reads, resolved on first use: by channel as
+   * the event spells it (not folded: a hunt sees a few spellings, and folding and joining
+   * a key per event was measurable), then by event ID.
+   */
+  private readonly buckets = new Map<string, Map<number, readonly RuleList[]>>();
+  /** Lowercased providers by their spelling in events (a handful per hunt). */
+  private readonly providers = new Map<string, string>();
   private readonly usePrefilters: boolean;
   private entries = 0;
   private readonly hits: RuleEntry[] = [];
@@ -272,14 +278,25 @@ export class RuleSet {
   }
 
   /** The lists that apply to one (channel, event ID), looked up once per pair. */
-  private bucket(channel: string, eventId: number): readonly RuleList[] {
-    const key = `${channel}|${eventId}`;
-    let b = this.buckets.get(key);
+  private bucket(eventChannel: string, eventId: number): readonly RuleList[] {
+    let byId = this.buckets.get(eventChannel);
+    if (!byId) this.buckets.set(eventChannel, (byId = new Map()));
+    let b = byId.get(eventId);
     if (!b) {
-      b = [key, `${channel}|${ANY}`, `${ANY}|${eventId}`, `${ANY}|${ANY}`].flatMap((k) => this.byKey.get(k) ?? []);
-      this.buckets.set(key, b);
+      const channel = eventChannel.toLowerCase();
+      b = [`${channel}|${eventId}`, `${channel}|${ANY}`, `${ANY}|${eventId}`, `${ANY}|${ANY}`].flatMap((k) => this.byKey.get(k) ?? []);
+      byId.set(eventId, b);
     }
     return b;
+  }
+
+  private folded(provider: string): string {
+    let p = this.providers.get(provider);
+    if (p === undefined) {
+      if (this.providers.size >= 1024) this.providers.clear();
+      this.providers.set(provider, (p = provider.toLowerCase()));
+    }
+    return p;
   }
 
   /**
@@ -289,9 +306,9 @@ export class RuleSet {
    * set.match(e, (rule) => hits.push(rule.key));
    */
   match(event: Event, onMatch: (rule: LoadedRule, matcher: CompiledMatcher) => void): void {
-    const lists = this.bucket(event.channel.toLowerCase(), event.event_id);
+    const lists = this.bucket(event.channel, event.event_id);
     if (lists.length === 0) return;
-    const provider = event.provider.toLowerCase();
+    const provider = this.folded(event.provider);
     const hits = this.hits;
     hits.length = 0;
     for (let i = 0; i < lists.length; i++) lists[i].collect(event, provider, hits);

@@ -26,6 +26,7 @@ import { ConditionError, identifierMatches, parseCondition, type ConditionKind, 
 import { SigmaCompileError, type DetectionRuleDoc, type FieldMatch, type Selection } from './model.js';
 import { planFieldMatch, type FieldPlan, type TimePart, type ValueTest, type ValueTestKind } from './modifiers.js';
 import { foldCase } from './fold.js';
+import { literalChainTest } from './regex-chain.js';
 import { compilePattern, type StringTest } from './pattern.js';
 import { deriveEventIds } from './event-ids.js';
 import type { PlannedSelection } from './necessary.js';
@@ -196,7 +197,11 @@ function scalarTest(t: ValueTest, cased: boolean): ScalarTest {
       if (op === 'eq') return (v) => { const n = numberOf(v); return n !== null ? n === value : String(v).toLowerCase() === text; };
       return (v) => { const n = numberOf(v); return n !== null && c(n); };
     },
-    regex: (x) => { const re = x.regex; return (v) => re.test(typeof v === 'string' ? v : String(v)); },
+    regex: (x) => {
+      const re = x.regex;
+      const test = literalChainTest(re) ?? ((s: string) => re.test(s));
+      return (v) => test(typeof v === 'string' ? v : String(v));
+    },
     cidr: (x) => cidrTest([x]),
     null: () => () => false,
     exists: () => () => true,
