@@ -395,13 +395,20 @@ function decodeTemplateInstance(
   // starts one byte later.
   let area = -1;
   let areaEnd = data;
-  let parities = 0; // bit 0: a string at an even distance from the span's start, bit 1: odd
+  // Bit 0: a string at an even distance from the span's start, bit 1: odd; bit 2: another
+  // value lies between two strings.
+  let layout = 0;
+  let gapSince = -1;
   for (let i = 0, at = data; i < count; i++) {
     const size = u16(b, pos + i * 4);
     if (b[pos + i * 4 + 2] === ValueType.String) {
       if (area < 0) area = at;
+      else if (gapSince >= 0) layout |= 4;
+      gapSince = -1;
       areaEnd = at + size;
-      parities |= 1 << ((at - area) & 1);
+      layout |= 1 << ((at - area) & 1);
+    } else if (area >= 0 && size > 0 && gapSince < 0) {
+      gapSince = at;
     }
     at += size;
   }
@@ -418,8 +425,8 @@ function decodeTemplateInstance(
       while (chars > 0 && b[data + chars * 2 - 2] === 0 && b[data + chars * 2 - 1] === 0) chars--; // trailing NULs
       const odd = (data - area) & 1;
       const text = odd === 0
-        ? (evenText ??= stringText(b, pos, count, area, areaEnd, 0, parities))
-        : (oddText ??= stringText(b, pos, count, area, areaEnd, 1, parities));
+        ? (evenText ??= stringText(b, pos, count, area, areaEnd, 0, layout))
+        : (oddText ??= stringText(b, pos, count, area, areaEnd, 1, layout));
       const from = (data - area - odd) >> 1;
       values[i] = text.slice(from, from + chars);
     } else if (type === ValueType.BinXml) {
@@ -439,33 +446,29 @@ const spanScratch = Buffer.alloc(CHUNK_SIZE);
 
 /**
  * The UTF-16 text of a template instance's string span (`area` to `areaEnd`) as seen from
- * `parity` (0: strings at an even distance from `area`, 1: odd), in which only the bytes of
- * that parity's strings are kept: everything else is NUL, so the text is one-byte in V8
- * whenever those strings are Latin-1. When every string has this parity and no other value
- * lies between them, the bytes are decoded in place.
+ * `parity` (0: strings at an even distance from `area`, 1: odd), in which the high byte of
+ * every code unit outside that parity's strings is zeroed, so the text is one-byte in V8
+ * whenever those strings are Latin-1 (the low bytes left in the gaps are Latin-1 too and
+ * never sliced). `layout` is decodeTemplateInstance's: when every string has this parity
+ * and nothing lies between them, the bytes are decoded in place.
  */
-function stringText(b: Uint8Array, pos: number, count: number, area: number, areaEnd: number, parity: number, parities: number): string {
+function stringText(b: Uint8Array, pos: number, count: number, area: number, areaEnd: number, parity: number, layout: number): string {
   const start = area + parity;
   const chars = (areaEnd - start) >> 1;
-  let contiguous = parities === 1 << parity;
-  for (let i = 0, at = pos + count * 4; contiguous && i < count && at < areaEnd; i++) {
-    const size = u16(b, pos + i * 4);
-    if (at >= area && b[pos + i * 4 + 2] !== ValueType.String) contiguous = false;
-    at += size;
-  }
-  if (contiguous) return utf16(b, start, chars);
+  if (layout === 1 << parity) return utf16(b, start, chars);
   const s = spanScratch;
   s.set(b.subarray(area, areaEnd), 0);
-  for (let i = 0, at = pos + count * 4; i < count && at < areaEnd; i++) {
+  // Offsets in the scratch: code unit k of this decoding is bytes parity+2k, parity+2k+1.
+  for (let i = 0, at = pos + count * 4 - area; i < count && at < areaEnd - area; i++) {
     const size = u16(b, pos + i * 4);
-    const keep = b[pos + i * 4 + 2] === ValueType.String && ((at - area) & 1) === parity;
-    if (!keep && at + size > area) {
-      const from = Math.max(at, area) - area;
-      const to = Math.min(at + size, areaEnd) - area;
-      if (to - from > 32) s.fill(0, from, to);
-      else for (let k = from; k < to; k++) s[k] = 0;
+    const end = at + size;
+    if (end > 0 && !(b[pos + i * 4 + 2] === ValueType.String && (at & 1) === parity)) {
+      let k = Math.max(at, 0);
+      if (((k - parity) & 1) === 0) k++; // first high byte
+      const stop = Math.min(end, areaEnd - area);
+      for (; k < stop; k += 2) s[k] = 0;
     }
-    at += size;
+    at = end;
   }
   return utf16(s, parity, chars);
 }
