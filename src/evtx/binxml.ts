@@ -389,8 +389,8 @@ function decodeTemplateInstance(
   // non-string values between strings (GUIDs, integers, SIDs); decoded as UTF-16 they
   // would make the whole text, and so every string sliced from it, two-byte in V8 even
   // when every string is ASCII — twice the memory, and slower JSON, regular expressions
-  // and hashing downstream. So the span is copied and every byte that is not part of a
-  // string of the decoding's parity is zeroed first (stringText). Strings at an odd
+  // and hashing downstream. So the span is copied and the high bytes of whatever is not a
+  // string of the decoding's parity are zeroed first (stringText). Strings at an odd
   // distance from the span's start (after a UInt8, say) come from a second decoding that
   // starts one byte later.
   let area = -1;

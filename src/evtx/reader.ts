@@ -105,8 +105,8 @@ export async function* readEvtxFile(path: string, options: EvtxFileReadOptions =
 /**
  * Block buffers of the streaming reader, reused from file to file: a hunt reads hundreds
  * of files, and a new block per file is external memory that only a GC returns. Several
- * generators may be open at once, so each takes its own block and gives it back when done; decoded records hold no
- * references into it (all strings are copied out).
+ * generators may be open at once, so each takes its own block and gives it back when
+ * done; decoded records hold no references into it (all strings are copied out).
  */
 const freeBlocks: Buffer[] = [];
 const MAX_FREE_BLOCKS = 2;

@@ -149,10 +149,9 @@ export function recipeExceptions(line: string, data: Readonly<Record<string, Val
     if (v === null || v === undefined) continue;
     const parsed = last.get(k);
     last.delete(k);
-    if (parsed === undefined || parsed === null || parsed !== storedText(v)) differ.push(k);
+    if ((parsed === undefined || parsed === null || parsed !== storedText(v)) && differ.push(k) > MAX_EXCEPTIONS) return null;
   }
   // Keys the row has no field for.
-  for (const k of last.keys()) differ.push(k);
-  if (differ.length > MAX_EXCEPTIONS) return null;
+  for (const k of last.keys()) if (differ.push(k) > MAX_EXCEPTIONS) return null;
   return differ.map(exceptionName).join('');
 }

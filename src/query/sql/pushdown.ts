@@ -268,7 +268,7 @@ function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
   const listOf = (t: string): string => pairs.list(t, b.params.add(cmd.pairdelim, 'VARCHAR'), b.params.add(cmd.kvdelim, 'VARCHAR'), b.params.add(WS, 'VARCHAR'));
   let listSql = listOf(text.sql);
   // The recipe over the line its eval computed: on flagged rows the keys are the data
-  // columns (line-recipe.ts recipeYieldsFields), so lookups read them, not the list.
+  // columns (line-recipe.ts recipeExceptions), so lookups read them, not the list.
   const recipe = b.flag !== undefined && b.recipeLine !== undefined && b.fields.get('line') === b.recipeLine && isRecipeParsekv(cmd);
   if (recipe) {
     b.recipeList = b.recipeStage(alias, listSql, (skip) => listOf(`(CASE WHEN ${skip} THEN NULL ELSE ${text.sql} END)`));
