@@ -104,34 +104,47 @@ function foldedName(name: string): string {
  * Folded name → actual key of an event's data, found on the first fallback lookup and
  * kept while the event lives: thousands of rules ask one event for fields it lacks, and
  * scanning its keys each time cost more than matching. Events of one kind have the same
- * keys in the same order (one template), so the maps are shared by key list: joining the
- * keys costs a fraction of folding each of them. Only the last event's map is remembered:
- * rules read one event at a time, and a WeakMap entry per event was GC work (ephemerons)
- * for every event of a hunt.
+ * keys in the same order (one template), so the maps are shared by key list, found by
+ * walking a trie of key lists one key at a time: property names are interned strings
+ * whose hashes V8 keeps, so the walk allocates nothing (joining the keys into one string
+ * per event was ~750 bytes of garbage per event, the hunt's largest source). Only the
+ * last event's map is remembered: rules read one event at a time, and a WeakMap entry per
+ * event was GC work (ephemerons) for every event of a hunt.
  */
+interface KeyListNode {
+  /** The node of this key list extended by one key. */
+  readonly next: Map<string, KeyListNode>;
+  /** The folded-name map of the key list ending here, built on first use. */
+  folded: Map<string, string> | undefined;
+}
 let lastData: object | undefined;
 let lastMap: Map<string, string> | undefined;
-const byKeyList = new Map<string, Map<string, string>>();
-const MAX_KEY_LISTS = 1024;
+let keyLists: KeyListNode = { next: new Map(), folded: undefined };
+let keyListNodes = 0;
+/** Trie nodes kept before it starts over (a hunt sees a few hundred event shapes). */
+const MAX_KEY_LIST_NODES = 65_536;
 function foldedKeys(data: Readonly<Record<string, unknown>>): Map<string, string> {
-  let m = data === lastData ? lastMap : undefined;
-  if (m === undefined) {
-    let keyList = '';
-    for (const k in data) if (Object.hasOwn(data, k)) keyList += `${k}\u0000`;
-    m = byKeyList.get(keyList);
-    if (m === undefined) {
-      m = new Map();
-      for (const k in data) {
-        if (!Object.hasOwn(data, k)) continue;
-        const f = foldedName(k);
-        if (!m.has(f)) m.set(f, k);
-      }
-      if (byKeyList.size >= MAX_KEY_LISTS) byKeyList.clear();
-      byKeyList.set(keyList, m);
-    }
-    lastData = data;
-    lastMap = m;
+  if (data === lastData && lastMap !== undefined) return lastMap;
+  if (keyListNodes >= MAX_KEY_LIST_NODES) { keyLists = { next: new Map(), folded: undefined }; keyListNodes = 0; }
+  let node = keyLists;
+  for (const k in data) {
+    if (!Object.hasOwn(data, k)) continue;
+    let child = node.next.get(k);
+    if (child === undefined) { node.next.set(k, (child = { next: new Map(), folded: undefined })); keyListNodes++; }
+    node = child;
   }
+  let m = node.folded;
+  if (m === undefined) {
+    m = new Map();
+    for (const k in data) {
+      if (!Object.hasOwn(data, k)) continue;
+      const f = foldedName(k);
+      if (!m.has(f)) m.set(f, k);
+    }
+    node.folded = m;
+  }
+  lastData = data;
+  lastMap = m;
   return m;
 }
 
