@@ -31,6 +31,43 @@ export const MAX_CLASSES = 96;
 const AUTOMATON_CHARS = 8;
 
 /**
+ * Needles that may share one head before their heads grow by another
+ * {@link AUTOMATON_CHARS}: each occurrence of a shared head is checked against every
+ * needle behind it. SigmaHQ's hash rules put 148 `imphash=…` needles behind one head,
+ * which made half of all the checks of a hunt (and `c:\\windo` a dozen more on every
+ * image path); longer heads for those few cost ~1k states.
+ */
+const MAX_SHARING = 4;
+
+/**
+ * How many characters of each needle the automaton spells out: {@link AUTOMATON_CHARS},
+ * and more for needles behind a head shared by more than {@link MAX_SHARING} of them.
+ */
+function headLengths(needles: readonly string[]): Int32Array {
+  const lengths = Int32Array.from(needles, (n) => Math.min(n.length, AUTOMATON_CHARS));
+  let pending = needles.map((_, id) => id);
+  while (pending.length > 0) {
+    const byHead = new Map<string, number[]>();
+    for (const id of pending) {
+      const head = needles[id].slice(0, lengths[id]);
+      let group = byHead.get(head);
+      if (!group) byHead.set(head, (group = []));
+      group.push(id);
+    }
+    pending = [];
+    for (const group of byHead.values()) {
+      if (group.length <= MAX_SHARING) continue;
+      for (const id of group) {
+        if (needles[id].length <= lengths[id]) continue;
+        lengths[id] = Math.min(needles[id].length, lengths[id] + AUTOMATON_CHARS);
+        pending.push(id);
+      }
+    }
+  }
+  return lengths;
+}
+
+/**
  * A compiled set of needles.
  *
  * @example
@@ -59,8 +96,9 @@ export class NeedleIndex {
     this.needles = needles;
     const headIds = new Map<string, number>();
     const needlesOf: number[][] = [];
+    const lengths = headLengths(needles);
     needles.forEach((n, id) => {
-      const head = n.slice(0, AUTOMATON_CHARS);
+      const head = n.slice(0, lengths[id]);
       let h = headIds.get(head);
       if (h === undefined) { headIds.set(head, (h = needlesOf.length)); needlesOf.push([]); }
       needlesOf[h].push(id);
