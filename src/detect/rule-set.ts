@@ -19,7 +19,7 @@ import { RuleList, type RuleEntry } from './rule-list.js';
 import type { RuleSource } from './rule-files.js';
 import { trackerAwareResolve } from './tracker-resolve.js';
 import { applyFilters, compileDetection, parseSigmaText, prefilterAccessor, SigmaCompileError, type DetectionRuleDoc, type FilterDoc, type SigmaDocument } from './sigma/index.js';
-import { LEVELS, type CompiledMatcher, type FieldResolver, type Level, type LogSourceTarget, type RuleLoadEntry, type RuleProblem } from './types.js';
+import { LEVELS, type CompiledMatcher, type FieldResolver, type PrefilterAlternative, type Level, type LogSourceTarget, type RuleLoadEntry, type RuleProblem } from './types.js';
 
 /** How rules are compiled. */
 export interface RuleSetOptions {
@@ -77,7 +77,13 @@ export interface CompactRuleSet {
   readonly rules: readonly {
     readonly doc: DetectionRuleDoc;
     readonly fieldsUsed: readonly string[];
-    readonly matchers: readonly { readonly target: string; readonly needles: readonly { readonly field: string; readonly needle: string }[] | null; readonly eventIds: readonly number[] | null }[];
+    readonly matchers: readonly {
+      readonly target: string;
+      /** The prefilter's `anyOf` and `alsoAnyOf` literals. */
+      readonly needles: readonly { readonly field: string; readonly needle: string }[] | null;
+      readonly alsoNeedles: readonly { readonly field: string; readonly needle: string }[] | null;
+      readonly eventIds: readonly number[] | null;
+    }[];
   }[];
   readonly correlations: readonly CorrelationRule[];
 }
@@ -146,7 +152,7 @@ export class RuleSet {
       correlations: this.correlations,
       rules: this.rules.map((r) => ({
         doc: r.doc, fieldsUsed: r.fieldsUsed,
-        matchers: r.matchers.map((m) => ({ target: m.target.name, needles: m.prefilter?.anyOf.map((a) => ({ field: a.field, needle: a.needle })) ?? null, eventIds: m.eventIds })),
+        matchers: r.matchers.map((m) => ({ target: m.target.name, needles: literals(m.prefilter?.anyOf), alsoNeedles: literals(m.prefilter?.alsoAnyOf), eventIds: m.eventIds })),
       })),
     };
   }
@@ -164,7 +170,8 @@ export class RuleSet {
       const matchers = r.matchers.map((m) => {
         const target = targets.find((t) => t.name === m.target);
         if (!target) throw new Error(`rule '${r.doc.meta.title}': its target ${m.target} is not among its log source's here (different log-source mappings?)`);
-        const prefilter = m.needles && { anyOf: m.needles.map((n) => ({ ...n, accessor: prefilterAccessor(target.resolve, n.field) })) };
+        const alternatives = (needles: NonNullable<typeof m.needles>): PrefilterAlternative[] => needles.map((n) => ({ ...n, accessor: prefilterAccessor(target.resolve, n.field) }));
+        const prefilter = m.needles && (m.alsoNeedles ? { anyOf: alternatives(m.needles), alsoAnyOf: alternatives(m.alsoNeedles) } : { anyOf: alternatives(m.needles) });
         return compiledOnFirstUse(target, { prefilter, eventIds: m.eventIds }, () => compileDetection(r.doc, target, options));
       });
       set.add(r.doc, matchers, r.fieldsUsed);
@@ -357,6 +364,11 @@ function compiledOnFirstUse(target: LogSourceTarget, routing: Pick<CompiledMatch
     },
   };
   return lazy;
+}
+
+/** A prefilter clause's literals, as plain data. */
+function literals(clause: readonly PrefilterAlternative[] | undefined): { field: string; needle: string }[] | null {
+  return clause?.map((a) => ({ field: a.field, needle: a.needle })) ?? null;
 }
 
 function describe(p: RuleProblem): string {

@@ -84,14 +84,24 @@ export interface LogSourceTarget {
   readonly resolve: FieldResolver;
 }
 
+/** One prefilter alternative: the (lowercased) value of `field` contains `needle` (lowercase). */
+export interface PrefilterAlternative {
+  readonly accessor: FieldAccessor;
+  readonly field: string;
+  readonly needle: string;
+}
+
 /**
  * A necessary condition for a rule to match, cheap to test before the full predicate:
- * the rule can only match an event if at least one alternative holds, where an
- * alternative says "the (lowercased) value of `field` contains `needle`". Needles are
- * lowercase. `null` means no useful prefilter (always evaluate the predicate).
+ * the rule can only match an event if at least one alternative of `anyOf` holds and, when
+ * there is `alsoAnyOf`, one of those too (a second necessary condition, on other needles:
+ * `Image|contains: '\Windows\'` alone lets every image through, with the command line's
+ * needles next to it few events pass). `null` means no useful prefilter (always evaluate
+ * the predicate).
  */
 export interface Prefilter {
-  readonly anyOf: readonly { readonly accessor: FieldAccessor; readonly field: string; readonly needle: string }[];
+  readonly anyOf: readonly PrefilterAlternative[];
+  readonly alsoAnyOf?: readonly PrefilterAlternative[];
 }
 
 /** A compiled detection for one target. */

@@ -14,6 +14,7 @@ function prefilterOf(detection: string): Prefilter | null {
   return compileDetection(documents[0] as DetectionRuleDoc, target).prefilter;
 }
 const needles = (p: Prefilter | null): string[] | null => p && p.anyOf.map((a) => `${a.field}:${a.needle}`).sort();
+const alsoNeedles = (p: Prefilter | null): string[] | null => p?.alsoAnyOf?.map((a) => `${a.field}:${a.needle}`).sort() ?? null;
 
 test('a selection picks its most selective field; needles are the longest literal runs, lowercased', () => {
   assert.deepEqual(needles(prefilterOf("sel:\n    Image|endswith: '\\CMD.exe'\n    CommandLine|contains:\n        - ' /c '\n        - ' /k '\ncondition: sel")), ['Image:\\cmd.exe']);
@@ -75,7 +76,7 @@ test('keywords: needles over every data value and the rendered message', () => {
 });
 
 test('prefilterHolds: lowercased text of the field (arrays joined, numbers as text) contains a needle', () => {
-  const p = prefilterOf("sel:\n    C|contains: 'Evil'\n    N|contains: '42'\ncondition: sel");
+  const p = prefilterOf("sel:\n    C|contains: 'Evil'\ncondition: sel");
   const ev = (data: Record<string, EventValue>) => ({ ...emptyEvent(), data });
   assert.deepEqual(needles(p), ['C:evil']);
   assert.ok(prefilterHolds(p, ev({ C: 'very EVIL' })));
@@ -86,4 +87,22 @@ test('prefilterHolds: lowercased text of the field (arrays joined, numbers as te
   assert.ok(prefilterHolds(null, ev({})));
   const n = prefilterOf("sel:\n    N|contains: '42'\ncondition: sel");
   assert.ok(prefilterHolds(n, ev({ N: 1420 })));
+});
+
+test('a second clause: the next most selective field of an and, the second best clauses of an or', () => {
+  const sel = "sel:\n    Image|contains: '\\Windows\\'\n    CommandLine|contains:\n        - '\\..\\..\\'\n        - '\\..\\System32\\'\ncondition: sel";
+  const p = prefilterOf(sel);
+  assert.deepEqual(needles(p), ['Image:\\windows\\']);
+  assert.deepEqual(alsoNeedles(p), ['CommandLine:\\..\\..\\', 'CommandLine:\\..\\system32\\']);
+  const ev = (data: Record<string, EventValue>) => ({ ...emptyEvent(), data });
+  assert.ok(prefilterHolds(p, ev({ Image: 'C:\\Windows\\x.exe', CommandLine: 'x \\..\\..\\y' })));
+  assert.ok(!prefilterHolds(p, ev({ Image: 'C:\\Windows\\x.exe', CommandLine: 'x y' })), 'the first clause alone is not enough');
+  assert.ok(!prefilterHolds(p, ev({ Image: 'C:\\x.exe', CommandLine: 'x \\..\\..\\y' })));
+  const sels = "a:\n    A|contains: aaaaaaaa\n    B|contains: bbbbbb\nb:\n    C|contains: cccccccc\n";
+  const or = prefilterOf(`${sels}condition: a or b`);
+  assert.deepEqual(needles(or), ['A:aaaaaaaa', 'C:cccccccc']);
+  assert.deepEqual(alsoNeedles(or), ['B:bbbbbb', 'C:cccccccc']);
+  assert.equal(alsoNeedles(prefilterOf(`${sels}condition: b`)), null, 'one field, one clause');
+  const all = prefilterOf("sel:\n    C|contains|all:\n        - abcdefgh\n        - xy\ncondition: sel");
+  assert.deepEqual([needles(all), alsoNeedles(all)], [['C:abcdefgh'], ['C:xy']]);
 });

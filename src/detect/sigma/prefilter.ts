@@ -2,9 +2,13 @@
  * Prefilters: a cheap necessary condition for a compiled rule (types.ts `Prefilter`),
  * so an engine can skip most rules for an event with a few substring tests.
  *
- * Derived from the condition (necessary.ts): `A and B` keeps the more selective side,
- * `A or B` and `1 of` need both/all sides (union; none if one side has none), `not X`
- * gives none. A selection (OR of maps, each an AND of fields) takes, per map, one field
+ * Derived from the condition (necessary.ts) as up to two clauses that must both hold,
+ * each a set of alternatives of which one must: `A and B` keeps the two most selective
+ * clauses of both sides, `A or B` and `1 of` need both/all sides (each side's best
+ * clauses united, then its second best; none if one side has none), `not X` gives none.
+ * Two clauses because one often lets most events through: in
+ * `Image|contains: '\Windows\'` and `CommandLine|contains: '\..\..\'` the first
+ * alone passes nearly every process creation. A selection (OR of maps, each an AND of fields) takes, per map, one field
  * whose values all guarantee a literal: positive string patterns (each variant
  * contributing its longest literal run; with `cased`, only ASCII runs) and `re` values
  * (regex-literals.ts), never `neq`, numbers, `null`, `exists`, `cidr`, `fieldref`.
@@ -14,32 +18,45 @@
  *
  * @example
  * // `Image|endswith: '\cmd.exe'` and `CommandLine|contains: [' /c ', ' /k ']`
- * // → { anyOf: [{ field: 'Image', needle: '\\cmd.exe', accessor }] }
+ * // → { anyOf: [{ field: 'Image', needle: '\\cmd.exe', accessor }], alsoAnyOf: [{ field: 'CommandLine', needle: ' /c ', … }, { … ' /k ' … }] }
  */
 import { renderLine, type Event } from '../../event/index.js';
-import type { FieldAccessor, FieldResolver, Prefilter } from '../types.js';
+import type { FieldAccessor, FieldResolver, Prefilter, PrefilterAlternative } from '../types.js';
 import type { ConditionNode } from './condition.js';
 import { foldCase } from './fold.js';
 import { deriveNecessary, type NecessaryAlgebra, type PlannedField, type PlannedSelection } from './necessary.js';
 import { literalRuns, type Pattern } from './pattern.js';
 import { moreSelective, requiredLiterals } from './regex-literals.js';
 
-type Alternative = Prefilter['anyOf'][number];
-type Alternatives = readonly Alternative[] | null;
+type Alternative = PrefilterAlternative;
+/** One necessary condition: some alternative holds (never empty). */
+type Clause = readonly Alternative[];
+/**
+ * Necessary conditions that must all hold, most selective first, at most
+ * {@link MAX_CLAUSES}; null when nothing is guaranteed.
+ */
+type Clauses = readonly Clause[] | null;
+
+/** Clauses a prefilter keeps (types.ts `Prefilter`: `anyOf` and `alsoAnyOf`). */
+const MAX_CLAUSES = 2;
 
 /**
- * Whether an event passes a prefilter: some alternative's field, as lowercased text
- * (arrays joined), contains its needle. A null prefilter always passes.
+ * Whether an event passes a prefilter: for each of its clauses, some alternative's field,
+ * as lowercased text (arrays joined), contains its needle. A null prefilter always passes.
  *
  * @example
  * if (!prefilterHolds(m.prefilter, event)) return; // m.matches(event) would be false
  */
 export function prefilterHolds(prefilter: Prefilter | null, event: Event): boolean {
   if (!prefilter) return true;
+  return clauseHolds(prefilter.anyOf, event) && (prefilter.alsoAnyOf === undefined || clauseHolds(prefilter.alsoAnyOf, event));
+}
+
+function clauseHolds(clause: Clause, event: Event): boolean {
   // Alternatives of one field are adjacent: read and fold each field once.
   let field = '';
   let text: string | null = null;
-  for (const alt of prefilter.anyOf) {
+  for (const alt of clause) {
     if (alt.field !== field || text === null) {
       field = alt.field;
       const v = alt.accessor(event);
@@ -62,13 +79,12 @@ function needleOf(p: Pattern, cased: boolean): string {
   return best.toLowerCase();
 }
 
-function union(sets: readonly Alternatives[]): Alternatives {
-  if (sets.length === 1) return sets[0];
+function union(clauses: readonly Clause[]): Clause {
+  if (clauses.length === 1) return clauses[0];
   const out: Alternative[] = [];
   const seen = new Set<string>();
-  for (const s of sets) {
-    if (!s) return null;
-    for (const a of s) {
+  for (const c of clauses) {
+    for (const a of c) {
       const key = `${a.field}\u0000${a.needle}`;
       if (!seen.has(key)) { seen.add(key); out.push(a); }
     }
@@ -76,14 +92,36 @@ function union(sets: readonly Alternatives[]): Alternatives {
   return out;
 }
 
-function best(sets: readonly Alternatives[]): Alternatives {
-  let pick: Alternatives = null;
-  const needles = (x: readonly Alternative[]): string[] => x.map((y) => y.needle);
-  for (const s of sets) if (s && (!pick || moreSelective(needles(s), needles(pick)))) pick = s;
-  return pick;
+const clauseKey = (c: Clause): string => c.map((a) => `${a.field}\u0000${a.needle}`).sort().join('\u0001');
+const needlesOf = (c: Clause): string[] => c.map((a) => a.needle);
+
+/** The most selective distinct clauses of `clauses`, best first, at most {@link MAX_CLAUSES}. */
+function mostSelective(clauses: readonly Clause[]): Clauses {
+  const distinct = new Map<string, Clause>();
+  for (const c of clauses) if (!distinct.has(clauseKey(c))) distinct.set(clauseKey(c), c);
+  const sorted = [...distinct.values()].sort((a, b) => (moreSelective(needlesOf(a), needlesOf(b)) ? -1 : moreSelective(needlesOf(b), needlesOf(a)) ? 1 : 0));
+  return sorted.length === 0 ? null : sorted.slice(0, MAX_CLAUSES);
 }
 
-const algebra: NecessaryAlgebra<readonly Alternative[]> = { every: best, some: union };
+/** All parts hold: every clause of every part is necessary; keep the best ones. */
+function every(parts: readonly Clauses[]): Clauses {
+  return mostSelective(parts.flatMap((p) => p ?? []));
+}
+
+/**
+ * One part holds: a clause taken from each part, united, is necessary (whichever part
+ * holds, its clause does). The best clauses united, then the second best (or best) ones.
+ */
+function some(parts: readonly Clauses[]): Clauses {
+  if (parts.length === 1) return parts[0];
+  const known: (readonly Clause[])[] = [];
+  for (const p of parts) { if (!p) return null; known.push(p); }
+  const out: Clause[] = [];
+  for (let k = 0; k < MAX_CLAUSES; k++) out.push(union(known.map((p) => p[Math.min(k, p.length - 1)])));
+  return mostSelective(out);
+}
+
+const algebra: NecessaryAlgebra<readonly Clause[]> = { every, some };
 
 /**
  * What keywords search (compile.ts `compileKeywords`): every data value, then the rendered
@@ -114,16 +152,16 @@ export function prefilterAccessor(resolve: FieldResolver, field: string): FieldA
   return field === '' ? keywordText : (resolve(field) ?? ABSENT);
 }
 
-/** The alternatives one field match guarantees, or null if it guarantees none. */
-function fieldAlternatives({ match, accessor: own, plan }: PlannedField): Alternatives {
+/** The clauses one field match guarantees, or null if it guarantees none. */
+function fieldClauses({ match, accessor: own, plan }: PlannedField): Clauses {
   if (plan.negate || plan.tests.length === 0) return null;
   const accessor = match.field === '' ? keywordText : own;
-  const perValue: Alternatives[] = plan.tests.map((t) => {
+  const perValue: Clauses[] = plan.tests.map((t) => {
     const needles = t.kind === 'pattern' ? t.variants.map((v) => needleOf(v, plan.cased)) : t.kind === 'regex' ? requiredLiterals(t.regex) : null;
-    if (!needles || needles.some((n) => n === '')) return null;
-    return needles.map((needle) => ({ accessor, field: match.field, needle }));
+    if (!needles || needles.length === 0 || needles.some((n) => n === '')) return null;
+    return [needles.map((needle) => ({ accessor, field: match.field, needle }))];
   });
-  return plan.all ? best(perValue) : union(perValue);
+  return plan.all ? every(perValue) : some(perValue);
 }
 
 /**
@@ -134,6 +172,8 @@ function fieldAlternatives({ match, accessor: own, plan }: PlannedField): Altern
  * // the alternatives of `sel`, or null
  */
 export function derivePrefilter(conditions: readonly ConditionNode[], selections: Readonly<Record<string, PlannedSelection>>, names: readonly string[]): Prefilter | null {
-  const anyOf = deriveNecessary(conditions, selections, names, fieldAlternatives, algebra);
-  return anyOf && anyOf.length > 0 ? { anyOf: [...anyOf].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)) } : null;
+  const clauses = deriveNecessary(conditions, selections, names, fieldClauses, algebra);
+  if (!clauses || clauses.length === 0) return null;
+  const byField = (c: Clause): Alternative[] => [...c].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+  return clauses.length === 1 ? { anyOf: byField(clauses[0]) } : { anyOf: byField(clauses[0]), alsoAnyOf: byField(clauses[1]) };
 }
