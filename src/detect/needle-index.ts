@@ -176,7 +176,7 @@ export class NeedleIndex {
     this.asciiClass = asciiClass;
     this.otherClass = otherClass;
     this.classes = classes;
-    this.delta = states <= 0xffff ? Uint16Array.from(delta) : delta;
+    this.delta = states <= 0xffff ? new Uint16Array(delta) : delta;
     this.outputs = outputs;
   }
 

@@ -18,7 +18,7 @@ import type { ProcessTracker } from './process-tracker.js';
 import { RuleList, type RuleEntry } from './rule-list.js';
 import type { RuleSource } from './rule-files.js';
 import { trackerAwareResolve } from './tracker-resolve.js';
-import { applyFilters, compileDetection, parseSigmaText, prefilterAccessor, SigmaCompileError, type DetectionRuleDoc, type FilterDoc, type SigmaDocument } from './sigma/index.js';
+import { applyFilters, compileDetection, compilePredicate, parseSigmaText, prefilterAccessor, SigmaCompileError, type DetectionRuleDoc, type FilterDoc, type SigmaDocument } from './sigma/index.js';
 import { LEVELS, type CompiledMatcher, type FieldResolver, type PrefilterAlternative, type Level, type LogSourceTarget, type RuleLoadEntry, type RuleProblem } from './types.js';
 
 /** How rules are compiled. */
@@ -172,7 +172,7 @@ export class RuleSet {
         if (!target) throw new Error(`rule '${r.doc.meta.title}': its target ${m.target} is not among its log source's here (different log-source mappings?)`);
         const alternatives = (needles: NonNullable<typeof m.needles>): PrefilterAlternative[] => needles.map((n) => ({ ...n, accessor: prefilterAccessor(target.resolve, n.field) }));
         const prefilter = m.needles && (m.alsoNeedles ? { anyOf: alternatives(m.needles), alsoAnyOf: alternatives(m.alsoNeedles) } : { anyOf: alternatives(m.needles) });
-        return compiledOnFirstUse(target, { prefilter, eventIds: m.eventIds }, () => compileDetection(r.doc, target, options));
+        return compiledOnFirstUse(target, { prefilter, eventIds: m.eventIds }, () => compilePredicate(r.doc, target, options));
       });
       set.add(r.doc, matchers, r.fieldsUsed);
     }
@@ -238,7 +238,7 @@ export class RuleSet {
           continue;
         }
         for (const f of fields) used.add(f);
-        matchers.push(compiledOnFirstUse(target, matcher, () => compileDetection(doc, target, options)));
+        matchers.push(compiledOnFirstUse(target, matcher, () => compilePredicate(doc, target, options)));
       }
     } catch (e) {
       if (!(e instanceof SigmaCompileError)) throw e;
@@ -355,11 +355,11 @@ function targetsOf(doc: DetectionRuleDoc, options: RuleSetOptions): { targets: r
  * compile is reported then, not during the hunt; compiling is deterministic, so the
  * second compile gives the same predicate.
  */
-function compiledOnFirstUse(target: LogSourceTarget, routing: Pick<CompiledMatcher, 'prefilter' | 'eventIds'>, compile: () => CompiledMatcher): CompiledMatcher {
+function compiledOnFirstUse(target: LogSourceTarget, routing: Pick<CompiledMatcher, 'prefilter' | 'eventIds'>, compile: () => (event: Event) => boolean): CompiledMatcher {
   const lazy = {
     target, prefilter: routing.prefilter, eventIds: routing.eventIds,
     matches: (event: Event): boolean => {
-      lazy.matches = compile().matches;
+      lazy.matches = compile();
       return lazy.matches(event);
     },
   };

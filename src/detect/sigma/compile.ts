@@ -53,6 +53,22 @@ const ABSENT: FieldAccessor = () => undefined;
  * compileDetection(rule, target, { placeholders: { Admins: ['adm_*'] } }).matches(event)
  */
 export function compileDetection(rule: DetectionRuleDoc, target: LogSourceTarget, options: CompileOptions = {}): CompiledMatcher {
+  const { matches, asts, planned, names } = compile(rule, target, options);
+  return { target, matches, prefilter: derivePrefilter(asts, planned, names), eventIds: deriveEventIds(asts, planned, names) };
+}
+
+/**
+ * The predicate of {@link compileDetection} alone: what a rule set compiles again when a
+ * rule first runs (its prefilter and event IDs were derived at load and are kept).
+ *
+ * @example
+ * const matches = compilePredicate(rule, target); // compileDetection(rule, target).matches
+ */
+export function compilePredicate(rule: DetectionRuleDoc, target: LogSourceTarget, options: CompileOptions = {}): (event: Event) => boolean {
+  return compile(rule, target, options).matches;
+}
+
+function compile(rule: DetectionRuleDoc, target: LogSourceTarget, options: CompileOptions): { matches: Predicate; asts: ConditionNode[]; planned: Record<string, PlannedSelection>; names: string[] } {
   const planned: Record<string, PlannedSelection> = {};
   const compiled: Record<string, Predicate> = {};
   for (const [name, sel] of Object.entries(rule.detection.selections)) {
@@ -70,7 +86,7 @@ export function compileDetection(rule: DetectionRuleDoc, target: LogSourceTarget
   });
   const predicates = asts.map((ast, i) => compileCondition(ast, compiled, names, rule.detection.conditions[i].text, rule.detection.conditions[i].location));
   const matches = predicates.length === 1 ? predicates[0] : (e: Event) => predicates.some((p) => p(e));
-  return { target, matches, prefilter: derivePrefilter(asts, planned, names), eventIds: deriveEventIds(asts, planned, names) };
+  return { matches, asts, planned, names };
 }
 
 function planSelection(sel: Selection, target: LogSourceTarget, options: CompileOptions): PlannedSelection {

@@ -8,7 +8,7 @@
  * if (rule?.kind === 'detection') compileDetection(rule, target).matches(event);
  */
 export { parseSigmaText } from './parse.js';
-export { compileDetection, type CompileOptions } from './compile.js';
+export { compileDetection, compilePredicate, type CompileOptions } from './compile.js';
 export { prefilterAccessor, prefilterHolds } from './prefilter.js';
 export { applyFilters, type FilterResult } from './filters.js';
 export { parseCondition, printCondition, identifierMatches, ConditionError, type ConditionNode } from './condition.js';

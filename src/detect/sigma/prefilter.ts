@@ -93,14 +93,18 @@ function union(clauses: readonly Clause[]): Clause {
 }
 
 const clauseKey = (c: Clause): string => c.map((a) => `${a.field}\u0000${a.needle}`).sort().join('\u0001');
-const needlesOf = (c: Clause): string[] => c.map((a) => a.needle);
 
 /** The most selective distinct clauses of `clauses`, best first, at most {@link MAX_CLAUSES}. */
 function mostSelective(clauses: readonly Clause[]): Clauses {
-  const distinct = new Map<string, Clause>();
-  for (const c of clauses) if (!distinct.has(clauseKey(c))) distinct.set(clauseKey(c), c);
-  const sorted = [...distinct.values()].sort((a, b) => (moreSelective(needlesOf(a), needlesOf(b)) ? -1 : moreSelective(needlesOf(b), needlesOf(a)) ? 1 : 0));
-  return sorted.length === 0 ? null : sorted.slice(0, MAX_CLAUSES);
+  if (clauses.length === 0) return null;
+  if (clauses.length === 1) return clauses;
+  const distinct = new Map<string, { clause: Clause; needles: string[] }>();
+  for (const c of clauses) {
+    const key = clauseKey(c);
+    if (!distinct.has(key)) distinct.set(key, { clause: c, needles: c.map((a) => a.needle) });
+  }
+  const sorted = [...distinct.values()].sort((a, b) => (moreSelective(a.needles, b.needles) ? -1 : moreSelective(b.needles, a.needles) ? 1 : 0));
+  return sorted.slice(0, MAX_CLAUSES).map((x) => x.clause);
 }
 
 /** All parts hold: every clause of every part is necessary; keep the best ones. */
