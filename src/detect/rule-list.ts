@@ -4,6 +4,11 @@
  * field (see needle-index.ts) finds the few rules whose literals occur, and only those,
  * plus the rules without a prefilter, run their full predicate.
  *
+ * A prefilter's second clause (`alsoAnyOf`) is not in the automata: its needles
+ * (`.exe`, `\\windows\\`, …) are often common, and scanning for them cost more than it
+ * saved. It is tested by substring search on the entries whose first clause held, before
+ * their full predicate.
+ *
  * A list is indexed on first use and kept: every event routed to the key shares it, and
  * an event's rules come from at most four lists (its key, its channel's `*`, its ID's
  * `*`, and `*|*`), so a rule's needles sit in one automaton however many event IDs it
@@ -18,10 +23,8 @@ import type { Event } from '../event/index.js';
 import { NeedleIndex } from './needle-index.js';
 import type { LoadedRule } from './rule-set.js';
 import { foldCase } from './sigma/fold.js';
+import { clauseHolds } from './sigma/prefilter.js';
 import type { CompiledMatcher, FieldAccessor, PrefilterAlternative } from './types.js';
-
-/** Stamp of a clause that always holds (an entry without `alsoAnyOf`); epochs stay below it. */
-const ALWAYS = 0x7fffffff;
 
 /** One (rule, target) in a list; `order` is its place in the rule set's load order. */
 export interface RuleEntry {
@@ -56,15 +59,12 @@ export class RuleList {
   private indexed = false;
   private always: number[] = [];
   private groups: FieldGroup[] = [];
-  /**
-   * Per entry, the epoch in which its prefilter's `anyOf` (`first`) and `alsoAnyOf`
-   * (`second`) last held (dedup without clearing); entries without `alsoAnyOf` have
-   * `second` set to {@link ALWAYS}.
-   */
-  private first = new Int32Array(0);
-  private second = new Int32Array(0);
+  /** Per entry, the epoch in which it last became a candidate (dedup without clearing). */
+  private stamp = new Int32Array(0);
   private epoch = 0;
   private readonly candidates: number[] = [];
+  /** Per entry, its prefilter's second clause when it has a usable one. */
+  private also: (readonly PrefilterAlternative[] | null)[] = [];
 
   constructor(private readonly usePrefilters: boolean) {}
 
@@ -83,65 +83,52 @@ export class RuleList {
     for (let i = 0; i < always.length; i++) run(entries[always[i]], event, provider, hits);
     const groups = this.groups;
     if (groups.length === 0) return;
-    if (++this.epoch === ALWAYS) { this.first.fill(0); for (let i = 0; i < this.second.length; i++) if (this.second[i] !== ALWAYS) this.second[i] = 0; this.epoch = 1; }
+    if (++this.epoch === 0x7fffffff) { this.stamp.fill(0); this.epoch = 1; }
     const candidates = this.candidates;
     candidates.length = 0;
     for (let g = 0; g < groups.length; g++) {
       const v = groups[g].accessor(event);
       if (v !== undefined && v !== null) groups[g].index.search(prefilterText(v), groups[g].onNeedle);
     }
-    for (let c = 0; c < candidates.length; c++) run(entries[candidates[c]], event, provider, hits);
+    const also = this.also;
+    for (let c = 0; c < candidates.length; c++) {
+      const i = candidates[c];
+      const second = also[i];
+      if (second === null || clauseHolds(second, event)) run(entries[i], event, provider, hits);
+    }
   }
 
-  /**
-   * Splits entries into always-run ones and one needle automaton per prefiltered (target,
-   * field). A needle reports entry `i`'s `anyOf` as code `2i`, its `alsoAnyOf` as `2i + 1`;
-   * an entry becomes a candidate when the second of its clauses holds.
-   */
+  /** Splits entries into always-run ones and one needle automaton per prefiltered (target, field). */
   private index(): void {
     const always: number[] = [];
     const byField = new Map<string, { accessor: FieldAccessor; needles: Map<string, number[]> }>();
-    const second = new Int32Array(this.entries.length);
     const usable = (clause: readonly PrefilterAlternative[] | undefined): clause is readonly PrefilterAlternative[] =>
       clause !== undefined && clause.length > 0 && clause.every((a) => a.needle !== '');
+    this.also = this.entries.map(() => null);
     this.entries.forEach(({ matcher }, i) => {
       const prefilter = this.usePrefilters ? matcher.prefilter : null;
       if (!prefilter || !usable(prefilter.anyOf)) { always.push(i); return; }
-      const clauses = usable(prefilter.alsoAnyOf) ? [prefilter.anyOf, prefilter.alsoAnyOf] : [prefilter.anyOf];
-      if (clauses.length === 1) second[i] = ALWAYS;
-      clauses.forEach((clause, c) => {
-        for (const a of clause) {
-          const fieldKey = `${matcher.target.name}\u0000${a.field}`;
-          let g = byField.get(fieldKey);
-          if (!g) byField.set(fieldKey, (g = { accessor: a.accessor, needles: new Map() }));
-          let list = g.needles.get(a.needle);
-          if (!list) g.needles.set(a.needle, (list = []));
-          const code = 2 * i + c;
-          if (!list.includes(code)) list.push(code);
-        }
-      });
+      if (usable(prefilter.alsoAnyOf)) this.also[i] = prefilter.alsoAnyOf;
+      for (const a of prefilter.anyOf) {
+        const fieldKey = `${matcher.target.name}\u0000${a.field}`;
+        let g = byField.get(fieldKey);
+        if (!g) byField.set(fieldKey, (g = { accessor: a.accessor, needles: new Map() }));
+        let list = g.needles.get(a.needle);
+        if (!list) g.needles.set(a.needle, (list = []));
+        if (list[list.length - 1] !== i) list.push(i);
+      }
     });
     this.always = always;
-    this.first = new Int32Array(this.entries.length);
-    this.second = second;
+    this.stamp = new Int32Array(this.entries.length);
     this.epoch = 0;
     this.groups = [...byField.values()].map((g) => {
       const needles = [...g.needles.keys()];
-      const codesOf = needles.map((n) => g.needles.get(n) ?? []);
+      const entriesOf = needles.map((n) => g.needles.get(n) ?? []);
       const onNeedle = (n: number): void => {
-        const codes = codesOf[n];
-        const { first, second, epoch } = this;
-        for (let k = 0; k < codes.length; k++) {
-          const i = codes[k] >> 1;
-          if ((codes[k] & 1) === 0) {
-            if (first[i] === epoch) continue;
-            first[i] = epoch;
-            if (second[i] === epoch || second[i] === ALWAYS) this.candidates.push(i);
-          } else {
-            if (second[i] === epoch) continue;
-            second[i] = epoch;
-            if (first[i] === epoch) this.candidates.push(i);
-          }
+        const of = entriesOf[n];
+        for (let k = 0; k < of.length; k++) {
+          const i = of[k];
+          if (this.stamp[i] !== this.epoch) { this.stamp[i] = this.epoch; this.candidates.push(i); }
         }
       };
       return { accessor: g.accessor, index: new NeedleIndex(needles), onNeedle };

@@ -52,7 +52,14 @@ export function prefilterHolds(prefilter: Prefilter | null, event: Event): boole
   return clauseHolds(prefilter.anyOf, event) && (prefilter.alsoAnyOf === undefined || clauseHolds(prefilter.alsoAnyOf, event));
 }
 
-function clauseHolds(clause: Clause, event: Event): boolean {
+/**
+ * Whether one clause of a prefilter holds: some alternative's field, as lowercased text,
+ * contains its needle.
+ *
+ * @example
+ * clauseHolds(prefilter.alsoAnyOf, event)
+ */
+export function clauseHolds(clause: readonly PrefilterAlternative[], event: Event): boolean {
   // Alternatives of one field are adjacent: read and fold each field once.
   let field = '';
   let text: string | null = null;
