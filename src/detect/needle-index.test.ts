@@ -48,3 +48,17 @@ test('reports are exact: characters sharing a class and long needles are checked
   assert.deepEqual(found(idx, `${long.slice(0, 30)}`), []);
   assert.deepEqual(found(idx, '1,2|3+4'), []);
 });
+
+test('agrees with String.includes where deep states fail over and over (long needles over two letters)', () => {
+  let seed = 11;
+  // The high bits: an LCG's lowest bit only alternates.
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return (seed >> 16) % n; };
+  const word = (len: number): string => Array.from({ length: len }, () => 'ab'[rnd(2)]).join('');
+  const needles = Array.from({ length: 40 }, () => word(3 + rnd(14)));
+  const idx = new NeedleIndex(needles);
+  for (let i = 0; i < 400; i++) {
+    const text = word(rnd(60));
+    const expected = needles.flatMap((n, id) => (text.includes(n) ? [id] : []));
+    assert.deepEqual(found(idx, text), [...new Set(expected)].sort((a, b) => a - b), text);
+  }
+});

@@ -1,5 +1,5 @@
 /**
- * Many-needle substring search (Aho–Corasick, compiled to a dense DFA): finds in one pass
+ * Many-needle substring search (Aho–Corasick: a DFA near the root, failure links deeper): finds in one pass
  * over a field value which of thousands of rule literals it contains. This is how the
  * engine avoids running every rule on every event: a rule whose prefilter needles all
  * miss cannot match (see types.ts `Prefilter`).
@@ -7,8 +7,8 @@
  * The alphabet is reduced to character classes: each ASCII needle character, then each of
  * the most frequent other needle characters, has its own class; the rarer needle
  * characters share one class, and class 0 is every character no needle contains. The
- * transition table is then `states × classes` 32-bit entries (at most {@link MAX_CLASSES}
- * columns) whatever the needles' Unicode range: SigmaHQ's command-line needles alone hold
+ * transition table of the states near the root is then `states × classes` entries (at
+ * most {@link MAX_CLASSES} columns) whatever the needles' Unicode range: SigmaHQ's command-line needles alone hold
  * over a thousand distinct characters, which would make a table of 140 MB. Sharing a class
  * lets the automaton reach a needle's end on text that only resembles it (text `aü` for
  * needle `aé`), so every reported end is checked against the needle itself: reports are
@@ -29,6 +29,9 @@ export const MAX_CLASSES = 96;
  * third of the states of 16 (50k vs 145k, built 3× faster) and scan as fast.
  */
 const AUTOMATON_CHARS = 8;
+
+/** States this close to the root get full transition rows (see the constructor). */
+const DENSE_DEPTH = 2;
 
 /**
  * Needles that may share one head before their heads grow by another
@@ -83,10 +86,18 @@ export class NeedleIndex {
   private readonly asciiClass: Uint8Array;
   private readonly otherClass: Map<number, number>;
   private readonly classes: number;
-  /** `states × classes` transitions; 16-bit when the states fit (half the memory, more in cache). */
+  /** `dense × classes` transitions of the dense states; 16-bit when the states fit (half the memory, more in cache). */
   private readonly delta: Int32Array | Uint16Array;
-  /** States below this have no output (see the constructor's renumbering). */
-  private readonly firstOutput: number;
+  /** States below this have full rows in {@link delta}; the others, edges and a failure link. */
+  private readonly dense: number;
+  /** Per sparse state (id − dense): where its edges start in {@link edgeClass}/{@link edgeTarget} (one extra entry ends the last). */
+  private readonly firstEdge: Int32Array;
+  private readonly edgeClass: Uint8Array;
+  private readonly edgeTarget: Uint16Array | Int32Array;
+  /** Per sparse state (id − dense): its failure state. */
+  private readonly failOf: Uint16Array | Int32Array;
+  /** Per state: 1 when some head ends there. */
+  private readonly hasOutput: Uint8Array;
   /** For each state, the ids of the heads (needle starts) that end there, own and via failure links, or null. */
   private readonly outputs: (readonly number[] | null)[];
   /** Per head: its length, and the needles that start with it. */
@@ -147,61 +158,88 @@ export class NeedleIndex {
       }
       own[s].push(id);
     });
-    // Breadth-first: failure links, then the DFA row of each state = its goto edges with
-    // missing ones taken from its failure state's (already complete) row. The DFA reuses
-    // the trie's array: a row is only rewritten after its own edges were read.
-    const delta = goto.length === states * classes ? goto : goto.slice(0, states * classes);
+    // Breadth-first: failure links, depths and outputs. Shallow states (depth at most
+    // DENSE_DEPTH) then get full DFA rows, each completed from its failure state's
+    // (shallower, already complete) row; deeper states keep only their trie edges and
+    // their failure link. Deep states are most of the states and almost all have one
+    // edge: full rows for them made the big automata megabytes (1.7 MB for Sysmon command
+    // lines), cache misses on nearly every character of a hunt's cold scans.
     const fail = new Int32Array(states);
+    const depth = new Int32Array(states);
     const outputs: (number[] | null)[] = new Array<number[] | null>(states).fill(null);
     const queue = new Int32Array(states);
     let tail = 0;
-    for (let k = 0; k < classes; k++) {
-      const t = delta[k];
-      if (t > 0 && k !== 0) { fail[t] = 0; queue[tail++] = t; } else delta[k] = 0;
+    for (let k = 1; k < classes; k++) {
+      const t = goto[k];
+      if (t > 0) { fail[t] = 0; depth[t] = 1; queue[tail++] = t; }
     }
     outputs[0] = own[0].length > 0 ? own[0] : null;
     for (let head = 0; head < tail; head++) {
       const s = queue[head];
-      const f = fail[s];
-      const inherited = outputs[f];
+      const inherited = outputs[fail[s]];
       outputs[s] = own[s].length === 0 ? inherited : inherited === null ? own[s] : own[s].concat(inherited);
-      for (let k = 0; k < classes; k++) {
-        const t = delta[s * classes + k];
-        if (t !== -1 && k !== 0) {
-          fail[t] = delta[f * classes + k];
-          queue[tail++] = t;
-        } else {
-          delta[s * classes + k] = delta[f * classes + k];
-        }
+      for (let k = 1; k < classes; k++) {
+        const t = goto[s * classes + k];
+        if (t === -1) continue;
+        // The failure of t: follow s's failure chain to a state with an edge on k.
+        let f = fail[s];
+        while (f !== 0 && goto[f * classes + k] === -1) f = fail[f];
+        const g = goto[f * classes + k];
+        fail[t] = g > 0 && g !== t ? g : 0;
+        depth[t] = depth[s] + 1;
+        queue[tail++] = t;
       }
     }
-    // Renumbered for the scan: states without output first, breadth-first (the shallow
-    // states most text stays in share cache lines), then those with output, so the scan
-    // of a character tests `s < firstOutput` and reads no outputs entry (that read, a
-    // cache miss on cold tables, was the scan's largest cost in a hunt).
+    // New numbering: root, then the other dense states, then sparse ones; within each
+    // part breadth-first, so the states most text stays in share cache lines.
     const newId = new Int32Array(states);
-    let firstOutput = 0;
-    if (outputs[0] === null) {
-      let n = 1;
-      for (let i = 0; i < tail; i++) if (outputs[queue[i]] === null) newId[queue[i]] = n++;
-      firstOutput = n;
-      for (let i = 0; i < tail; i++) if (outputs[queue[i]] !== null) newId[queue[i]] = n++;
-    } else {
-      for (let i = 0; i < states; i++) newId[i] = i;
+    let n = 1;
+    for (let i = 0; i < tail; i++) if (depth[queue[i]] <= DENSE_DEPTH) newId[queue[i]] = n++;
+    const dense = n;
+    for (let i = 0; i < tail; i++) if (depth[queue[i]] > DENSE_DEPTH) newId[queue[i]] = n++;
+    const oldOf = new Int32Array(states);
+    for (let old = 0; old < states; old++) oldOf[newId[old]] = old;
+    const table = new Int32Array(dense * classes);
+    for (let id = 0; id < dense; id++) {
+      const old = oldOf[id];
+      for (let k = 0; k < classes; k++) {
+        const t = goto[old * classes + k];
+        // Complete rows: the root's missing edges stay at the root, others take their
+        // failure state's (renumbered, lower, so already filled) entry.
+        table[id * classes + k] = k !== 0 && t !== -1 ? newId[t] : id === 0 ? 0 : table[newId[fail[old]] * classes + k];
+      }
     }
-    const table = states <= 0xffff ? new Uint16Array(states * classes) : new Int32Array(states * classes);
+    let edges = 0;
+    for (let id = dense; id < states; id++) { const old = oldOf[id]; for (let k = 1; k < classes; k++) if (goto[old * classes + k] !== -1) edges++; }
+    const firstEdge = new Int32Array(states - dense + 1);
+    const edgeClass = new Int32Array(edges);
+    const edgeTarget = new Int32Array(edges);
+    const failOf = new Int32Array(states - dense);
+    let e = 0;
+    for (let id = dense; id < states; id++) {
+      const old = oldOf[id];
+      firstEdge[id - dense] = e;
+      failOf[id - dense] = newId[fail[old]];
+      for (let k = 1; k < classes; k++) {
+        const t = goto[old * classes + k];
+        if (t !== -1) { edgeClass[e] = k; edgeTarget[e] = newId[t]; e++; }
+      }
+    }
+    firstEdge[states - dense] = e;
     const renumbered = new Array<number[] | null>(states).fill(null);
-    for (let old = 0; old < states; old++) {
-      const row = newId[old] * classes;
-      for (let k = 0; k < classes; k++) table[row + k] = newId[delta[old * classes + k]];
-      renumbered[newId[old]] = outputs[old];
-    }
+    const hasOutput = new Uint8Array(states);
+    for (let old = 0; old < states; old++) { renumbered[newId[old]] = outputs[old]; hasOutput[newId[old]] = outputs[old] === null ? 0 : 1; }
     this.asciiClass = asciiClass;
     this.otherClass = otherClass;
     this.classes = classes;
-    this.delta = table;
+    this.dense = dense;
+    this.delta = states <= 0xffff ? new Uint16Array(table) : table;
+    this.firstEdge = firstEdge;
+    this.edgeClass = new Uint8Array(edgeClass);
+    this.edgeTarget = states <= 0xffff ? new Uint16Array(edgeTarget) : edgeTarget;
+    this.failOf = states <= 0xffff ? new Uint16Array(failOf) : failOf;
+    this.hasOutput = hasOutput;
     this.outputs = renumbered;
-    this.firstOutput = firstOutput;
   }
 
   /**
@@ -210,12 +248,21 @@ export class NeedleIndex {
    * against the whole needle (and against characters sharing a class).
    */
   search(text: string, onNeedle: (id: number) => void): void {
-    const { asciiClass, otherClass, classes, delta, firstOutput, outputs, headLength, needlesOf, needles } = this;
+    const { asciiClass, otherClass, classes, dense, delta, firstEdge, edgeClass, edgeTarget, failOf, hasOutput, outputs, headLength, needlesOf, needles } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      s = delta[s * classes + (c < 128 ? asciiClass[c] : otherClass.get(c) ?? 0)];
-      if (s < firstOutput) continue;
+      const k = c < 128 ? asciiClass[c] : otherClass.get(c) ?? 0;
+      // A sparse state: its own edge, else its failure state's transition (repeat).
+      let next = -1;
+      while (s >= dense) {
+        const x = s - dense;
+        for (let j = firstEdge[x]; j < firstEdge[x + 1]; j++) if (edgeClass[j] === k) { next = edgeTarget[j]; break; }
+        if (next !== -1) break;
+        s = failOf[x];
+      }
+      s = next !== -1 ? next : delta[s * classes + k];
+      if (hasOutput[s] === 0) continue;
       const out = outputs[s];
       if (out === null) continue;
       for (let j = 0; j < out.length; j++) {
