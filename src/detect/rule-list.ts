@@ -7,7 +7,8 @@
  * A prefilter's second clause (`alsoAnyOf`) is not in the automata: its needles
  * (`.exe`, `\\windows\\`, …) are often common, and scanning for them cost more than it
  * saved. It is tested by substring search on the entries whose first clause held, before
- * their full predicate.
+ * their full predicate, when it has at most {@link MAX_SECOND_CLAUSE} alternatives
+ * (dozens of substring searches over a command line cost about what the predicate does).
  *
  * A list is indexed on first use and kept: every event routed to the key shares it, and
  * an event's rules come from at most four lists (its key, its channel's `*`, its ID's
@@ -25,6 +26,9 @@ import type { LoadedRule } from './rule-set.js';
 import { foldCase } from './sigma/fold.js';
 import { clauseHolds } from './sigma/prefilter.js';
 import type { CompiledMatcher, FieldAccessor, PrefilterAlternative } from './types.js';
+
+/** Alternatives of a second clause worth testing before the predicate (see the module comment). */
+const MAX_SECOND_CLAUSE = 6;
 
 /** One (rule, target) in a list; `order` is its place in the rule set's load order. */
 export interface RuleEntry {
@@ -108,7 +112,7 @@ export class RuleList {
     this.entries.forEach(({ matcher }, i) => {
       const prefilter = this.usePrefilters ? matcher.prefilter : null;
       if (!prefilter || !usable(prefilter.anyOf)) { always.push(i); return; }
-      if (usable(prefilter.alsoAnyOf)) this.also[i] = prefilter.alsoAnyOf;
+      if (usable(prefilter.alsoAnyOf) && prefilter.alsoAnyOf.length <= MAX_SECOND_CLAUSE) this.also[i] = prefilter.alsoAnyOf;
       for (const a of prefilter.anyOf) {
         const fieldKey = `${matcher.target.name}\u0000${a.field}`;
         let g = byField.get(fieldKey);
