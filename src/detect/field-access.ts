@@ -149,13 +149,29 @@ function foldedKeys(data: Readonly<Record<string, unknown>>): Map<string, string
 }
 
 /**
+ * The default resolver's accessors by field name: a hunt resolves the shown fields of
+ * every detection (hunt.ts `keyFields`), and a new closure per field and hit was garbage.
+ * Accessors depend on the name alone, so one per name serves every rule.
+ */
+const defaultAccessors = new Map<string, FieldAccessor>();
+const MAX_DEFAULT_ACCESSORS = 4096;
+
+/**
  * The default resolver (Sysmon and every channel without a special mapping): System field
  * names first, then `event.data`. Never null: any field may exist in some event version.
  *
  * @example
  * defaultResolver('CommandLine')!(sysmon1) // the command line
  */
-export const defaultResolver: FieldResolver = (sigmaField) => systemFieldAccessor(sigmaField) ?? dataFieldAccessor(sigmaField);
+export const defaultResolver: FieldResolver = (sigmaField) => {
+  let accessor = defaultAccessors.get(sigmaField);
+  if (accessor === undefined) {
+    if (defaultAccessors.size >= MAX_DEFAULT_ACCESSORS) defaultAccessors.clear();
+    defaultAccessors.set(sigmaField, (accessor = systemFieldAccessor(sigmaField) ?? dataFieldAccessor(sigmaField)));
+  }
+  return accessor;
+};
+
 
 /**
  * A resolver that first renames Sigma fields (`{ Image: 'NewProcessName' }`, from a

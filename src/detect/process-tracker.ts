@@ -98,6 +98,27 @@ const SWEEP_EVERY = 10_000;
 
 const anchor = (p: Proc): number => p.start ?? p.seen;
 
+/** The last event whose time was parsed, its time text and that time (a hit's chain asks again and again). */
+let lastTimed: Event | undefined;
+let lastTimedText = '';
+let lastTime = NaN;
+
+/** `Date.parse(e._time)`, remembered for the last event. */
+function timeOf(e: Event): number {
+  if (e !== lastTimed || e._time !== lastTimedText) { lastTimed = e; lastTimedText = e._time; lastTime = Date.parse(e._time); }
+  return lastTime;
+}
+
+/** The last host name looked up and its key (lowercase): a hunt sees a few hosts, in long runs. */
+let lastHost = '';
+let lastHostKey = '';
+
+/** A host name as the tracker keys it. */
+function hostKey(name: string): string {
+  if (name !== lastHost) { lastHost = name; lastHostKey = name.toLowerCase(); }
+  return lastHostKey;
+}
+
 function str(v: EventValue | undefined): string | undefined {
   return typeof v === 'string' && v !== '' && v !== '-' ? v : undefined;
 }
@@ -118,10 +139,22 @@ const pidOf = (v: EventValue | undefined): number | undefined => processId(v) ??
 
 type EventKind = 'sysmon1' | 'sysmon5' | 'sysmonOther' | 'sec4688' | 'sec4689' | 'wfp' | 'other';
 
+const SYSMON = SYSMON_PROVIDER.toLowerCase();
+const SECURITY = SECURITY_PROVIDER.toLowerCase();
+
+/**
+ * The last provider spelling seen and its lowercase form: the tracker asks an event's
+ * kind several times (observe, then each rule hit's chain), and a hunt sees a handful
+ * of spellings, in long runs.
+ */
+let lastProvider = '';
+let lastFolded = '';
+
 function kindOf(e: Event): EventKind {
-  const provider = e.provider.toLowerCase();
-  if (provider === SYSMON_PROVIDER.toLowerCase()) return e.event_id === 1 ? 'sysmon1' : e.event_id === 5 ? 'sysmon5' : 'sysmonOther';
-  if (provider === SECURITY_PROVIDER.toLowerCase()) {
+  if (e.provider !== lastProvider) { lastProvider = e.provider; lastFolded = e.provider.toLowerCase(); }
+  const provider = lastFolded;
+  if (provider === SYSMON) return e.event_id === 1 ? 'sysmon1' : e.event_id === 5 ? 'sysmon5' : 'sysmonOther';
+  if (provider === SECURITY) {
     if (e.event_id === 4688) return 'sec4688';
     if (e.event_id === 4689) return 'sec4689';
     if (e.event_id === 5156 || e.event_id === 5157) return 'wfp';
@@ -169,7 +202,7 @@ export class ProcessTracker {
   observe(e: Event): void {
     const kind = kindOf(e);
     if (kind === 'other') return;
-    const time = Date.parse(e._time);
+    const time = timeOf(e);
     if (Number.isNaN(time)) return;
     const h = this.host(e.host);
     if (time > h.maxTime) h.maxTime = time;
@@ -222,7 +255,7 @@ export class ProcessTracker {
    * tracker.processAt('WEB01', 420, Date.parse('2024-05-01T10:02:00Z'))?.image
    */
   processAt(host: string, pid: number, timeMs: number): ProcessRecord | null {
-    const h = this.hosts.get(host.toLowerCase());
+    const h = this.hosts.get(hostKey(host));
     return h === undefined ? null : aliveAt(h, pid, timeMs);
   }
 
@@ -244,7 +277,7 @@ export class ProcessTracker {
    */
   byGuid(host: string, guid: string): ProcessRecord | null {
     const key = guidKey(guid);
-    return key === undefined ? null : this.hosts.get(host.toLowerCase())?.byGuid.get(key) ?? null;
+    return key === undefined ? null : this.hosts.get(hostKey(host))?.byGuid.get(key) ?? null;
   }
 
   /**
@@ -255,8 +288,8 @@ export class ProcessTracker {
    * tracker.processOf(event5156)?.image
    */
   processOf(e: Event): ProcessRecord | null {
-    const h = this.hosts.get(e.host.toLowerCase());
-    const time = Date.parse(e._time);
+    const h = this.hosts.get(hostKey(e.host));
+    const time = timeOf(e);
     if (h === undefined || Number.isNaN(time)) return null;
     const d = e.data;
     const kind = kindOf(e);
@@ -279,9 +312,8 @@ export class ProcessTracker {
    * tracker.parentOf(event4688)?.image // the w3wp.exe that had the creator PID then
    */
   parentOf(e: Event): ProcessRecord | null {
-    const hostKey = e.host.toLowerCase();
-    const h = this.hosts.get(hostKey);
-    const time = Date.parse(e._time);
+    const h = this.hosts.get(hostKey(e.host));
+    const time = timeOf(e);
     if (Number.isNaN(time)) return null;
     const d = e.data;
     const kind = kindOf(e);
@@ -333,12 +365,12 @@ export class ProcessTracker {
    * ntPathToDrivePath(app, tracker.volumes('WEB01'))
    */
   volumes(host: string): Readonly<Record<string, string>> {
-    return this.hosts.get(host.toLowerCase())?.volumes ?? {};
+    return this.hosts.get(hostKey(host))?.volumes ?? {};
   }
 
   /** The parent of a known record: by its parent GUID, else its parent PID at its start. */
   private parentOfRecord(p: ProcessRecord): ProcessRecord | null {
-    const h = this.hosts.get(p.host.toLowerCase());
+    const h = this.hosts.get(hostKey(p.host));
     if (h === undefined) return null;
     if (p.parentGuid !== undefined) {
       const g = h.byGuid.get(p.parentGuid);
@@ -352,7 +384,7 @@ export class ProcessTracker {
   }
 
   private host(name: string): HostState {
-    const key = name.toLowerCase();
+    const key = hostKey(name);
     let h = this.hosts.get(key);
     if (h === undefined) {
       h = { byPid: new Map(), byGuid: new Map(), volumes: {}, maxTime: -Infinity };
