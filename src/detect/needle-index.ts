@@ -136,9 +136,13 @@ export class NeedleIndex {
     const classOf = (c: number): number => (c < 128 ? asciiClass[c] : otherClass.get(c) ?? 0);
     const classes = byFrequency.length <= MAX_CLASSES - 1 ? byFrequency.length + 1 : MAX_CLASSES;
     // Trie over classes, rows of `classes` entries in one growing array; -1 = no edge.
+    // Each state also notes its parent, the class of the edge to it and its depth.
     let goto = new Int32Array(classes * 64).fill(-1);
+    let parent = new Int32Array(64);
+    let edge = new Int32Array(64);
+    let depth = new Int32Array(64);
     let states = 1;
-    const own: number[][] = [[]];
+    const own: (number[] | null)[] = [null];
     heads.forEach((n, id) => {
       let s = 0;
       for (let i = 0; i < n.length; i++) {
@@ -150,82 +154,82 @@ export class NeedleIndex {
             bigger.set(goto);
             goto = bigger;
           }
+          if (states === parent.length) [parent, edge, depth] = [parent, edge, depth].map((a) => { const b = new Int32Array(a.length * 2); b.set(a); return b; });
           t = states++;
-          own.push([]);
+          own.push(null);
           goto[s * classes + k] = t;
+          parent[t] = s;
+          edge[t] = k;
+          depth[t] = depth[s] + 1;
         }
         s = t;
       }
-      own[s].push(id);
+      (own[s] ??= []).push(id);
     });
-    // Breadth-first: failure links, depths and outputs. Shallow states (depth at most
-    // DENSE_DEPTH) then get full DFA rows, each completed from its failure state's
-    // (shallower, already complete) row; deeper states keep only their trie edges and
-    // their failure link. Deep states are most of the states and almost all have one
-    // edge: full rows for them made the big automata megabytes (1.7 MB for Sysmon command
-    // lines), cache misses on nearly every character of a hunt's cold scans.
-    const fail = new Int32Array(states);
-    const depth = new Int32Array(states);
-    const outputs: (number[] | null)[] = new Array<number[] | null>(states).fill(null);
-    const queue = new Int32Array(states);
-    let tail = 0;
-    for (let k = 1; k < classes; k++) {
-      const t = goto[k];
-      if (t > 0) { fail[t] = 0; depth[t] = 1; queue[tail++] = t; }
-    }
-    outputs[0] = own[0].length > 0 ? own[0] : null;
-    for (let head = 0; head < tail; head++) {
-      const s = queue[head];
-      const inherited = outputs[fail[s]];
-      outputs[s] = own[s].length === 0 ? inherited : inherited === null ? own[s] : own[s].concat(inherited);
-      for (let k = 1; k < classes; k++) {
-        const t = goto[s * classes + k];
-        if (t === -1) continue;
-        // The failure of t: follow s's failure chain to a state with an edge on k.
-        let f = fail[s];
-        while (f !== 0 && goto[f * classes + k] === -1) f = fail[f];
-        const g = goto[f * classes + k];
-        fail[t] = g > 0 && g !== t ? g : 0;
-        depth[t] = depth[s] + 1;
-        queue[tail++] = t;
-      }
-    }
-    // New numbering: root, then the other dense states, then sparse ones; within each
-    // part breadth-first, so the states most text stays in share cache lines.
+    // Breadth-first order (states by depth), which is also the new numbering: the root,
+    // then the shallow states most text stays in (sharing cache lines), then the rest.
+    let maxDepth = 0;
+    for (let s = 0; s < states; s++) if (depth[s] > maxDepth) maxDepth = depth[s];
+    const startOf = new Int32Array(maxDepth + 2);
+    for (let s = 0; s < states; s++) startOf[depth[s] + 1]++;
+    for (let d = 0; d <= maxDepth; d++) startOf[d + 1] += startOf[d];
+    const order = new Int32Array(states);
     const newId = new Int32Array(states);
-    let n = 1;
-    for (let i = 0; i < tail; i++) if (depth[queue[i]] <= DENSE_DEPTH) newId[queue[i]] = n++;
-    const dense = n;
-    for (let i = 0; i < tail; i++) if (depth[queue[i]] > DENSE_DEPTH) newId[queue[i]] = n++;
-    const oldOf = new Int32Array(states);
-    for (let old = 0; old < states; old++) oldOf[newId[old]] = old;
+    for (let s = 0; s < states; s++) { const id = startOf[depth[s]]++; order[id] = s; newId[s] = id; }
+    // Failure links and outputs in that order (a failure state is shallower: done first).
+    // The failure of t (edge k from p): the deepest proper suffix state, found along p's
+    // failure chain as the first state with an edge on k.
+    const fail = new Int32Array(states);
+    const outputs: (number[] | null)[] = new Array<number[] | null>(states).fill(null);
+    outputs[0] = own[0];
+    let dense = 1;
+    for (let id = 1; id < states; id++) {
+      const t = order[id];
+      const k = edge[t];
+      let f = 0;
+      if (parent[t] !== 0) {
+        f = fail[parent[t]];
+        while (f !== 0 && goto[f * classes + k] === -1) f = fail[f];
+        f = Math.max(goto[f * classes + k], 0);
+      }
+      fail[t] = f;
+      const inherited = outputs[f];
+      const mine = own[t];
+      outputs[t] = mine === null ? inherited : inherited === null ? mine : mine.concat(inherited);
+      if (depth[t] <= DENSE_DEPTH) dense = id + 1;
+    }
+    // Shallow states (depth at most DENSE_DEPTH) get full DFA rows, each completed from
+    // its failure state's (shallower, already complete) row; deeper states keep only their
+    // trie edges and their failure link. Deep states are most of the states and almost
+    // all have one edge: full rows for them made the big automata megabytes (1.7 MB for
+    // Sysmon command lines), cache misses on nearly every character of a hunt's cold scans.
     const table = new Int32Array(dense * classes);
     for (let id = 0; id < dense; id++) {
-      const old = oldOf[id];
+      const old = order[id];
       for (let k = 0; k < classes; k++) {
         const t = goto[old * classes + k];
-        // Complete rows: the root's missing edges stay at the root, others take their
-        // failure state's (renumbered, lower, so already filled) entry.
+        // The root's missing edges stay at the root; others take their failure state's entry.
         table[id * classes + k] = k !== 0 && t !== -1 ? newId[t] : id === 0 ? 0 : table[newId[fail[old]] * classes + k];
       }
     }
-    let edges = 0;
-    for (let id = dense; id < states; id++) { const old = oldOf[id]; for (let k = 1; k < classes; k++) if (goto[old * classes + k] !== -1) edges++; }
-    const firstEdge = new Int32Array(states - dense + 1);
-    const edgeClass = new Int32Array(edges);
+    const sparse = states - dense;
+    const firstEdge = new Int32Array(sparse + 1);
+    for (let t = 1; t < states; t++) { const p = newId[parent[t]]; if (p >= dense) firstEdge[p - dense + 1]++; }
+    for (let x = 0; x < sparse; x++) firstEdge[x + 1] += firstEdge[x];
+    const edges = firstEdge[sparse];
+    const edgeClass = new Uint8Array(edges);
     const edgeTarget = new Int32Array(edges);
-    const failOf = new Int32Array(states - dense);
-    let e = 0;
-    for (let id = dense; id < states; id++) {
-      const old = oldOf[id];
-      firstEdge[id - dense] = e;
-      failOf[id - dense] = newId[fail[old]];
-      for (let k = 1; k < classes; k++) {
-        const t = goto[old * classes + k];
-        if (t !== -1) { edgeClass[e] = k; edgeTarget[e] = newId[t]; e++; }
-      }
+    const cursor = firstEdge.slice(0, sparse);
+    for (let id = 1; id < states; id++) {
+      const t = order[id];
+      const p = newId[parent[t]];
+      if (p < dense) continue;
+      const e = cursor[p - dense]++;
+      edgeClass[e] = edge[t];
+      edgeTarget[e] = id;
     }
-    firstEdge[states - dense] = e;
+    const failOf = new Int32Array(sparse);
+    for (let x = 0; x < sparse; x++) failOf[x] = newId[fail[order[dense + x]]];
     const renumbered = new Array<number[] | null>(states).fill(null);
     const hasOutput = new Uint8Array(states);
     for (let old = 0; old < states; old++) { renumbered[newId[old]] = outputs[old]; hasOutput[newId[old]] = outputs[old] === null ? 0 : 1; }
@@ -235,7 +239,7 @@ export class NeedleIndex {
     this.dense = dense;
     this.delta = states <= 0xffff ? new Uint16Array(table) : table;
     this.firstEdge = firstEdge;
-    this.edgeClass = new Uint8Array(edgeClass);
+    this.edgeClass = edgeClass;
     this.edgeTarget = states <= 0xffff ? new Uint16Array(edgeTarget) : edgeTarget;
     this.failOf = states <= 0xffff ? new Uint16Array(failOf) : failOf;
     this.hasOutput = hasOutput;
