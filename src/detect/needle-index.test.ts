@@ -62,3 +62,10 @@ test('agrees with String.includes where deep states fail over and over (long nee
     assert.deepEqual(found(idx, text), [...new Set(expected)].sort((a, b) => a - b), text);
   }
 });
+
+test('a few needles (searched one by one) are found as with more', () => {
+  const idx = new NeedleIndex(['cmd', '\\cmd.exe', 'é中']);
+  assert.deepEqual(found(idx, 'c:\\windows\\system32\\cmd.exe'), [0, 1]);
+  assert.deepEqual(found(idx, 'xé中y'), [2]);
+  assert.deepEqual(found(idx, 'cm d'), []);
+});

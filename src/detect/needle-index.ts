@@ -30,6 +30,15 @@ export const MAX_CLASSES = 96;
  */
 const AUTOMATON_CHARS = 8;
 
+/**
+ * Needle sets this small are searched with `String.prototype.includes`, one needle after
+ * the other: measured on the corpus, 1.5 ns per character against the automaton's 6.8
+ * (the engine's substring search outruns a scan in JavaScript), and a quarter of a
+ * hunt's scanned text is in fields with at most five needles (`AttributeValue`, Sysmon 7
+ * `Hashes`, classic PowerShell `Data`, `AccessList`).
+ */
+const DIRECT_NEEDLES = 5;
+
 /** States this close to the root get full transition rows (see the constructor). */
 const DENSE_DEPTH = 2;
 
@@ -247,11 +256,17 @@ export class NeedleIndex {
   }
 
   /**
-   * Calls `onNeedle(id)` for every needle occurring in `text` (already lowercased), once
-   * per occurrence. Each report is exact: heads found by the automaton are checked
-   * against the whole needle (and against characters sharing a class).
+   * Calls `onNeedle(id)` for every needle occurring in `text` (already lowercased): at
+   * least once, and at most once per occurrence. Each report is exact: heads found by the
+   * automaton are checked against the whole needle (and against characters sharing a
+   * class). A few needles are searched one by one instead ({@link DIRECT_NEEDLES}).
    */
   search(text: string, onNeedle: (id: number) => void): void {
+    if (this.size <= DIRECT_NEEDLES) {
+      const needles = this.needles;
+      for (let i = 0; i < needles.length; i++) if (text.includes(needles[i])) onNeedle(i);
+      return;
+    }
     const { asciiClass, otherClass, classes, dense, delta, firstEdge, edgeClass, edgeTarget, failOf, hasOutput, outputs, headLength, needlesOf, needles } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
