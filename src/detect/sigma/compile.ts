@@ -239,11 +239,25 @@ function cidrTest(networks: readonly Extract<ValueTest, { kind: 'cidr' }>[]): Sc
   };
   return (v) => {
     if (typeof v !== 'string') return false;
-    const ip = ipAddressBytes(v);
+    const ip = addressBytes(v);
     if (!ip) return false;
     for (const n of nets) if (inside(ip, n)) return true;
     return false;
   };
+}
+
+/**
+ * The last address parsed for a `cidr` test and its bytes: several rules test one
+ * event's address (every 4625 runs the public-IP rules, which list the private ranges),
+ * and parsing it again for each was garbage per rule and event.
+ */
+let lastAddress = '';
+let lastBytes: Uint8Array | null = null;
+
+/** {@link ipAddressBytes}, remembered for the last address. */
+function addressBytes(v: string): Uint8Array | null {
+  if (v !== lastAddress || lastAddress === '') { lastAddress = v; lastBytes = ipAddressBytes(v); }
+  return lastBytes;
 }
 
 /** `fieldref`: the field compared with other fields of the same event (modifiers appendix). */
