@@ -144,9 +144,11 @@ export class NeedleIndex {
     });
     const classOf = (c: number): number => (c < 128 ? asciiClass[c] : otherClass.get(c) ?? 0);
     const classes = byFrequency.length <= MAX_CLASSES - 1 ? byFrequency.length + 1 : MAX_CLASSES;
-    // Trie over classes, rows of `classes` entries in one growing array; -1 = no edge.
-    // Each state also notes its parent, the class of the edge to it and its depth.
-    let goto = new Int32Array(classes * 64).fill(-1);
+    // Trie over classes: edges in a map keyed `state × classes + class` (most states have
+    // one edge; full rows for every state cost megabytes to allocate and fill for the big
+    // automata); each state notes its parent, the class of the edge to it and its depth.
+    const goto = new Map<number, number>();
+    const edgeTo = (s: number, k: number): number => goto.get(s * classes + k) ?? -1;
     let parent = new Int32Array(64);
     let edge = new Int32Array(64);
     let depth = new Int32Array(64);
@@ -156,17 +158,12 @@ export class NeedleIndex {
       let s = 0;
       for (let i = 0; i < n.length; i++) {
         const k = classOf(n.charCodeAt(i));
-        let t = goto[s * classes + k];
+        let t = edgeTo(s, k);
         if (t === -1) {
-          if ((states + 1) * classes > goto.length) {
-            const bigger = new Int32Array(goto.length * 2).fill(-1);
-            bigger.set(goto);
-            goto = bigger;
-          }
           if (states === parent.length) [parent, edge, depth] = [parent, edge, depth].map((a) => { const b = new Int32Array(a.length * 2); b.set(a); return b; });
           t = states++;
           own.push(null);
-          goto[s * classes + k] = t;
+          goto.set(s * classes + k, t);
           parent[t] = s;
           edge[t] = k;
           depth[t] = depth[s] + 1;
@@ -198,8 +195,8 @@ export class NeedleIndex {
       let f = 0;
       if (parent[t] !== 0) {
         f = fail[parent[t]];
-        while (f !== 0 && goto[f * classes + k] === -1) f = fail[f];
-        f = Math.max(goto[f * classes + k], 0);
+        while (f !== 0 && edgeTo(f, k) === -1) f = fail[f];
+        f = Math.max(edgeTo(f, k), 0);
       }
       fail[t] = f;
       const inherited = outputs[f];
@@ -216,7 +213,7 @@ export class NeedleIndex {
     for (let id = 0; id < dense; id++) {
       const old = order[id];
       for (let k = 0; k < classes; k++) {
-        const t = goto[old * classes + k];
+        const t = edgeTo(old, k);
         // The root's missing edges stay at the root; others take their failure state's entry.
         table[id * classes + k] = k !== 0 && t !== -1 ? newId[t] : id === 0 ? 0 : table[newId[fail[old]] * classes + k];
       }
