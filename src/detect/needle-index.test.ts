@@ -69,3 +69,22 @@ test('a few needles (searched one by one) are found as with more', () => {
   assert.deepEqual(found(idx, 'xé中y'), [2]);
   assert.deepEqual(found(idx, 'cm d'), []);
 });
+
+test('searchAnyCase finds what search finds in the lowercased text (upper case, non-ASCII, Kelvin sign, dotted İ)', () => {
+  let seed = 5;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return (seed >> 16) % n; };
+  const lower = 'abz\\.é ki';
+  const any = 'aAbBzZ\\.éÉ KkK\u212aiIİ';
+  const word = (alphabet: string, len: number): string => Array.from({ length: len }, () => alphabet[rnd(alphabet.length)]).join('');
+  for (const count of [3, 50]) {
+    const needles = Array.from({ length: count }, () => word(lower, 1 + rnd(9)).toLowerCase());
+    const idx = new NeedleIndex(needles);
+    for (let i = 0; i < 400; i++) {
+      const text = i % 2 === 0 ? word('aAbBzZ\\. kK', rnd(40)) : word(any, rnd(40));
+      const expected = found(idx, text.toLowerCase());
+      const hits = new Set<number>();
+      idx.searchAnyCase(text, (n) => hits.add(n));
+      assert.deepEqual([...hits].sort((a, b) => a - b), expected, text);
+    }
+  }
+});

@@ -17,6 +17,7 @@
  * Needles are lowercase; callers lowercase the text (Sigma matching is case-insensitive
  * by default: rules spec, "Value modifiers" / `cased`).
  */
+import { foldCase } from './sigma/fold.js';
 
 /** Columns of the transition table (see the module comment). */
 export const MAX_CLASSES = 96;
@@ -112,6 +113,9 @@ export class NeedleIndex {
   /** Per head: its length, and the needles that start with it. */
   private readonly headLength: Int32Array;
   private readonly needlesOf: readonly (readonly number[])[];
+  /** Needles an ASCII scan found, held back until the scan is known to be valid. */
+  private readonly found: number[] = [];
+  private readonly holdFound = (id: number): void => { this.found.push(id); };
 
   constructor(needles: readonly string[]) {
     this.size = needles.length;
@@ -142,6 +146,9 @@ export class NeedleIndex {
       const k = i < dedicated ? i + 1 : dedicated + 1;
       if (c < 128) asciiClass[c] = k; else otherClass.set(c, k);
     });
+    // Upper-case ASCII letters read as their lower-case forms (needles are lower case, so
+    // none holds one): ASCII text can be scanned without a lowercased copy (searchAnyCase).
+    for (let c = 0x41; c <= 0x5a; c++) asciiClass[c] = asciiClass[c + 0x20];
     const classOf = (c: number): number => (c < 128 ? asciiClass[c] : otherClass.get(c) ?? 0);
     const classes = byFrequency.length <= MAX_CLASSES - 1 ? byFrequency.length + 1 : MAX_CLASSES;
     // Trie over classes: edges in a map keyed `state × classes + class` (most states have
@@ -259,15 +266,43 @@ export class NeedleIndex {
    * class). A few needles are searched one by one instead ({@link DIRECT_NEEDLES}).
    */
   search(text: string, onNeedle: (id: number) => void): void {
+    this.scan(text, onNeedle, false);
+  }
+
+  /**
+   * {@link search} over `text` as written, matching as if it were lowercased
+   * (`foldCase`): ASCII text is scanned as it is, upper-case letters taking their
+   * lower-case forms' classes and compared the same way, so the scan needs no lowercased
+   * copy of the value (those copies were a tenth of a hunt's matching time, and garbage).
+   * Text with any other character is lowercased and searched.
+   *
+   * @example
+   * idx.searchAnyCase('C:\\Windows\\System32\\CMD.EXE', (n) => hits.push(n));
+   */
+  searchAnyCase(text: string, onNeedle: (id: number) => void): void {
+    if (this.size <= DIRECT_NEEDLES) { this.scan(foldCase(text), onNeedle, false); return; }
+    const found = this.found;
+    found.length = 0;
+    if (this.scan(text, this.holdFound, true)) { for (let i = 0; i < found.length; i++) onNeedle(found[i]); return; }
+    this.scan(foldCase(text), onNeedle, false);
+  }
+
+  /**
+   * The scan behind {@link search} and {@link searchAnyCase}. With `ascii`, `text` may
+   * hold upper-case ASCII letters and must hold nothing else outside ASCII: false (with
+   * some needles perhaps reported) as soon as a character says otherwise.
+   */
+  private scan(text: string, onNeedle: (id: number) => void, ascii: boolean): boolean {
     if (this.size <= DIRECT_NEEDLES) {
       const needles = this.needles;
       for (let i = 0; i < needles.length; i++) if (text.includes(needles[i])) onNeedle(i);
-      return;
+      return true;
     }
     const { asciiClass, otherClass, classes, dense, delta, firstEdge, edgeClass, edgeTarget, failOf, hasOutput, outputs, headLength, needlesOf, needles } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (c >= 128 && ascii) return false;
       const k = c < 128 ? asciiClass[c] : otherClass.get(c) ?? 0;
       // A sparse state: its own edge, else its failure state's transition (repeat).
       let next = -1;
@@ -285,8 +320,33 @@ export class NeedleIndex {
         const h = out[j];
         const start = i + 1 - headLength[h];
         const ids = needlesOf[h];
-        for (let m = 0; m < ids.length; m++) if (text.startsWith(needles[ids[m]], start)) onNeedle(ids[m]);
+        for (let m = 0; m < ids.length; m++) {
+          if (!ascii) { if (text.startsWith(needles[ids[m]], start)) onNeedle(ids[m]); continue; }
+          const at = startsWithFolded(text, needles[ids[m]], start);
+          if (at === NOT_ASCII) return false;
+          if (at === 1) onNeedle(ids[m]);
+        }
       }
     }
+    return true;
   }
+}
+
+/** {@link startsWithFolded}: the text holds a character outside ASCII where compared. */
+const NOT_ASCII = -1;
+
+/**
+ * Whether `text` at `start`, its ASCII letters lowercased, begins with `needle` (lower
+ * case): 1 or 0, or {@link NOT_ASCII} when a compared character is not ASCII (its
+ * lowercase form may differ in length).
+ */
+function startsWithFolded(text: string, needle: string, start: number): number {
+  if (start < 0 || start + needle.length > text.length) return 0;
+  for (let j = 0; j < needle.length; j++) {
+    let c = text.charCodeAt(start + j);
+    if (c >= 128) return NOT_ASCII;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== needle.charCodeAt(j)) return 0;
+  }
+  return 1;
 }

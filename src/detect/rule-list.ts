@@ -92,7 +92,8 @@ export class RuleList {
     candidates.length = 0;
     for (let g = 0; g < groups.length; g++) {
       const v = groups[g].accessor(event);
-      if (v !== undefined && v !== null) groups[g].index.search(prefilterText(v), groups[g].onNeedle);
+      if (typeof v === 'string') groups[g].index.searchAnyCase(v, groups[g].onNeedle);
+      else if (v !== undefined && v !== null) groups[g].index.search(prefilterText(v), groups[g].onNeedle);
     }
     const also = this.also;
     for (let c = 0; c < candidates.length; c++) {
