@@ -121,6 +121,7 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
   const [here, there] = await Promise.all([matchHere(queue, ruleSet, tracker, options, add, onError), workers]);
   const counts = { events: here.events + there.events, belowMinLevel: here.belowMinLevel + there.belowMinLevel };
   const result = hunt.finish();
+  for (const p of result.problems) options.onIssue?.(`hunt: warning: ${p}`);
   const notLoaded = report.filter((r) => r.status === 'not-loaded');
   const summary: HuntSummary = {
     files: files.length, events: counts.events, seconds: (performance.now() - started) / 1000, loadSeconds, inputErrors,

@@ -59,3 +59,13 @@ test('spilling correlation inputs to disk changes nothing: the demo webshell sto
   const result = assertSpillChangesNothing(inputs, [], 1500, 2);
   assert.ok([...result.detections].filter((d) => d.target === 'correlation').length >= 4, 'correlations ran');
 });
+
+test('a hunt that cannot write its temporary files keeps every detection and says why', () => {
+  const inputs = demoDataset({ sysmonEvents: 3000 }).map((event) => ({ file: 'demo', event }));
+  const reference = hunt(inputs, [], {}).finish();
+  const stuck = hunt(inputs, [], { spillBytes: 1500, spillDir: join(tmpdir(), 'haetae-no-such-folder', 'deeper') }).finish();
+  assert.equal(JSON.stringify([...stuck.detections]), JSON.stringify([...reference.detections]));
+  assert.equal(stuck.problems.length, 2);
+  assert.match(stuck.problems[0], /cannot write detections to a temporary file .*haetae-no-such-folder/);
+  assert.deepEqual(reference.problems, []);
+});

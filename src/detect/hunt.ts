@@ -162,6 +162,8 @@ export interface HuntResult {
   /** Detections per level (including suppressed, excluding those below minLevel). */
   readonly byLevel: Readonly<Record<Level, number>>;
   readonly belowMinLevel: number;
+  /** Why results could not be moved to temporary files (they stayed in memory), if that happened. */
+  readonly problems: readonly string[];
 }
 
 /** A correlation input as a hunt keeps it until the end: the event's System fields only. */
@@ -290,7 +292,8 @@ export class Hunt {
     this.inputs.dispose();
     const sorted = this.detections;
     const timeline: DetectionTimeline = { count: sorted.size, [Symbol.iterator]: () => sorted.sorted(), dispose: () => sorted.dispose() };
-    return { detections: timeline, suppressed: this.suppressed, byLevel: this.byLevel, belowMinLevel: this.belowMinLevel };
+    const problems = [sorted.problem, this.inputs.problem].filter((p): p is string => p !== null);
+    return { detections: timeline, suppressed: this.suppressed, byLevel: this.byLevel, belowMinLevel: this.belowMinLevel, problems };
   }
 }
 

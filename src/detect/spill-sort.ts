@@ -52,6 +52,7 @@ export class SpillSort<T> {
   private folder: string | null = null;
   private count = 0;
   private sortedBuffer = false;
+  private failure: string | null = null;
 
   constructor(private readonly options: SpillSortOptions<T>) {}
 
@@ -61,13 +62,19 @@ export class SpillSort<T> {
   /** Sorted runs written to disk so far. */
   get spilledRuns(): number { return this.runs.length; }
 
-  /** Adds one item; may write a sorted run. Throws (naming the file) when the disk refuses it. */
+  /**
+   * Why spilling stopped, if it did: a run that cannot be written (disk full, no temporary
+   * folder) leaves the items in memory and spilling off, rather than losing them.
+   */
+  get problem(): string | null { return this.failure; }
+
+  /** Adds one item; past the budget, writes a sorted run. */
   push(item: T): void {
     this.sortedBuffer = false;
     this.buffer.push(item);
     this.count++;
     this.bufferBytes += this.options.sizeOf(item);
-    if (this.bufferBytes >= this.options.budgetBytes) this.spill();
+    if (this.bufferBytes >= this.options.budgetBytes && this.failure === null) this.spill();
   }
 
   /**
@@ -101,16 +108,19 @@ export class SpillSort<T> {
 
   private spill(): void {
     this.buffer.sort(this.options.compare);
-    if (this.folder === null) {
-      this.folder = mkdtempSync(join(this.options.dir ?? tmpdir(), 'haetae-hunt-'));
-      liveFolders.add(this.folder);
-      ensureExitCleanup();
-    }
-    const path = join(this.folder, `run-${this.runs.length}.jsonl`);
+    let path = '';
     try {
+      if (this.folder === null) {
+        this.folder = mkdtempSync(join(this.options.dir ?? tmpdir(), 'haetae-hunt-'));
+        liveFolders.add(this.folder);
+        ensureExitCleanup();
+      }
+      path = join(this.folder, `run-${this.runs.length}.jsonl`);
       writeRun(path, this.buffer);
     } catch (e) {
-      throw new Error(`cannot spill ${this.options.what} to ${path}: ${(e as Error).message}`, { cause: e });
+      if (path !== '') rmSync(path, { force: true });
+      this.failure = `cannot write ${this.options.what} to a temporary file (${(e as Error).message}); keeping them in memory`;
+      return;
     }
     this.runs.push(path);
     this.buffer = [];
