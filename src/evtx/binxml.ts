@@ -382,37 +382,39 @@ function decodeTemplateInstance(
   const types: number[] = new Array(count);
   const values: XmlValue[] = new Array(count);
   let data = pos + count * 4;
-  // Strings are most of a record's values. Decoding the span of the value area that holds
+  // Strings are most of a record's values. Decoding a span of the value area that holds
   // them as UTF-16 with one native call and slicing each string out of it costs far less
-  // than one native call per string. The span stops at the last string: a nested BinXML
-  // value (EventData, usually last) decodes its own strings. The span also holds the
-  // non-string values between strings (GUIDs, integers, SIDs); decoded as UTF-16 they
-  // would make the whole text, and so every string sliced from it, two-byte in V8 even
-  // when every string is ASCII — twice the memory, and slower JSON, regular expressions
-  // and hashing downstream. So the span is copied and the high bytes of whatever is not a
-  // string of the decoding's parity are zeroed first (stringText). Strings at an odd
-  // distance from the span's start (after a UInt8, say) come from a second decoding that
-  // starts one byte later.
-  let area = -1;
-  let areaEnd = data;
-  // Bit 0: a string at an even distance from the span's start, bit 1: odd; bit 2: another
-  // value lies between two strings.
-  let layout = 0;
-  let gapSince = -1;
+  // than one native call per string. A string's code units start at its offset's parity,
+  // so there is one span per parity: from the first string at that parity to the end of
+  // the last (a nested BinXML value, usually last, decodes its own strings). A span may
+  // hold other bytes between its strings (GUIDs, integers, SIDs, strings of the other
+  // parity); decoded as UTF-16 they would make the whole text, and so every string sliced
+  // from it, two-byte in V8 even when every string is ASCII — twice the memory, and slower
+  // JSON, regular expressions and hashing downstream. Such a span is copied and the high
+  // bytes of those other bytes zeroed first (maskedText); a span of nothing but its
+  // strings (the usual case: Windows lays the string fields of an event out back to back)
+  // is decoded in place.
+  const span = spanOf;
+  span[0] = -1;
+  span[3] = -1;
   for (let i = 0, at = data; i < count; i++) {
     const size = u16(b, pos + i * 4);
+    if (size === 0) continue;
+    const p = (at & 1) * 3; // this parity's slots: first string, end of last, dirty flag
+    const q = 3 - p; // the other parity's
     if (b[pos + i * 4 + 2] === ValueType.String) {
-      if (area < 0) area = at;
-      else if (gapSince >= 0) layout |= 4;
-      gapSince = -1;
-      areaEnd = at + size;
-      layout |= 1 << ((at - area) & 1);
-    } else if (area >= 0 && size > 0 && gapSince < 0) {
-      gapSince = at;
-    }
+      if (span[p] < 0) { span[p] = at; span[p + 2] = 0; } else if (span[p + 2] === 1) span[p + 2] = 2;
+      span[p + 1] = at + size;
+    } else if (span[p] >= 0 && span[p + 2] === 0) span[p + 2] = 1; // dirty once a string follows
+    if (span[q] >= 0 && span[q + 2] === 0) span[q + 2] = 1;
     at += size;
   }
-  areaEnd = Math.min(areaEnd, end);
+  const evenFrom = span[0];
+  const evenEnd = Math.min(span[1], end);
+  const evenDirty = span[2] === 2;
+  const oddFrom = span[3];
+  const oddEnd = Math.min(span[4], end);
+  const oddDirty = span[5] === 2;
   let evenText: string | null = null;
   let oddText: string | null = null;
   for (let i = 0; i < count; i++) {
@@ -423,12 +425,16 @@ function decodeTemplateInstance(
     if (type === ValueType.String) {
       let chars = size >> 1;
       while (chars > 0 && b[data + chars * 2 - 2] === 0 && b[data + chars * 2 - 1] === 0) chars--; // trailing NULs
-      const odd = (data - area) & 1;
-      const text = odd === 0
-        ? (evenText ??= stringText(b, pos, count, area, areaEnd, 0, layout))
-        : (oddText ??= stringText(b, pos, count, area, areaEnd, 1, layout));
-      const from = (data - area - odd) >> 1;
-      values[i] = text.slice(from, from + chars);
+      if (chars === 0) values[i] = '';
+      else if ((data & 1) === 0) {
+        evenText ??= evenDirty ? maskedText(b, pos, count, evenFrom, evenEnd) : utf16(b, evenFrom, (evenEnd - evenFrom) >> 1);
+        const from = (data - evenFrom) >> 1;
+        values[i] = evenText.slice(from, from + chars);
+      } else {
+        oddText ??= oddDirty ? maskedText(b, pos, count, oddFrom, oddEnd) : utf16(b, oddFrom, (oddEnd - oddFrom) >> 1);
+        const from = (data - oddFrom) >> 1;
+        values[i] = oddText.slice(from, from + chars);
+      }
     } else if (type === ValueType.BinXml) {
       values[i] = { kind: 'fragment', nodes: decodeFragment(ctx, data, data + size, depth + 1) } satisfies XmlFragment;
     } else {
@@ -441,36 +447,39 @@ function decodeTemplateInstance(
   return instance;
 }
 
-/** Scratch for {@link stringText}: a span never exceeds a chunk. */
+/**
+ * Scratch of decodeTemplateInstance's span scan, per parity (even at 0, odd at 3): offset
+ * of the first string (-1: none), end of the last, and 0 clean / 1 other bytes seen since
+ * a string / 2 other bytes between two strings (dirty). Decoding never re-enters the scan.
+ */
+const spanOf = new Int32Array(6);
+
+/** Scratch for {@link maskedText}: a span never exceeds a chunk. */
 const spanScratch = Buffer.alloc(CHUNK_SIZE);
 
 /**
- * The UTF-16 text of a template instance's string span (`area` to `areaEnd`) as seen from
- * `parity` (0: strings at an even distance from `area`, 1: odd), in which the high byte of
- * every code unit outside that parity's strings is zeroed, so the text is one-byte in V8
- * whenever those strings are Latin-1 (the low bytes left in the gaps are Latin-1 too and
- * never sliced). `layout` is decodeTemplateInstance's: when every string has this parity
- * and nothing lies between them, the bytes are decoded in place.
+ * The UTF-16 text of the string span `from` … `to` of the template instance whose value
+ * descriptors are at `pos`, in which the high byte of every code unit that is not part of
+ * a string starting at `from`'s parity is zeroed, so the text is one-byte in V8 whenever
+ * those strings are Latin-1 (the low bytes left elsewhere are Latin-1 too, and never sliced).
  */
-function stringText(b: Uint8Array, pos: number, count: number, area: number, areaEnd: number, parity: number, layout: number): string {
-  const start = area + parity;
-  const chars = (areaEnd - start) >> 1;
-  if (layout === 1 << parity) return utf16(b, start, chars);
+function maskedText(b: Uint8Array, pos: number, count: number, from: number, to: number): string {
   const s = spanScratch;
-  s.set(b.subarray(area, areaEnd), 0);
-  // Offsets in the scratch: code unit k of this decoding is bytes parity+2k, parity+2k+1.
-  for (let i = 0, at = pos + count * 4 - area; i < count && at < areaEnd - area; i++) {
+  const length = to - from;
+  s.set(b.subarray(from, to), 0);
+  const parity = from & 1;
+  // Offsets in the scratch: code unit k is bytes 2k, 2k+1.
+  for (let i = 0, at = pos + count * 4 - from; i < count && at < length; i++) {
     const size = u16(b, pos + i * 4);
-    const end = at + size;
-    if (end > 0 && !(b[pos + i * 4 + 2] === ValueType.String && (at & 1) === parity)) {
+    const stop = Math.min(at + size, length);
+    if (stop > 0 && !(b[pos + i * 4 + 2] === ValueType.String && ((at + from) & 1) === parity)) {
       let k = Math.max(at, 0);
-      if (((k - parity) & 1) === 0) k++; // first high byte
-      const stop = Math.min(end, areaEnd - area);
+      if ((k & 1) === 0) k++; // first high byte
       for (; k < stop; k += 2) s[k] = 0;
     }
-    at = end;
+    at += size;
   }
-  return utf16(s, parity, chars);
+  return utf16(s, 0, length >> 1);
 }
 
 /**
