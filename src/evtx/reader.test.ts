@@ -41,6 +41,32 @@ test('FILETIME converts exactly, with 7 fractional digits', () => {
   assert.equal(fileTimeToIso(b, 0), '1601-01-01T00:00:00.0000000Z');
 });
 
+test('FILETIME: times within one second, across seconds and across the low/high u32 boundary', () => {
+  // fileTimeToIso remembers the last second; check it against an independent BigInt + Date
+  // formatting on runs of nearby times, including seconds that straddle 2^32 ticks.
+  const reference = (ticks: bigint): string => {
+    const ms = ticks / 10000n - 11644473600000n;
+    return new Date(Number(ms)).toISOString().slice(0, 20) + String(ticks % 10000000n).padStart(7, '0') + 'Z';
+  };
+  const b = new Uint8Array(8);
+  const view = new DataView(b.buffer);
+  const starts = [131975120652456503n, (1n << 32n) * 30765000n - 3n, (1n << 32n) * 30765000n + 9999998n, 132500000000000000n];
+  const steps = [0n, 1n, 9999999n, 1n, 2n, 10000000n, 4999999n, 12345678n, 1n, 0n, 10000001n];
+  for (const start of starts) {
+    let t = start;
+    for (const step of steps) {
+      t += step;
+      view.setBigUint64(0, t, true);
+      assert.equal(fileTimeToIso(b, 0), reference(t), `ticks ${t}`);
+    }
+    for (const back of [1n, 10000000n, 3n]) {
+      t -= back;
+      view.setBigUint64(0, t, true);
+      assert.equal(fileTimeToIso(b, 0), reference(t), `ticks ${t}`);
+    }
+  }
+});
+
 test('GUID and SID decode as Windows formats them', () => {
   const g = Uint8Array.from([0x5f, 0x38, 0x70, 0x57, 0x2a, 0xc2, 0xe0, 0x43, 0xbf, 0x4c, 0x06, 0xf5, 0x69, 0x8f, 0xfb, 0xd9]);
   assert.equal(guidToString(g, 0), '5770385F-C22A-43E0-BF4C-06F5698FFBD9');

@@ -33,6 +33,13 @@ let cachedDay = NaN;
 let cachedDayPrefix = '';
 let cachedSecond = NaN;
 let cachedSecondPrefix = '';
+/**
+ * The FILETIME of the start of the last second seen, as its high and low u32 (high -1
+ * when the second spans two high values). A time within that second is then formatted
+ * from its low half alone, without the divisions that locate its second.
+ */
+let secondHi = -1;
+let secondLo = 0;
 
 /**
  * `YYYY-MM-DDT` for a day counted from 1970-01-01 (negative before), in the proleptic
@@ -63,6 +70,13 @@ function dayPrefix(day: number): string {
 export function fileTimeToIso(b: Uint8Array, o: number): string {
   const lo = u32(b, o);
   const hi = u32(b, o + 4);
+  if (hi === secondHi) {
+    const frac = lo - secondLo;
+    if (frac >= 0 && frac < 10000000) {
+      const high = Math.floor(frac / 10000);
+      return cachedSecondPrefix + DIGITS3[high] + DIGITS4Z[frac - high * 10000];
+    }
+  }
   const t = hi * 65536; // < 2^48, exact
   const q1 = Math.floor(t / 10000);
   const r1 = t - q1 * 10000;
@@ -84,6 +98,8 @@ export function fileTimeToIso(b: Uint8Array, o: number): string {
     cachedSecondPrefix = cachedDayPrefix + DIGITS2[h] + ':' + DIGITS2[m] + ':' + DIGITS2[s - h * 3600 - m * 60] + '.';
   }
   const frac = (ms - second * 1000) * 10000 + ticks; // 0 … 9,999,999
+  secondLo = lo - frac;
+  secondHi = secondLo >= 0 ? hi : -1;
   const high = Math.floor(frac / 10000);
   return cachedSecondPrefix + DIGITS3[high] + DIGITS4Z[frac - high * 10000];
 }
