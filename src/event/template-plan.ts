@@ -94,6 +94,8 @@ type DataBuilder = (values: readonly SourceValue[], types: readonly number[], co
 interface DataField {
   readonly key: string;
   readonly content: readonly SourceNode[];
+  /** For the `Data` array of unnamed `<Data>` elements: each element's content (`content` unused). */
+  readonly items?: (readonly SourceNode[])[];
 }
 
 /**
@@ -112,17 +114,26 @@ function compileDataObject(entries: readonly DataField[]): Step | null {
   const keys: string[] = [];
   const fields: string[] = [];
   const reads: string[] = [];
-  for (const { key, content } of entries) {
-    if (key === '' || key === '__proto__' || keys.includes(key)) return null;
-    let expr: string;
-    if (content.length === 0) expr = 'null';
-    else if (content.every((n) => n.kind === 'text')) expr = JSON.stringify(content.map((n) => (n as { text: string }).text).join(''));
-    else if (content.length === 1 && content[0].kind === 'subst') {
+  const valueOf = (content: readonly SourceNode[]): string | null => {
+    if (content.length === 0) return 'null';
+    if (content.every((n) => n.kind === 'text')) return JSON.stringify(content.map((n) => (n as { text: string }).text).join(''));
+    if (content.length === 1 && content[0].kind === 'subst') {
       const i = content[0].index;
-      const x = `x${keys.length}`;
+      const x = `x${reads.length}`;
       reads.push(`let ${x} = v[${i}]; if (${NEEDS_CONVERSION(x, `t[${i}]`)}) { ${x} = conv(${x}, t[${i}]); if (${x} === F) return F; }`);
-      expr = x;
-    } else return null;
+      return x;
+    }
+    return null;
+  };
+  for (const { key, content, items } of entries) {
+    if (key === '' || key === '__proto__' || keys.includes(key)) return null;
+    let expr: string | null;
+    if (items === undefined) expr = valueOf(content);
+    else {
+      const exprs = items.map(valueOf);
+      expr = exprs.includes(null) ? null : `[${exprs.join(', ')}]`;
+    }
+    if (expr === null) return null;
     keys.push(key);
     fields.push(`${JSON.stringify(key)}: ${expr}`);
   }
@@ -136,15 +147,30 @@ function compileDataObject(entries: readonly DataField[]): Step | null {
   };
 }
 
-/** EventData made of `<Data Name="constant">` elements (see xml-walk.ts readEventData). */
+/**
+ * EventData made of `<Data Name="constant">` elements, unnamed `<Data>` elements (the
+ * `Data` array, where the first of them stands: classic event sources) and other elements
+ * by name (`<Binary>`), as xml-walk.ts readEventData reads them.
+ */
 function compileEventData(el: Element): Step | null {
   const entries: DataField[] = [];
+  let unnamed: (readonly SourceNode[])[] | null = null;
   for (const c of el.children) {
     if (c.kind === 'text') continue;
-    if (c.kind !== 'element' || c.name !== 'Data') return null;
+    if (c.kind !== 'element' || c.name === 'ComplexData') return null;
+    if (c.name !== 'Data') {
+      entries.push({ key: c.name, content: c.children });
+      continue;
+    }
     const nameAttr = c.attributes.find((a) => a.name === 'Name');
-    if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
-    entries.push({ key: nameAttr.value.map((n) => (n as { text: string }).text).join(''), content: c.children });
+    if (nameAttr !== undefined && !nameAttr.value.every((n) => n.kind === 'text')) return null;
+    const name = nameAttr === undefined ? '' : nameAttr.value.map((n) => (n as { text: string }).text).join('');
+    if (name !== '') entries.push({ key: name, content: c.children });
+    else if (unnamed !== null) unnamed.push(c.children);
+    else {
+      unnamed = [c.children];
+      entries.push({ key: 'Data', content: [], items: unnamed });
+    }
   }
   return compileDataObject(entries);
 }
