@@ -6,7 +6,7 @@
  */
 import { emptyEvent, type Event, type EventValue } from './event.js';
 import {
-  forEachNode, NO_SCOPE, put, readSection, SYSTEM_ATTRIBUTES, SYSTEM_CONTENT, toEventValue,
+  forEachNode, NO_SCOPE, put, readSection, SYSTEM_ATTRIBUTES, SYSTEM_CONTENT, SYSTEM_FIELD_STORES, toEventValue,
   type Element, type FieldSetter, type SourceNode, type SourceTemplate, type SourceValue,
 } from './xml-walk.js';
 
@@ -37,8 +37,8 @@ type SystemBuilder = (e: Event, values: readonly SourceValue[], types: readonly 
  * straight-line function instead of two closures per field: System is about 16 fields
  * of every record. False when a field's content is neither (the generic walk reads it).
  *
- * Safety: the generated code contains only numbers and `true`/`false`; the setters and
- * constant texts are passed in as arrays.
+ * Safety: the generated code contains only numbers, `true`/`false` and Event property
+ * names from {@link SYSTEM_FIELD_STORES}; the setters and constant texts are passed in as arrays.
  */
 function compileSystem(el: Element, steps: Step[]): boolean {
   const setters: FieldSetter[] = [];
@@ -54,7 +54,10 @@ function compileSystem(el: Element, steps: Step[]): boolean {
       lines.push(`S[${k}](e, C[${k}]);`);
     } else if (nodes.length === 1 && nodes[0].kind === 'subst') {
       const i = nodes[0].index;
-      lines.push(`x = v[${i}]; if (${NEEDS_CONVERSION('x', `t[${i}]`)}) { x = value(x, t[${i}], ${inAttribute}); if (x === F) return false; } S[${k}](e, x);`);
+      const store = SYSTEM_FIELD_STORES.get(set);
+      // A number or string the setter would store unchanged is stored here, without the call.
+      const direct = store === undefined ? '' : `if (typeof x === '${store.type}') e.${store.property} = x; else `;
+      lines.push(`x = v[${i}]; if (${NEEDS_CONVERSION('x', `t[${i}]`)}) { x = value(x, t[${i}], ${inAttribute}); if (x === F) return false; } ${direct}S[${k}](e, x);`);
     } else return false;
     return true;
   };

@@ -189,6 +189,32 @@ export const SYSTEM_ATTRIBUTES: Record<string, Record<string, FieldSetter>> = {
   Security: { UserID: (e, v) => { e.user_sid = asString(v); } },
 };
 
+/**
+ * System fields whose setter stores a number (or a string) unchanged under the given
+ * Event property: compiled plans store such values directly and call the setter only
+ * for anything else (see template-plan.ts compileSystem).
+ */
+export const SYSTEM_FIELD_STORES = new Map<FieldSetter, { readonly property: keyof Event; readonly type: 'number' | 'string' }>([
+  [SYSTEM_CONTENT.EventID, { property: 'event_id', type: 'number' }],
+  [SYSTEM_CONTENT.Version, { property: 'version', type: 'number' }],
+  [SYSTEM_CONTENT.Level, { property: 'level', type: 'number' }],
+  [SYSTEM_CONTENT.Task, { property: 'task', type: 'number' }],
+  [SYSTEM_CONTENT.Opcode, { property: 'opcode', type: 'number' }],
+  [SYSTEM_CONTENT.Keywords, { property: 'keywords', type: 'string' }],
+  [SYSTEM_CONTENT.EventRecordID, { property: 'record_id', type: 'number' }],
+  [SYSTEM_CONTENT.Channel, { property: 'channel', type: 'string' }],
+  [SYSTEM_CONTENT.Computer, { property: 'host', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Provider.Name, { property: 'provider', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Provider.Guid, { property: 'provider_guid', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.EventID.Qualifiers, { property: 'qualifiers', type: 'number' }],
+  [SYSTEM_ATTRIBUTES.TimeCreated.SystemTime, { property: '_time', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Correlation.ActivityID, { property: 'activity_id', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Correlation.RelatedActivityID, { property: 'related_activity_id', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Execution.ProcessID, { property: 'process_id', type: 'number' }],
+  [SYSTEM_ATTRIBUTES.Execution.ThreadID, { property: 'thread_id', type: 'number' }],
+  [SYSTEM_ATTRIBUTES.Security.UserID, { property: 'user_sid', type: 'string' }],
+]);
+
 function readSystem(el: Element, scope: Scope, e: Event): void {
   for (const [c, s] of childElements(el, scope)) {
     const content = SYSTEM_CONTENT[c.name];

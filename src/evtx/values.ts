@@ -3,7 +3,7 @@
  * Values come sized by the template instance's descriptor array, so every decoder here
  * takes `(bytes, start, size)` and must stay inside that window.
  */
-import { EvtxFormatError, hex64, hexBytes, i32, i64, u16, u32, u64, utf16, utf16Trimmed } from './bytes.js';
+import { EvtxFormatError, hex32, hex64, hexBytes, i32, i64, u16, u32, u64, utf16, utf16Trimmed } from './bytes.js';
 import { ValueType as T, type XmlValue } from './xml-tree.js';
 import { ByteTextCache } from './byte-text-cache.js';
 
@@ -15,6 +15,9 @@ const FIXED_SIZE: Record<number, number> = {
   [T.Int64]: 8, [T.UInt64]: 8, [T.Real32]: 4, [T.Real64]: 8, [T.Bool]: 4, [T.Guid]: 16,
   [T.FileTime]: 8, [T.SystemTime]: 16, [T.HexInt32]: 4, [T.HexInt64]: 8,
 };
+
+/** {@link FIXED_SIZE} as a table by type below 0x16 (0: not a fixed-size type), for the hot path. */
+const SCALAR_WIDTH = Uint8Array.from({ length: 0x16 }, (_, t) => FIXED_SIZE[t] ?? 0);
 
 const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
@@ -166,7 +169,7 @@ function scalar(b: Uint8Array, o: number, type: number): XmlValue {
     case T.Guid: return guidToString(b, o);
     case T.FileTime: return fileTimeToIso(b, o);
     case T.SystemTime: return systemTimeToIso(b, o);
-    case T.HexInt32: return '0x' + u32(b, o).toString(16);
+    case T.HexInt32: return hex32(u32(b, o));
     case T.HexInt64: return hex64(b, o);
     default: throw new EvtxFormatError(`value type 0x${type.toString(16)} is not a fixed-size type`, o);
   }
@@ -178,6 +181,13 @@ function scalar(b: Uint8Array, o: number, type: number): XmlValue {
  * Nested BinXML (0x21) needs the chunk context and is decoded by binxml.ts.
  */
 export function decodeValue(b: Uint8Array, o: number, size: number, type: number): XmlValue {
+  // Fixed-size scalars (integers, GUIDs, times) are most non-string values: one table
+  // lookup sends them straight to scalar() instead of through the switch below.
+  const scalarWidth = type < 0x16 ? SCALAR_WIDTH[type] : 0;
+  if (scalarWidth !== 0) {
+    if (size < scalarWidth) throw new EvtxFormatError(`value of type 0x${type.toString(16)} needs ${scalarWidth} bytes, has ${size}`, o);
+    return scalar(b, o, type);
+  }
   switch (type) {
     case T.Null: return null;
     case T.String: return utf16Trimmed(b, o, size);
