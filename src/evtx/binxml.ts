@@ -437,6 +437,14 @@ function decodeTemplateInstance(
       }
     } else if (type === ValueType.BinXml) {
       values[i] = { kind: 'fragment', nodes: decodeFragment(ctx, data, data + size, depth + 1) } satisfies XmlFragment;
+    } else if (type === ValueType.Null) {
+      values[i] = null;
+    } else if (type === ValueType.UInt8 && size >= 1) {
+      values[i] = b[data]; // the commonest scalars (Level, Opcode, Task, Version, ids) without two calls
+    } else if (type === ValueType.UInt16 && size >= 2) {
+      values[i] = u16(b, data);
+    } else if (type === ValueType.UInt32 && size >= 4) {
+      values[i] = u32(b, data);
     } else {
       values[i] = decodeValue(b, data, size, type);
     }
