@@ -8,7 +8,7 @@
  */
 import { EvtxFormatError, u16, u32, utf16 } from './bytes.js';
 import { CHUNK_SIZE } from './file-header.js';
-import { decodeInlineValue, decodeValue, guidToString } from './values.js';
+import { decodeInlineValue, decodeValue, templateGuid } from './values.js';
 import {
   ValueType, type XmlAttribute, type XmlElement, type XmlFragment, type XmlNode, type XmlTemplate, type XmlTemplateInstance, type XmlValue,
 } from './xml-tree.js';
@@ -106,13 +106,21 @@ interface NameRef {
   readonly name: string;
 }
 
-/** A decoded template and what is needed to recognise it in another chunk. */
+/**
+ * A decoded template and what is needed to recognise it in another chunk. The name
+ * offset fields ({@link NameRef}s sorted by position, relative to the data start) are
+ * kept as parallel arrays: checking them is the hot part of reusing a template.
+ */
 interface CachedTemplate {
   readonly template: XmlTemplate;
   /** The definition's BinXML bytes. */
   readonly bytes: Uint8Array;
-  /** Name offset fields, sorted by position, relative to the data start. */
-  readonly refs: readonly NameRef[];
+  /** Position of each name offset field. */
+  readonly fields: Int32Array;
+  /** 1 where the name structure follows its field (defined there), 0 for a reference. */
+  readonly inline: Uint8Array;
+  /** The name each field gave. */
+  readonly names: readonly string[];
 }
 
 /**
@@ -145,21 +153,23 @@ export function useTemplateCache(enabled: boolean): void {
 function matchesCached(ctx: ChunkContext, c: CachedTemplate, data: number): boolean {
   const b = ctx.buf;
   const bytes = c.bytes;
-  for (const ref of c.refs) {
-    const at = data + ref.field;
+  const { fields, inline, names } = c;
+  for (let r = 0; r < fields.length; r++) {
+    const field = fields[r];
+    const at = data + field;
     const rel = u32(b, at);
-    if (ref.inline) {
+    if (inline[r] === 1) {
       if (rel !== at + 4 - ctx.base) return false;
-      for (let k = 0; k < 8; k++) bytes[ref.field + k] = b[at + k]; // the offset and the name's next-pointer
+      for (let k = 0; k < 8; k++) bytes[field + k] = b[at + k]; // the offset and the name's next-pointer
     } else {
       const known = ctx.names.get(rel);
-      if (known !== undefined ? known !== ref.name : readName(ctx, rel, -1).name !== ref.name) return false;
-      for (let k = 0; k < 4; k++) bytes[ref.field + k] = b[at + k];
+      if (known !== undefined ? known !== names[r] : readName(ctx, rel, -1).name !== names[r]) return false;
+      for (let k = 0; k < 4; k++) bytes[field + k] = b[at + k];
     }
   }
   if ((b as Buffer).compare(bytes, 0, bytes.length, data, data + bytes.length) !== 0) return false;
   // Names defined inline here are now known at their offsets in this chunk.
-  for (const ref of c.refs) if (ref.inline) ctx.names.set(data + ref.field + 4 - ctx.base, ref.name);
+  for (let r = 0; r < fields.length; r++) if (inline[r] === 1) ctx.names.set(data + fields[r] + 4 - ctx.base, names[r]);
   return true;
 }
 
@@ -174,13 +184,14 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
   if (at + 24 + size > ctx.end) throw new EvtxFormatError(`template at 0x${rel.toString(16)} of ${size} bytes runs past chunk end`, rel);
   let template = ctx.templates.get(rel);
   if (template !== undefined) return { template, length: 24 + size };
-  const guid = guidToString(ctx.buf, at + 4);
+  const guid = templateGuid(ctx.buf, at + 4);
   // Keyed by the GUID, then the size: the GUID's text usually comes from the GUID cache
   // as the same string object, whose hash V8 keeps, where a `guid:size` key would be a
   // new string to hash for every definition of every chunk. One GUID often comes in two
   // sizes (its names inline in one chunk, referenced in another).
   const sameGuid = templateCache.get(guid);
-  const cached = sameGuid === undefined ? undefined : sameGuid.find((c) => c.bytes.length === size);
+  let cached: CachedTemplate | undefined;
+  if (sameGuid !== undefined) for (const c of sameGuid) if (c.bytes.length === size) { cached = c; break; }
   if (cached !== undefined && ctx.trace === null && templateCacheEnabled) {
     try {
       if (matchesCached(ctx, cached, at + 24)) {
@@ -210,7 +221,13 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
     for (const ref of trace) ref.field -= at + 24;
     trace.sort((x, y) => x.field - y.field);
     if (templateCache.size >= MAX_CACHED_TEMPLATES) templateCache.clear();
-    const entry: CachedTemplate = { template, bytes: Uint8Array.prototype.slice.call(ctx.buf, at + 24, at + 24 + size), refs: trace };
+    const entry: CachedTemplate = {
+      template,
+      bytes: Uint8Array.prototype.slice.call(ctx.buf, at + 24, at + 24 + size),
+      fields: Int32Array.from(trace, (ref) => ref.field),
+      inline: Uint8Array.from(trace, (ref) => (ref.inline ? 1 : 0)),
+      names: trace.map((ref) => ref.name),
+    };
     const list = templateCache.get(guid);
     if (list === undefined) templateCache.set(guid, [entry]);
     else {

@@ -129,6 +129,23 @@ export function guidToString(b: Uint8Array, o: number): string {
   return text;
 }
 
+/**
+ * Template GUIDs have their own cache: in the shared one, the GUIDs of event values
+ * (process and logon GUIDs, mostly unique) evict them, and every chunk's definitions
+ * then look the template cache up with a new string, hashed again each time.
+ */
+const templateGuidCache = new ByteTextCache(1024, 16);
+
+/** {@link guidToString} for template definitions' GUIDs. */
+export function templateGuid(b: Uint8Array, o: number): string {
+  let text = templateGuidCache.get(b, o, 16);
+  if (text === undefined) {
+    text = formatGuid(b, o);
+    templateGuidCache.set(b, o, 16, text);
+  }
+  return text;
+}
+
 function formatGuid(b: Uint8Array, o: number): string {
   const x = HEX_BYTE;
   // Data1 (u32), Data2 and Data3 (u16) are little-endian; Data4 is 8 bytes in order.
