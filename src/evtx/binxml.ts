@@ -7,7 +7,6 @@
  * template carries it inline, later uses point back at it.
  */
 import { EvtxFormatError, u16, u32, utf16 } from './bytes.js';
-import { CHUNK_SIZE } from './file-header.js';
 import { decodeInlineValue, decodeValue, templateGuid } from './values.js';
 import {
   ValueType, type XmlAttribute, type XmlElement, type XmlFragment, type XmlNode, type XmlTemplate, type XmlTemplateInstance, type XmlValue,
@@ -399,41 +398,16 @@ function decodeTemplateInstance(
   const types: number[] = new Array(count);
   const values: XmlValue[] = new Array(count);
   let data = pos + count * 4;
-  // Strings are most of a record's values. Decoding a span of the value area that holds
-  // them as UTF-16 with one native call and slicing each string out of it costs far less
-  // than one native call per string. A string's code units start at its offset's parity,
-  // so there is one span per parity: from the first string at that parity to the end of
-  // the last (a nested BinXML value, usually last, decodes its own strings). A span may
-  // hold other bytes between its strings (GUIDs, integers, SIDs, strings of the other
-  // parity); decoded as UTF-16 they would make the whole text, and so every string sliced
-  // from it, two-byte in V8 even when every string is ASCII — twice the memory, and slower
-  // JSON, regular expressions and hashing downstream. Such a span is copied and the high
-  // bytes of those other bytes zeroed first (maskedText); a span of nothing but its
-  // strings (the usual case: Windows lays the string fields of an event out back to back)
-  // is decoded in place.
-  const span = spanOf;
-  span[0] = -1;
-  span[3] = -1;
-  for (let i = 0, at = data; i < count; i++) {
-    const size = u16(b, pos + i * 4);
-    if (size === 0) continue;
-    const p = (at & 1) * 3; // this parity's slots: first string, end of last, dirty flag
-    const q = 3 - p; // the other parity's
-    if (b[pos + i * 4 + 2] === ValueType.String) {
-      if (span[p] < 0) { span[p] = at; span[p + 2] = 0; } else if (span[p + 2] === 1) span[p + 2] = 2;
-      span[p + 1] = at + size;
-    } else if (span[p] >= 0 && span[p + 2] === 0) span[p + 2] = 1; // dirty once a string follows
-    if (span[q] >= 0 && span[q + 2] === 0) span[q + 2] = 1;
-    at += size;
-  }
-  const evenFrom = span[0];
-  const evenEnd = Math.min(span[1], end);
-  const evenDirty = span[2] === 2;
-  const oddFrom = span[3];
-  const oddEnd = Math.min(span[4], end);
-  const oddDirty = span[5] === 2;
-  let evenText: string | null = null;
-  let oddText: string | null = null;
+  // Strings are most of a record's values, and usually come in runs: string fields laid
+  // out back to back (Windows writes an event's string fields together). Each run is
+  // decoded as UTF-16 with one native call, in place, and its strings sliced out of it:
+  // far cheaper than one call per string. A run holds nothing but its strings, so its
+  // text is one-byte in V8 whenever they are Latin-1 (decoding the GUIDs, integers and
+  // SIDs between runs with them would make every string two-byte: twice the memory, and
+  // slower JSON, regular expressions and hashing downstream).
+  let runText = '';
+  let runFrom = 0;
+  let runEnd = -1;
   for (let i = 0; i < count; i++) {
     const size = u16(b, pos + i * 4);
     const type = b[pos + i * 4 + 2];
@@ -443,14 +417,22 @@ function decodeTemplateInstance(
       let chars = size >> 1;
       while (chars > 0 && b[data + chars * 2 - 2] === 0 && b[data + chars * 2 - 1] === 0) chars--; // trailing NULs
       if (chars === 0) values[i] = '';
-      else if ((data & 1) === 0) {
-        evenText ??= evenDirty ? maskedText(b, pos, count, evenFrom, evenEnd) : utf16(b, evenFrom, (evenEnd - evenFrom) >> 1);
-        const from = (data - evenFrom) >> 1;
-        values[i] = evenText.slice(from, from + chars);
-      } else {
-        oddText ??= oddDirty ? maskedText(b, pos, count, oddFrom, oddEnd) : utf16(b, oddFrom, (oddEnd - oddFrom) >> 1);
-        const from = (data - oddFrom) >> 1;
-        values[i] = oddText.slice(from, from + chars);
+      else {
+        if (data >= runEnd) {
+          // A new run: this string and the strings right after it, at the same parity.
+          let at = data + size;
+          for (let j = i + 1; j < count; j++) {
+            const next = u16(b, pos + j * 4);
+            if (next === 0) continue;
+            if (b[pos + j * 4 + 2] !== ValueType.String || ((at - data) & 1) !== 0) break;
+            at += next;
+          }
+          runFrom = data;
+          runEnd = Math.min(at, end);
+          runText = utf16(b, data, (runEnd - data) >> 1);
+        }
+        const from = (data - runFrom) >> 1;
+        values[i] = runText.slice(from, from + chars);
       }
     } else if (type === ValueType.BinXml) {
       values[i] = { kind: 'fragment', nodes: decodeFragment(ctx, data, data + size, depth + 1) } satisfies XmlFragment;
@@ -470,41 +452,6 @@ function decodeTemplateInstance(
   const instance = { kind: 'instance' as const, template, values, types, end: data };
   append?.(instance);
   return instance;
-}
-
-/**
- * Scratch of decodeTemplateInstance's span scan, per parity (even at 0, odd at 3): offset
- * of the first string (-1: none), end of the last, and 0 clean / 1 other bytes seen since
- * a string / 2 other bytes between two strings (dirty). Decoding never re-enters the scan.
- */
-const spanOf = new Int32Array(6);
-
-/** Scratch for {@link maskedText}: a span never exceeds a chunk. */
-const spanScratch = Buffer.alloc(CHUNK_SIZE);
-
-/**
- * The UTF-16 text of the string span `from` … `to` of the template instance whose value
- * descriptors are at `pos`, in which the high byte of every code unit that is not part of
- * a string starting at `from`'s parity is zeroed, so the text is one-byte in V8 whenever
- * those strings are Latin-1 (the low bytes left elsewhere are Latin-1 too, and never sliced).
- */
-function maskedText(b: Uint8Array, pos: number, count: number, from: number, to: number): string {
-  const s = spanScratch;
-  const length = to - from;
-  s.set(b.subarray(from, to), 0);
-  const parity = from & 1;
-  // Offsets in the scratch: code unit k is bytes 2k, 2k+1.
-  for (let i = 0, at = pos + count * 4 - from; i < count && at < length; i++) {
-    const size = u16(b, pos + i * 4);
-    const stop = Math.min(at + size, length);
-    if (stop > 0 && !(b[pos + i * 4 + 2] === ValueType.String && ((at + from) & 1) === parity)) {
-      let k = Math.max(at, 0);
-      if ((k & 1) === 0) k++; // first high byte
-      for (; k < stop; k += 2) s[k] = 0;
-    }
-    at += size;
-  }
-  return utf16(s, 0, length >> 1);
 }
 
 /**

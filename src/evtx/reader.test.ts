@@ -1,9 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import { readEvtxFileSync, decodeEvtx, parseFileHeader } from './index.js';
+import { EvtxWriter, readEvtxFileSync, decodeEvtx, parseFileHeader } from './index.js';
+import { eventFromXml, eventToXml, type Event } from '../event/index.js';
+import { demoEvents } from '../demo/index.js';
 import { fileTimeToIso, guidToString, sidToString } from './values.js';
 import { corpusRoot, listFiles, projectRoot } from '../testing/corpus.js';
 
@@ -126,4 +130,26 @@ test('templates reused across chunks and files decode exactly as when parsed in 
     assert.equal(cold[i], parsedEveryTime[i], `line ${i}`);
     assert.equal(warm[i], parsedEveryTime[i], `line ${i} (warm cache)`);
   }
+});
+
+test('template strings decode run by run: ASCII strings stay one-byte V8 strings next to non-Latin-1 ones', () => {
+  // The decoder slices each string out of the text of its run (string values back to
+  // back); a run holding a non-Latin-1 string is two-byte, the others must stay one-byte.
+  // The V8 serializer tags one-byte strings 0x22 and two-byte ones 0x63.
+  const oneByte = (s: string): boolean => serialize(s)[2] === 0x22;
+  const [base] = demoEvents({ count: 1 });
+  const data = { Before: 'plain ascii', Count: 7, Greek: 'Ωμέγα', Port: 443, First: 'C:\\Windows\\System32\\cmd.exe', Second: 'second run string', Flag: true, Last: 'x' };
+  const dir = mkdtempSync(join(tmpdir(), 'haetae-runs-'));
+  const path = join(dir, 'runs.evtx');
+  const w = new EvtxWriter(path);
+  w.writeRecord(eventToXml({ ...base, data }), base._time);
+  w.close();
+  const events: Event[] = [];
+  readEvtxFileSync(path, {}, (c) => { for (const r of c.records) events.push(eventFromXml(r.nodes)!); });
+  assert.equal(events.length, 1);
+  const e = events[0];
+  for (const [k, v] of Object.entries(data)) assert.equal(e.data[k], v, k);
+  for (const k of ['Before', 'First', 'Second', 'Last']) assert.ok(oneByte(e.data[k] as string), `${k} is one-byte`);
+  assert.ok(!oneByte(e.data.Greek as string));
+  for (const s of [e.host, e.channel, e.provider]) assert.ok(oneByte(s), `${s} is one-byte`);
 });
