@@ -6,8 +6,8 @@
  * Names and templates are cached per chunk by offset: a chunk's first use of a name or
  * template carries it inline, later uses point back at it.
  */
-import { EvtxFormatError, u16, u32, utf16 } from './bytes.js';
-import { decodeInlineValue, decodeValue, templateGuid } from './values.js';
+import { EvtxFormatError, hex64, u16, u32, u64, utf16 } from './bytes.js';
+import { decodeInlineValue, decodeValue, fileTimeToIso, guidToString, templateGuid } from './values.js';
 import {
   ValueType, type XmlAttribute, type XmlElement, type XmlFragment, type XmlNode, type XmlTemplate, type XmlTemplateInstance, type XmlValue,
 } from './xml-tree.js';
@@ -436,22 +436,34 @@ function decodeTemplateInstance(
       }
     } else if (type === ValueType.BinXml) {
       values[i] = { kind: 'fragment', nodes: decodeFragment(ctx, data, data + size, depth + 1) } satisfies XmlFragment;
-    } else if (type === ValueType.Null) {
-      values[i] = null;
-    } else if (type === ValueType.UInt8 && size >= 1) {
-      values[i] = b[data]; // the commonest scalars (Level, Opcode, Task, Version, ids) without two calls
-    } else if (type === ValueType.UInt16 && size >= 2) {
-      values[i] = u16(b, data);
-    } else if (type === ValueType.UInt32 && size >= 4) {
-      values[i] = u32(b, data);
     } else {
-      values[i] = decodeValue(b, data, size, type);
+      values[i] = scalarValue(b, data, size, type);
     }
     data += size;
   }
   const instance = { kind: 'instance' as const, template, values, types, end: data };
   append?.(instance);
   return instance;
+}
+
+/**
+ * A non-string value of a template instance. The types every record carries (System's
+ * levels, ids, times, keywords, GUIDs, SIDs) are decoded here directly when their size
+ * holds them; anything else, and any size that does not, goes through decodeValue, which
+ * also reports the errors.
+ */
+function scalarValue(b: Uint8Array, o: number, size: number, type: number): XmlValue {
+  switch (type) {
+    case ValueType.Null: return null;
+    case ValueType.UInt8: if (size >= 1) return b[o]; break;
+    case ValueType.UInt16: if (size >= 2) return u16(b, o); break;
+    case ValueType.UInt32: if (size >= 4) return u32(b, o); break;
+    case ValueType.UInt64: if (size >= 8) return u64(b, o); break;
+    case ValueType.HexInt64: if (size >= 8) return hex64(b, o); break;
+    case ValueType.FileTime: if (size >= 8) return fileTimeToIso(b, o); break;
+    case ValueType.Guid: if (size >= 16) return guidToString(b, o); break;
+  }
+  return decodeValue(b, o, size, type);
 }
 
 /**
