@@ -121,12 +121,7 @@ const sidCache = new ByteTextCache(256, 32); // up to 6 sub-authorities: domain 
 
 /** Formats a GUID as uppercase `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (no braces). */
 export function guidToString(b: Uint8Array, o: number): string {
-  let text = guidCache.get(b, o, 16);
-  if (text === undefined) {
-    text = formatGuid(b, o);
-    guidCache.set(b, o, 16, text);
-  }
-  return text;
+  return cachedGuid(guidCache, b, o);
 }
 
 /**
@@ -138,10 +133,14 @@ const templateGuidCache = new ByteTextCache(1024, 16);
 
 /** {@link guidToString} for template definitions' GUIDs. */
 export function templateGuid(b: Uint8Array, o: number): string {
-  let text = templateGuidCache.get(b, o, 16);
+  return cachedGuid(templateGuidCache, b, o);
+}
+
+function cachedGuid(cache: ByteTextCache, b: Uint8Array, o: number): string {
+  let text = cache.get(b, o, 16);
   if (text === undefined) {
     text = formatGuid(b, o);
-    templateGuidCache.set(b, o, 16, text);
+    cache.set(b, o, 16, text);
   }
   return text;
 }
