@@ -29,6 +29,27 @@ function systemValue(v: SourceValue | undefined, type: number | undefined, inAtt
   return toEventValue(v, type ?? 0, inAttribute);
 }
 
+/**
+ * Generated functions by parameters and body. Templates of different GUIDs often compile
+ * to the same code (the System section of a provider's events is laid out alike: 15
+ * distinct System functions for 439 templates of the big benchmark file), and one
+ * function shared by all of them is compiled once and becomes hot, and so optimised,
+ * far sooner than one per template. Emptied when full (crafted input can vary without end).
+ */
+const generatedFunctions = new Map<string, (...a: unknown[]) => unknown>();
+const MAX_GENERATED_FUNCTIONS = 4096;
+
+function generated(params: readonly string[], body: string): (...a: unknown[]) => unknown {
+  const key = params.join(',') + '\n' + body;
+  let fn = generatedFunctions.get(key);
+  if (fn === undefined) {
+    if (generatedFunctions.size >= MAX_GENERATED_FUNCTIONS) generatedFunctions.clear();
+    fn = new Function(...params, body) as (...a: unknown[]) => unknown;
+    generatedFunctions.set(key, fn);
+  }
+  return fn;
+}
+
 type SystemBuilder = (e: Event, values: readonly SourceValue[], types: readonly number[]) => boolean;
 
 /**
@@ -74,7 +95,7 @@ function compileSystem(el: Element, steps: Step[]): boolean {
     }
   }
   if (lines.length === 0) return true;
-  const factory = new Function('S', 'C', 'value', 'F', `'use strict';\nreturn function system(e, v, t) {\nlet x;\n${lines.join('\n')}\nreturn true;\n};`);
+  const factory = generated(['S', 'C', 'value', 'F'], `'use strict';\nreturn function system(e, v, t) {\nlet x;\n${lines.join('\n')}\nreturn true;\n};`);
   steps.push((factory as (...a: unknown[]) => SystemBuilder)(setters, constants, systemValue, FALLBACK));
   return true;
 }
@@ -140,7 +161,7 @@ function compileDataObject(entries: readonly DataField[]): Step | null {
     keys.push(key);
     fields.push(`${JSON.stringify(key)}: ${expr}`);
   }
-  const build = new Function('v', 't', 'conv', 'F', `'use strict';\n${reads.join('\n')}\nreturn { ${fields.join(', ')} };`) as DataBuilder;
+  const build = generated(['v', 't', 'conv', 'F'], `'use strict';\n${reads.join('\n')}\nreturn { ${fields.join(', ')} };`) as DataBuilder;
   return (e, v, t) => {
     const data = build(v, t, dataValue, FALLBACK);
     if (data === FALLBACK) return false;
