@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { corpusRoot, listFiles, requireShared, sigmaRoot } from '../testing/corpus.js';
+import type { Detection } from '../detect/index.js';
 import { huntFiles } from './hunt-files.js';
 
 test('three threads match every event once and report what one thread reports (outside tracker-dependent Security fields)', async () => {
@@ -13,8 +14,8 @@ test('three threads match every event once and report what one thread reports (o
   assert.equal(three.summary.events, one.summary.events);
   // Each thread has its own process tracker (README "haetae hunt"): Security 4688/5156
   // fields filled from it, and correlations, may differ with the file split; the rest may not.
-  const key = (d: (typeof one.detections)[number]): string => `${d.file}#${d.recordId}#${d.ruleId}#${d.target}`;
-  const comparable = (ds: typeof one.detections): string[] => ds.filter((d) => d.channel !== 'Security' && d.target !== 'correlation').map(key).sort();
+  const key = (d: Detection): string => `${d.file}#${d.recordId}#${d.ruleId}#${d.target}`;
+  const comparable = (ds: Iterable<Detection>): string[] => [...ds].filter((d) => d.channel !== 'Security' && d.target !== 'correlation').map(key).sort();
   const expected = comparable(one.detections);
   assert.ok(expected.length > 100, `only ${expected.length} comparable detections`);
   assert.deepEqual(comparable(three.detections), expected);

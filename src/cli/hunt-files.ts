@@ -6,8 +6,9 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type CompactRuleSet, type Detection, type Level, type PackName, type RuleHit, type RuleLoadEntry, type RuleProblem } from '../detect/index.js';
+import { Hunt, MatchStage, ProcessTracker, RuleSet, selectRuleSources, type CompactRuleSet, type DetectionTimeline, type Level, type PackName, type RuleHit, type RuleLoadEntry, type RuleProblem } from '../detect/index.js';
 import { decodeFile, type InputFormat } from '../formats/index.js';
+import { HeapBudget } from './heap-budget.js';
 import { formatInputIssue } from './issues.js';
 
 /**
@@ -28,6 +29,14 @@ export const HUNT_TRACKER_RECORDS = 250_000;
  * {@link HUNT_TRACKER_RECORDS} / threads) and one decoded batch.
  */
 export const HUNT_WORKER_HEAP_MIB = 512;
+
+/**
+ * Heap budget of each matching thread (see {@link HeapBudget}): a full collection is forced
+ * when the heap's used bytes pass it. The main thread's live data in a bench hunt is
+ * ~60–100 MB (rules, its tracker share, the detections not yet spilled); with the budget
+ * two threads over 591k events peaked at 435 MiB RSS instead of 564 (bench/RESULTS.md "Hunt").
+ */
+export const HUNT_HEAP_BUDGET_MIB = 128;
 
 /** What to hunt with. */
 export interface HuntFilesOptions {
@@ -84,12 +93,13 @@ export interface HuntSummary {
 }
 
 /**
- * Hunts `files` and returns the detections (sorted by time), the rule load report and a summary.
+ * Hunts `files` and returns the detections (sorted by time; past a memory budget they are
+ * read back from temporary files as they are iterated), the rule load report and a summary.
  *
  * @example
  * const { detections, summary } = await huntFiles(['case/'], { packs: ['iis-webshell'], rules: [] });
  */
-export async function huntFiles(files: readonly string[], options: HuntFilesOptions): Promise<{ detections: Detection[]; report: RuleLoadEntry[]; summary: HuntSummary }> {
+export async function huntFiles(files: readonly string[], options: HuntFilesOptions): Promise<{ detections: DetectionTimeline; report: RuleLoadEntry[]; summary: HuntSummary }> {
   const started = performance.now();
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), files.length));
   const trackerRecords = Math.ceil(HUNT_TRACKER_RECORDS / threads);
@@ -111,6 +121,7 @@ export async function huntFiles(files: readonly string[], options: HuntFilesOpti
   const [here, there] = await Promise.all([matchHere(queue, ruleSet, tracker, options, add, onError), workers]);
   const counts = { events: here.events + there.events, belowMinLevel: here.belowMinLevel + there.belowMinLevel };
   const result = hunt.finish();
+  for (const p of result.problems) options.onIssue?.(`hunt: warning: ${p}`);
   const notLoaded = report.filter((r) => r.status === 'not-loaded');
   const summary: HuntSummary = {
     files: files.length, events: counts.events, seconds: (performance.now() - started) / 1000, loadSeconds, inputErrors,
@@ -168,10 +179,12 @@ async function matchHere(
   queue: string[], ruleSet: RuleSet, tracker: ProcessTracker, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
 ): Promise<{ events: number; belowMinLevel: number }> {
   const stage = new MatchStage(ruleSet, tracker, options.minLevel);
+  const heap = new HeapBudget(HUNT_HEAP_BUDGET_MIB << 20);
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
     await matchFile(file, stage, options.inputFormat, add, (bytes, events, issues) => {
       for (const issue of issues) { if (issue.error) onError(); options.onIssue?.(issue.line); }
       options.onProgress?.(bytes, events);
+      heap.check();
     });
   }
   return { events: stage.events, belowMinLevel: stage.belowMinLevel };

@@ -7,8 +7,9 @@
  * worker (a host's Sysmon file carries its own parents; see README "haetae hunt").
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { MatchStage, ProcessTracker, RuleSet, type RuleHit } from '../detect/index.js';
-import { matchFile, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
+import { hitForTransfer, MatchStage, ProcessTracker, RuleSet, type RuleHit } from '../detect/index.js';
+import { HeapBudget } from './heap-budget.js';
+import { HUNT_HEAP_BUDGET_MIB, matchFile, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
 
 const data = workerData as HuntWorkerData;
 if (!parentPort) throw new Error('hunt-worker must run as a worker thread');
@@ -18,11 +19,14 @@ const ruleSet = RuleSet.fromCompact(data.rules, { placeholders: data.placeholder
 const stage = new MatchStage(ruleSet, tracker, data.minLevel);
 const post = (m: HuntWorkerMessage): void => port.postMessage(m);
 
+const heap = new HeapBudget(HUNT_HEAP_BUDGET_MIB << 20);
+
 async function hunt(file: string): Promise<void> {
   let hits: RuleHit[] = [];
-  await matchFile(file, stage, data.inputFormat, (hit) => { hits.push(hit); }, (bytes, events, issues) => {
+  await matchFile(file, stage, data.inputFormat, (hit) => { hits.push(hitForTransfer(hit)); }, (bytes, events, issues) => {
     post({ kind: 'batch', hits, bytes, events, issues });
     hits = [];
+    heap.check();
   });
 }
 

@@ -248,7 +248,9 @@ test('the iis-webshell pack finds the story in the EVTX files haetae demo writes
   const files = writeEvtxPerHost(events, mkdtempSync(join(tmpdir(), 'haetae-demo-')));
   assert.equal(files.length, 10);
   assert.ok(files.some((f) => f.endsWith(join('WEB01', 'Microsoft-Windows-Sysmon%4Operational.evtx'))) && files.some((f) => f.endsWith(join('FS01', 'Security.evtx'))));
-  const { detections, summary } = await huntFiles(files, { packs: ['iis-webshell'], rules: [], threads: 2 });
+  const hunted = await huntFiles(files, { packs: ['iis-webshell'], rules: [], threads: 2 });
+  const { summary } = hunted;
+  const detections = [...hunted.detections];
   assert.equal(summary.events, events.length);
   assert.equal(summary.inputErrors, 0);
   const SHELL = 'IIS Worker Process Spawned a Shell, Script Host or LOLBin';

@@ -4,15 +4,17 @@
  * sorted by time at the end and run through the correlation engine (inputs come file by
  * file, so a Sysmon file and a Security file only meet in time order after sorting).
  *
- * Memory is bounded by what is kept, not by the input: detections are compact (no Event),
- * each rule keeps at most `maxPerRule` of them (the rest are counted), and the tracker
- * evicts old processes. Matching (MatchStage) and collecting (Hunt) are separate so
- * several worker threads can match while one Hunt collects.
+ * Memory is bounded, whatever the input: detections are compact (no Event), each rule
+ * keeps at most `maxPerRule` of them (the rest are counted), what is kept past a budget
+ * waits in sorted temporary files, and the tracker evicts old processes. Matching
+ * (MatchStage) and collecting (Hunt) are separate so several worker threads can match
+ * while one Hunt collects.
  */
 import type { Event, EventValue } from '../event/index.js';
 import { CorrelationEngine, type BaseMatch, type CorrelationHit } from './correlation/index.js';
 import { ProcessTracker } from './process-tracker.js';
 import type { LoadedRule, RuleSet } from './rule-set.js';
+import { SpillSort } from './spill-sort.js';
 import { LEVELS, type CompiledMatcher, type Detection, type Level } from './types.js';
 
 /**
@@ -126,28 +128,105 @@ export interface HuntOptions {
   readonly maxPerRule?: number;
   /** Correlation inputs kept per referenced rule (default 200,000). */
   readonly maxCorrelationInputs?: number;
+  /**
+   * Heap bytes of detections, and again of correlation inputs, kept in memory before
+   * they are sorted into a temporary file (default {@link HUNT_SPILL_BYTES}).
+   */
+  readonly spillBytes?: number;
+  /** Folder for those files (default the OS temporary folder). */
+  readonly spillDir?: string;
+}
+
+/**
+ * Default {@link HuntOptions.spillBytes}: ~20k detections (~750 bytes each on the corpus).
+ * With it a hunt's kept results cost ~32 MB of heap (two budgets) whatever the input size,
+ * inside issue 5's 500 MB; a hunt over the corpus once keeps ~6k detections and never
+ * spills.
+ */
+export const HUNT_SPILL_BYTES = 16 << 20;
+
+/** The detections of a finished hunt, sorted by time then rule title. */
+export interface DetectionTimeline extends Iterable<Detection> {
+  /** How many (those kept: not suppressed, not below the level floor). */
+  readonly count: number;
+  /** Removes the temporary files (also done at process exit). */
+  dispose(): void;
 }
 
 /** What a finished hunt returns. */
 export interface HuntResult {
-  /** Sorted by time, then rule title. */
-  readonly detections: Detection[];
+  /** Sorted by time, then rule title; may be read from temporary files as it is iterated. */
+  readonly detections: DetectionTimeline;
   /** Detections not kept because a rule reached `maxPerRule`, by rule key. */
   readonly suppressed: ReadonlyMap<string, number>;
   /** Detections per level (including suppressed, excluding those below minLevel). */
   readonly byLevel: Readonly<Record<Level, number>>;
   readonly belowMinLevel: number;
+  /** Why results could not be moved to temporary files (they stayed in memory), if that happened. */
+  readonly problems: readonly string[];
+}
+
+/** A correlation input as a hunt keeps it until the end: the event's System fields only. */
+interface KeptInput {
+  readonly ruleId: string;
+  readonly ruleName?: string;
+  readonly time: number;
+  readonly event: Event;
+  readonly values: Readonly<Record<string, EventValue>>;
+  readonly file?: string;
+  readonly chain: readonly string[];
+}
+
+/**
+ * The event without its data and message: what a correlation hit reports of the event
+ * that completed it (see {@link correlationDetection}); the correlation engine reads
+ * fields through `values`, never through the event.
+ */
+function systemOnly(e: Event): Event {
+  return { ...e, data: {}, line: '' };
+}
+
+/**
+ * The rule hit to post from a worker thread: a correlation input without the event's
+ * data (structured-cloning whole events cost the main thread memory and time for fields
+ * nobody reads).
+ */
+export function hitForTransfer(hit: RuleHit): RuleHit {
+  return hit.correlationInput ? { ...hit, correlationInput: { ...hit.correlationInput, event: systemOnly(hit.correlationInput.event) } } : hit;
+}
+
+/** Approximate heap bytes of a string held alone (V8 header + one byte per character). */
+const stringBytes = (v: unknown): number => (typeof v === 'string' ? 24 + v.length : 16);
+
+/** Approximate heap bytes of a detection (measured ~750 B on the corpus; fields dominate). */
+function detectionBytes(d: Detection): number {
+  let n = 240 + 8 * d.chain.length;
+  for (const k in d.fields) n += 40 + stringBytes(d.fields[k]);
+  return n;
+}
+
+function inputBytes(i: KeptInput): number {
+  let n = 520 + 8 * i.chain.length;
+  for (const k in i.values) n += 40 + stringBytes(i.values[k]);
+  return n;
+}
+
+/** Timeline order: time, then rule title. */
+function byTimeThenTitle(a: Detection, b: Detection): number {
+  return a.time < b.time ? -1 : a.time > b.time ? 1 : a.ruleTitle.localeCompare(b.ruleTitle);
 }
 
 /**
  * Collects rule hits (from one or many matching stages), applies the level floor and
- * per-rule caps, and runs the correlations in time order at the end.
+ * per-rule caps, and runs the correlations in time order at the end. Detections and
+ * correlation inputs beyond a memory budget are sorted into temporary files and merged
+ * back at the end ({@link SpillSort}), so memory does not grow with the input.
  *
  * @example
  * const hunt = new Hunt(ruleSet, { minLevel: 'medium' });
  * const stage = new MatchStage(ruleSet);
  * for (const e of events) stage.observe(e, 'Security.evtx', (hit) => hunt.add(hit));
- * const { detections } = hunt.finish();
+ * for (const d of hunt.finish().detections) print(d);
  */
 export class Hunt {
   private readonly correlation: CorrelationEngine | null;
@@ -156,9 +235,9 @@ export class Hunt {
   private readonly maxInputs: number;
   private readonly kept = new Map<string, number>();
   private readonly suppressed = new Map<string, number>();
-  private readonly inputs: { match: BaseMatch; file?: string; chain: readonly string[] }[] = [];
+  private readonly inputs: SpillSort<KeptInput>;
   private readonly inputsPerRule = new Map<string, number>();
-  private readonly detections: Detection[] = [];
+  private readonly detections: SpillSort<Detection>;
   private readonly byLevel = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
   private belowMinLevel = 0;
 
@@ -167,6 +246,9 @@ export class Hunt {
     this.maxPerRule = options.maxPerRule ?? 10_000;
     this.maxInputs = options.maxCorrelationInputs ?? 200_000;
     this.correlation = rules.correlations.length > 0 ? new CorrelationEngine(rules.correlations) : null;
+    const budgetBytes = options.spillBytes ?? HUNT_SPILL_BYTES;
+    this.detections = new SpillSort<Detection>({ what: 'detections', compare: byTimeThenTitle, sizeOf: detectionBytes, budgetBytes, dir: options.spillDir });
+    this.inputs = new SpillSort<KeptInput>({ what: 'correlation inputs', compare: (a, b) => a.time - b.time, sizeOf: inputBytes, budgetBytes, dir: options.spillDir });
   }
 
   /** Takes one rule hit (in any order; correlations are ordered at {@link finish}). */
@@ -177,7 +259,7 @@ export class Hunt {
       if (n < this.maxInputs) {
         this.inputsPerRule.set(d.ruleId, n + 1);
         const { time, event, values } = hit.correlationInput;
-        this.inputs.push({ match: { ruleId: d.ruleId, ruleName: hit.ruleName, time, event, field: (f) => values[f] }, file: d.file, chain: d.chain });
+        this.inputs.push({ ruleId: d.ruleId, ruleName: hit.ruleName, time, event: systemOnly(event), values, file: d.file, chain: d.chain });
       }
       // Correlation spec "Generate": a referenced rule's own matches are shown only when a
       // correlation referencing it says `generate: true`.
@@ -195,24 +277,23 @@ export class Hunt {
     this.detections.push(d);
   }
 
-  /** Runs the correlations and returns every detection, sorted by time. */
+  /** Runs the correlations (inputs in time order) and returns every detection, sorted by time. */
   finish(): HuntResult {
     if (this.correlation) {
-      this.inputs.sort((a, b) => a.match.time - b.match.time);
-      const origin = new Map<Event, { file?: string; chain: readonly string[] }>();
-      for (const input of this.inputs) {
-        origin.set(input.match.event, input);
-        for (const hit of this.correlation.observe(input.match)) this.recordHit(hit, origin.get(hit.event));
+      // A hit names the event that completed it; its file and chain come from that input.
+      const origin = new WeakMap<Event, KeptInput>();
+      for (const input of this.inputs.sorted()) {
+        origin.set(input.event, input);
+        const match: BaseMatch = { ruleId: input.ruleId, ruleName: input.ruleName, time: input.time, event: input.event, field: (f) => input.values[f] };
+        for (const hit of this.correlation.observe(match)) this.record(correlationDetection(hit, origin.get(hit.event)));
       }
-      for (const hit of this.correlation.flush()) this.recordHit(hit, origin.get(hit.event));
-      this.inputs.length = 0;
+      for (const hit of this.correlation.flush()) this.record(correlationDetection(hit, origin.get(hit.event)));
     }
-    this.detections.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.ruleTitle.localeCompare(b.ruleTitle)));
-    return { detections: this.detections, suppressed: this.suppressed, byLevel: this.byLevel, belowMinLevel: this.belowMinLevel };
-  }
-
-  private recordHit(hit: CorrelationHit, origin: { file?: string; chain: readonly string[] } | undefined): void {
-    this.record(correlationDetection(hit, origin));
+    this.inputs.dispose();
+    const sorted = this.detections;
+    const timeline: DetectionTimeline = { count: sorted.size, [Symbol.iterator]: () => sorted.sorted(), dispose: () => sorted.dispose() };
+    const problems = [sorted.problem, this.inputs.problem].filter((p): p is string => p !== null);
+    return { detections: timeline, suppressed: this.suppressed, byLevel: this.byLevel, belowMinLevel: this.belowMinLevel, problems };
   }
 }
 

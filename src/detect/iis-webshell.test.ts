@@ -43,7 +43,7 @@ function hunt(events: readonly Event[], allowlist?: string): Detection[] {
   const h = new Hunt(set);
   const stage = new MatchStage(set, tracker);
   for (const e of events) stage.observe(e, 'test.evtx', (hit) => h.add(hit));
-  return h.finish().detections;
+  return [...h.finish().detections];
 }
 
 const titles = (ds: readonly Detection[]): string[] => ds.map((d) => d.ruleTitle);
@@ -172,7 +172,7 @@ test('the allowlist silences what it names, reports bad entries by line, and kee
   const h = new Hunt(set);
   const stage = new MatchStage(set, tracker);
   for (const e of events) stage.observe(e, 'allow.evtx', (hit) => h.add(hit));
-  assert.deepEqual(h.finish().detections.map((d) => [d.time.slice(11, 19), d.ruleTitle]), [
+  assert.deepEqual([...h.finish().detections].map((d) => [d.time.slice(11, 19), d.ruleTitle]), [
     ['13:00:02', OUT_PORT],
     ['13:03:00', SHELL],
   ]);
@@ -199,7 +199,7 @@ test('corpus: over every EVTX file, outbound detections only name public destina
   for (const file of listFiles(join(corpusRoot, 'evtx'), /\.evtx$/)) {
     for await (const batch of decodeFile(file, { render: false })) for (const e of batch.events) stage.observe(e, file, (hit) => h.add(hit));
   }
-  const found = h.finish().detections;
+  const found = [...h.finish().detections];
   assert.ok(found.some((d) => d.ruleTitle === SHELL), 'the webshell samples are found');
   for (const d of found.filter((x) => x.ruleTitle === OUT_WEB || x.ruleTitle === OUT_PORT)) {
     assert.equal(classifyIp(String(d.fields.DestinationIp)), 'public', JSON.stringify(d));

@@ -4,7 +4,7 @@
  */
 export * from './types.js';
 export { RuleSet, parseRuleSources, type CompactRuleSet, type LoadedRule, type ParsedRuleSource, type RuleSetOptions } from './rule-set.js';
-export { Hunt, MatchStage, correlationDetection, type HuntOptions, type HuntResult, type RuleHit } from './hunt.js';
+export { Hunt, HUNT_SPILL_BYTES, MatchStage, correlationDetection, hitForTransfer, type DetectionTimeline, type HuntOptions, type HuntResult, type RuleHit } from './hunt.js';
 export { readRuleSources, type RuleSource } from './rule-files.js';
 export { selectRuleSources, allowlistText, type RuleSelection } from './rule-sources.js';
 export { parseAllowlist, allowlistFilters, type Allowlist } from './allowlist.js';

@@ -58,7 +58,7 @@ test('SigmaHQ regression data: hunting each rule\'s EVTX with that rule reports 
       const evtx = join(dirname(info), `${id}.evtx`);
       for await (const batch of decodeFile(evtx, { render: false })) for (const e of batch.events) stage.observe(e, evtx, (hit) => hunt.add(hit));
       checked++;
-      const found = hunt.finish().detections.some((d) => d.ruleId === id);
+      const found = [...hunt.finish().detections].some((d) => d.ruleId === id);
       if (!found) misses.push(`${meta.rule_metadata[0].title} (${ruleFile})`);
     }
   }

@@ -168,6 +168,27 @@ export function typedData(provider: string, eventId: number, version: number | n
   return out;
 }
 
+/**
+ * {@link typedData} without reordering, done in place: each value the catalog types
+ * differently is replaced, keys and their order stay. For decoders that have just built
+ * `data` and own it; rebuilding the object key by key cost more than the conversion.
+ *
+ * @example
+ * applyFieldTypes('Microsoft-Windows-Sysmon', 3, null, data) // data.DestinationPort: '443' → 443
+ */
+export function applyFieldTypes(provider: string, eventId: number, version: number | null, data: Record<string, EventValue>): void {
+  const fields = eventFields(provider, eventId, version);
+  if (fields === null) return;
+  const types = typesOf(fields);
+  for (const k of Object.keys(data)) {
+    const t = types.get(k);
+    if (t === undefined) continue;
+    const v = data[k];
+    const typed = coerceValue(v, t);
+    if (typed !== v) setField(data, k, typed);
+  }
+}
+
 const typeMaps = new WeakMap<readonly FieldSpec[], Map<string, FieldType>>();
 
 /** Field name → type for an entry, built once per entry (a Map, so it also answers "is this a catalog field?"). */

@@ -7,7 +7,7 @@
  * a compiled plan (template-plan.ts); anything else through the generic walk (xml-walk.ts).
  */
 import type { Event, EventValue } from './event.js';
-import { eventFields, typedData } from './field-catalog.js';
+import { applyFieldTypes, eventFields } from './field-catalog.js';
 import { fromTemplate } from './template-plan.js';
 import { eventFromXmlWalk, type SourceNode, type SourceTemplate } from './xml-walk.js';
 
@@ -27,7 +27,7 @@ export function eventFromXml(nodes: readonly SourceNode[]): Event | null {
     if (fast !== null) return conform(fast, nodes[0].template, nodes[0].types);
   }
   const e = eventFromXmlWalk(nodes);
-  if (e !== null) e.data = typedData(e.provider, e.event_id, e.version, e.data, false);
+  if (e !== null) applyFieldTypes(e.provider, e.event_id, e.version, e.data);
   return e;
 }
 
@@ -67,6 +67,6 @@ function conform(e: Event, template: SourceTemplate, types: readonly number[]): 
     if (conclusive) conforming.set(template, { eventId: e.event_id, types });
     return e;
   }
-  e.data = typedData(e.provider, e.event_id, e.version, e.data, false);
+  applyFieldTypes(e.provider, e.event_id, e.version, e.data);
   return e;
 }

@@ -6,7 +6,7 @@
  */
 import { emptyEvent, type Event, type EventValue } from './event.js';
 import {
-  forEachNode, NO_SCOPE, put, readSection, SYSTEM_ATTRIBUTES, SYSTEM_CONTENT, toEventValue,
+  forEachNode, NO_SCOPE, put, readSection, SYSTEM_ATTRIBUTES, SYSTEM_CONTENT, SYSTEM_FIELD_STORES, toEventValue,
   type Element, type FieldSetter, type SourceNode, type SourceTemplate, type SourceValue,
 } from './xml-walk.js';
 
@@ -29,6 +29,27 @@ function systemValue(v: SourceValue | undefined, type: number | undefined, inAtt
   return toEventValue(v, type ?? 0, inAttribute);
 }
 
+/**
+ * Generated functions by parameters and body. Templates of different GUIDs often compile
+ * to the same code (the System section of a provider's events is laid out alike: 15
+ * distinct System functions for 439 templates of the big benchmark file), and one
+ * function shared by all of them is compiled once and becomes hot, and so optimised,
+ * far sooner than one per template. Emptied when full (crafted input can vary without end).
+ */
+const generatedFunctions = new Map<string, (...a: unknown[]) => unknown>();
+const MAX_GENERATED_FUNCTIONS = 4096;
+
+function generated(params: readonly string[], body: string): (...a: unknown[]) => unknown {
+  const key = params.join(',') + '\n' + body;
+  let fn = generatedFunctions.get(key);
+  if (fn === undefined) {
+    if (generatedFunctions.size >= MAX_GENERATED_FUNCTIONS) generatedFunctions.clear();
+    fn = new Function(...params, body) as (...a: unknown[]) => unknown;
+    generatedFunctions.set(key, fn);
+  }
+  return fn;
+}
+
 type SystemBuilder = (e: Event, values: readonly SourceValue[], types: readonly number[]) => boolean;
 
 /**
@@ -37,8 +58,8 @@ type SystemBuilder = (e: Event, values: readonly SourceValue[], types: readonly 
  * straight-line function instead of two closures per field: System is about 16 fields
  * of every record. False when a field's content is neither (the generic walk reads it).
  *
- * Safety: the generated code contains only numbers and `true`/`false`; the setters and
- * constant texts are passed in as arrays.
+ * Safety: the generated code contains only numbers, `true`/`false` and Event property
+ * names from {@link SYSTEM_FIELD_STORES}; the setters and constant texts are passed in as arrays.
  */
 function compileSystem(el: Element, steps: Step[]): boolean {
   const setters: FieldSetter[] = [];
@@ -54,7 +75,10 @@ function compileSystem(el: Element, steps: Step[]): boolean {
       lines.push(`S[${k}](e, C[${k}]);`);
     } else if (nodes.length === 1 && nodes[0].kind === 'subst') {
       const i = nodes[0].index;
-      lines.push(`x = v[${i}]; if (${NEEDS_CONVERSION('x', `t[${i}]`)}) { x = value(x, t[${i}], ${inAttribute}); if (x === F) return false; } S[${k}](e, x);`);
+      const store = SYSTEM_FIELD_STORES.get(set);
+      // A number or string the setter would store unchanged is stored here, without the call.
+      const direct = store === undefined ? '' : `if (typeof x === '${store.type}') e.${store.property} = x; else `;
+      lines.push(`x = v[${i}]; if (${NEEDS_CONVERSION('x', `t[${i}]`)}) { x = value(x, t[${i}], ${inAttribute}); if (x === F) return false; } ${direct}S[${k}](e, x);`);
     } else return false;
     return true;
   };
@@ -71,7 +95,7 @@ function compileSystem(el: Element, steps: Step[]): boolean {
     }
   }
   if (lines.length === 0) return true;
-  const factory = new Function('S', 'C', 'value', 'F', `'use strict';\nreturn function system(e, v, t) {\nlet x;\n${lines.join('\n')}\nreturn true;\n};`);
+  const factory = generated(['S', 'C', 'value', 'F'], `'use strict';\nreturn function system(e, v, t) {\nlet x;\n${lines.join('\n')}\nreturn true;\n};`);
   steps.push((factory as (...a: unknown[]) => SystemBuilder)(setters, constants, systemValue, FALLBACK));
   return true;
 }
@@ -94,6 +118,8 @@ type DataBuilder = (values: readonly SourceValue[], types: readonly number[], co
 interface DataField {
   readonly key: string;
   readonly content: readonly SourceNode[];
+  /** For the `Data` array of unnamed `<Data>` elements: each element's content (`content` unused). */
+  readonly items?: (readonly SourceNode[])[];
 }
 
 /**
@@ -112,21 +138,30 @@ function compileDataObject(entries: readonly DataField[]): Step | null {
   const keys: string[] = [];
   const fields: string[] = [];
   const reads: string[] = [];
-  for (const { key, content } of entries) {
-    if (key === '' || key === '__proto__' || keys.includes(key)) return null;
-    let expr: string;
-    if (content.length === 0) expr = 'null';
-    else if (content.every((n) => n.kind === 'text')) expr = JSON.stringify(content.map((n) => (n as { text: string }).text).join(''));
-    else if (content.length === 1 && content[0].kind === 'subst') {
+  const valueOf = (content: readonly SourceNode[]): string | null => {
+    if (content.length === 0) return 'null';
+    if (content.every((n) => n.kind === 'text')) return JSON.stringify(content.map((n) => (n as { text: string }).text).join(''));
+    if (content.length === 1 && content[0].kind === 'subst') {
       const i = content[0].index;
-      const x = `x${keys.length}`;
+      const x = `x${reads.length}`;
       reads.push(`let ${x} = v[${i}]; if (${NEEDS_CONVERSION(x, `t[${i}]`)}) { ${x} = conv(${x}, t[${i}]); if (${x} === F) return F; }`);
-      expr = x;
-    } else return null;
+      return x;
+    }
+    return null;
+  };
+  for (const { key, content, items } of entries) {
+    if (key === '' || key === '__proto__' || keys.includes(key)) return null;
+    let expr: string | null;
+    if (items === undefined) expr = valueOf(content);
+    else {
+      const exprs = items.map(valueOf);
+      expr = exprs.includes(null) ? null : `[${exprs.join(', ')}]`;
+    }
+    if (expr === null) return null;
     keys.push(key);
     fields.push(`${JSON.stringify(key)}: ${expr}`);
   }
-  const build = new Function('v', 't', 'conv', 'F', `'use strict';\n${reads.join('\n')}\nreturn { ${fields.join(', ')} };`) as DataBuilder;
+  const build = generated(['v', 't', 'conv', 'F'], `'use strict';\n${reads.join('\n')}\nreturn { ${fields.join(', ')} };`) as DataBuilder;
   return (e, v, t) => {
     const data = build(v, t, dataValue, FALLBACK);
     if (data === FALLBACK) return false;
@@ -136,15 +171,30 @@ function compileDataObject(entries: readonly DataField[]): Step | null {
   };
 }
 
-/** EventData made of `<Data Name="constant">` elements (see xml-walk.ts readEventData). */
+/**
+ * EventData made of `<Data Name="constant">` elements, unnamed `<Data>` elements (the
+ * `Data` array, where the first of them stands: classic event sources) and other elements
+ * by name (`<Binary>`), as xml-walk.ts readEventData reads them.
+ */
 function compileEventData(el: Element): Step | null {
   const entries: DataField[] = [];
+  let unnamed: (readonly SourceNode[])[] | null = null;
   for (const c of el.children) {
     if (c.kind === 'text') continue;
-    if (c.kind !== 'element' || c.name !== 'Data') return null;
+    if (c.kind !== 'element' || c.name === 'ComplexData') return null;
+    if (c.name !== 'Data') {
+      entries.push({ key: c.name, content: c.children });
+      continue;
+    }
     const nameAttr = c.attributes.find((a) => a.name === 'Name');
-    if (!nameAttr || !nameAttr.value.every((n) => n.kind === 'text')) return null;
-    entries.push({ key: nameAttr.value.map((n) => (n as { text: string }).text).join(''), content: c.children });
+    if (nameAttr !== undefined && !nameAttr.value.every((n) => n.kind === 'text')) return null;
+    const name = nameAttr === undefined ? '' : nameAttr.value.map((n) => (n as { text: string }).text).join('');
+    if (name !== '') entries.push({ key: name, content: c.children });
+    else if (unnamed !== null) unnamed.push(c.children);
+    else {
+      unnamed = [c.children];
+      entries.push({ key: 'Data', content: [], items: unnamed });
+    }
   }
   return compileDataObject(entries);
 }

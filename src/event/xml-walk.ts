@@ -60,6 +60,16 @@ export function childElements(el: Element, scope: Scope): [Element, Scope][] {
   return out;
 }
 
+/**
+ * True when `nodes` hold no template instance and no substitution: their elements are
+ * then read in the parent's scope, without {@link childElements}' expansion (literal XML,
+ * such as records re-serialised without templates, is all like this).
+ */
+function isPlain(nodes: readonly SourceNode[]): boolean {
+  for (const n of nodes) if (n.kind === 'instance' || n.kind === 'subst') return false;
+  return true;
+}
+
 /** Converts a decoded value to an Event value; GUIDs render as Windows shows them. */
 export function toEventValue(v: SourceValue | undefined, type: number, inAttribute: boolean): EventValue {
   if (v === undefined || v === null) return null;
@@ -75,6 +85,16 @@ export function toEventValue(v: SourceValue | undefined, type: number, inAttribu
  * anything else is concatenated as text. No content is null; an empty string stays ''.
  */
 function contentOf(nodes: readonly SourceNode[], scope: Scope, inAttribute: boolean): EventValue {
+  // The usual contents, one text or one plain value, give what the loop below gives.
+  if (nodes.length === 0) return null;
+  if (nodes.length === 1) {
+    const n = nodes[0];
+    if (n.kind === 'text') return n.text;
+    if (n.kind === 'subst') {
+      const v = scope.values[n.index];
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return toEventValue(v, scope.types[n.index] ?? 0, inAttribute);
+    }
+  }
   let single: EventValue | undefined;
   let text = '';
   let parts = 0;
@@ -128,23 +148,40 @@ export function put(data: Record<string, EventValue>, key: string, value: EventV
 /** EventData: named Data by name, unnamed Data into the `Data` array, other elements by name. */
 function readEventData(el: Element, scope: Scope, data: Record<string, EventValue>): void {
   let unnamed: EventValue[] | null = null;
-  for (const [child, s] of childElements(el, scope)) {
-    const value = contentOf(child.children, s, false);
-    if (child.name === 'Data') {
-      const name = attribute(child, 'Name', s);
-      if (name !== null && name !== '') put(data, String(name), value);
-      else {
-        if (unnamed === null) { unnamed = []; put(data, 'Data', unnamed); }
-        unnamed.push(value);
-      }
-    } else if (child.name === 'ComplexData') {
-      readEventData(child, s, data);
-    } else put(data, child.name, value);
+  if (isPlain(el.children)) {
+    for (const child of el.children) if (child.kind === 'element') unnamed = readEventDataChild(child, scope, data, unnamed);
+  } else {
+    for (const [child, s] of childElements(el, scope)) unnamed = readEventDataChild(child, s, data, unnamed);
   }
+}
+
+/** One child element of EventData; returns the `Data` array of unnamed values, once there is one. */
+function readEventDataChild(child: Element, s: Scope, data: Record<string, EventValue>, unnamed: EventValue[] | null): EventValue[] | null {
+  const value = contentOf(child.children, s, false);
+  if (child.name === 'Data') {
+    const name = attribute(child, 'Name', s);
+    if (name !== null && name !== '') put(data, String(name), value);
+    else {
+      if (unnamed === null) { unnamed = []; put(data, 'Data', unnamed); }
+      unnamed.push(value);
+    }
+  } else if (child.name === 'ComplexData') {
+    readEventData(child, s, data);
+  } else put(data, child.name, value);
+  return unnamed;
 }
 
 /** UserData: the leaf elements under its single wrapper element, by name. */
 function readUserData(el: Element, scope: Scope, data: Record<string, EventValue>): void {
+  if (isPlain(el.children)) {
+    for (const child of el.children) {
+      if (child.kind !== 'element') continue;
+      const leaf = isPlain(child.children) ? !child.children.some((n) => n.kind === 'element') : childElements(child, scope).length === 0;
+      if (leaf) put(data, child.name, contentOf(child.children, scope, false));
+      else readUserData(child, scope, data);
+    }
+    return;
+  }
   for (const [child, s] of childElements(el, scope)) {
     const grandchildren = childElements(child, s);
     if (grandchildren.length === 0) put(data, child.name, contentOf(child.children, s, false));
@@ -189,13 +226,45 @@ export const SYSTEM_ATTRIBUTES: Record<string, Record<string, FieldSetter>> = {
   Security: { UserID: (e, v) => { e.user_sid = asString(v); } },
 };
 
+/**
+ * System fields whose setter stores a number (or a string) unchanged under the given
+ * Event property: compiled plans store such values directly and call the setter only
+ * for anything else (see template-plan.ts compileSystem).
+ */
+export const SYSTEM_FIELD_STORES = new Map<FieldSetter, { readonly property: keyof Event; readonly type: 'number' | 'string' }>([
+  [SYSTEM_CONTENT.EventID, { property: 'event_id', type: 'number' }],
+  [SYSTEM_CONTENT.Version, { property: 'version', type: 'number' }],
+  [SYSTEM_CONTENT.Level, { property: 'level', type: 'number' }],
+  [SYSTEM_CONTENT.Task, { property: 'task', type: 'number' }],
+  [SYSTEM_CONTENT.Opcode, { property: 'opcode', type: 'number' }],
+  [SYSTEM_CONTENT.Keywords, { property: 'keywords', type: 'string' }],
+  [SYSTEM_CONTENT.EventRecordID, { property: 'record_id', type: 'number' }],
+  [SYSTEM_CONTENT.Channel, { property: 'channel', type: 'string' }],
+  [SYSTEM_CONTENT.Computer, { property: 'host', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Provider.Name, { property: 'provider', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Provider.Guid, { property: 'provider_guid', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.EventID.Qualifiers, { property: 'qualifiers', type: 'number' }],
+  [SYSTEM_ATTRIBUTES.TimeCreated.SystemTime, { property: '_time', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Correlation.ActivityID, { property: 'activity_id', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Correlation.RelatedActivityID, { property: 'related_activity_id', type: 'string' }],
+  [SYSTEM_ATTRIBUTES.Execution.ProcessID, { property: 'process_id', type: 'number' }],
+  [SYSTEM_ATTRIBUTES.Execution.ThreadID, { property: 'thread_id', type: 'number' }],
+  [SYSTEM_ATTRIBUTES.Security.UserID, { property: 'user_sid', type: 'string' }],
+]);
+
 function readSystem(el: Element, scope: Scope, e: Event): void {
-  for (const [c, s] of childElements(el, scope)) {
-    const content = SYSTEM_CONTENT[c.name];
-    if (content) content(e, contentOf(c.children, s, false));
-    const attrs = SYSTEM_ATTRIBUTES[c.name];
-    if (attrs) for (const a of c.attributes) attrs[a.name]?.(e, contentOf(a.value, s, true));
+  if (isPlain(el.children)) {
+    for (const c of el.children) if (c.kind === 'element') readSystemChild(c, scope, e);
+  } else {
+    for (const [c, s] of childElements(el, scope)) readSystemChild(c, s, e);
   }
+}
+
+function readSystemChild(c: Element, s: Scope, e: Event): void {
+  const content = SYSTEM_CONTENT[c.name];
+  if (content) content(e, contentOf(c.children, s, false));
+  const attrs = SYSTEM_ATTRIBUTES[c.name];
+  if (attrs) for (const a of c.attributes) attrs[a.name]?.(e, contentOf(a.value, s, true));
 }
 
 /** Reads one child of `<Event>` into `e` (the generic path). */
@@ -215,6 +284,10 @@ export function eventFromXmlWalk(nodes: readonly SourceNode[]): Event | null {
   if (root === null) return null;
   const [el, scope] = root as [Element, Scope];
   const e = emptyEvent();
-  for (const [c, s] of childElements(el, scope)) readSection(c, s, e);
+  if (isPlain(el.children)) {
+    for (const c of el.children) if (c.kind === 'element') readSection(c, scope, e);
+  } else {
+    for (const [c, s] of childElements(el, scope)) readSection(c, s, e);
+  }
   return e;
 }

@@ -6,9 +6,8 @@
  * Names and templates are cached per chunk by offset: a chunk's first use of a name or
  * template carries it inline, later uses point back at it.
  */
-import { EvtxFormatError, u16, u32, utf16 } from './bytes.js';
-import { CHUNK_SIZE } from './file-header.js';
-import { decodeInlineValue, decodeValue, guidToString } from './values.js';
+import { EvtxFormatError, hex64, u16, u32, u64, utf16 } from './bytes.js';
+import { decodeInlineValue, decodeValue, fileTimeToIso, guidToString, templateGuid } from './values.js';
 import {
   ValueType, type XmlAttribute, type XmlElement, type XmlFragment, type XmlNode, type XmlTemplate, type XmlTemplateInstance, type XmlValue,
 } from './xml-tree.js';
@@ -106,13 +105,21 @@ interface NameRef {
   readonly name: string;
 }
 
-/** A decoded template and what is needed to recognise it in another chunk. */
+/**
+ * A decoded template and what is needed to recognise it in another chunk. The name
+ * offset fields ({@link NameRef}s sorted by position, relative to the data start) are
+ * kept as parallel arrays: checking them is the hot part of reusing a template.
+ */
 interface CachedTemplate {
   readonly template: XmlTemplate;
   /** The definition's BinXML bytes. */
   readonly bytes: Uint8Array;
-  /** Name offset fields, sorted by position, relative to the data start. */
-  readonly refs: readonly NameRef[];
+  /** Position of each name offset field. */
+  readonly fields: Int32Array;
+  /** 1 where the name structure follows its field (defined there), 0 for a reference. */
+  readonly inline: Uint8Array;
+  /** The name each field gave. */
+  readonly names: readonly string[];
 }
 
 /**
@@ -145,21 +152,23 @@ export function useTemplateCache(enabled: boolean): void {
 function matchesCached(ctx: ChunkContext, c: CachedTemplate, data: number): boolean {
   const b = ctx.buf;
   const bytes = c.bytes;
-  for (const ref of c.refs) {
-    const at = data + ref.field;
+  const { fields, inline, names } = c;
+  for (let r = 0; r < fields.length; r++) {
+    const field = fields[r];
+    const at = data + field;
     const rel = u32(b, at);
-    if (ref.inline) {
+    if (inline[r] === 1) {
       if (rel !== at + 4 - ctx.base) return false;
-      for (let k = 0; k < 8; k++) bytes[ref.field + k] = b[at + k]; // the offset and the name's next-pointer
+      for (let k = 0; k < 8; k++) bytes[field + k] = b[at + k]; // the offset and the name's next-pointer
     } else {
       const known = ctx.names.get(rel);
-      if (known !== undefined ? known !== ref.name : readName(ctx, rel, -1).name !== ref.name) return false;
-      for (let k = 0; k < 4; k++) bytes[ref.field + k] = b[at + k];
+      if (known !== undefined ? known !== names[r] : readName(ctx, rel, -1).name !== names[r]) return false;
+      for (let k = 0; k < 4; k++) bytes[field + k] = b[at + k];
     }
   }
   if ((b as Buffer).compare(bytes, 0, bytes.length, data, data + bytes.length) !== 0) return false;
   // Names defined inline here are now known at their offsets in this chunk.
-  for (const ref of c.refs) if (ref.inline) ctx.names.set(data + ref.field + 4 - ctx.base, ref.name);
+  for (let r = 0; r < fields.length; r++) if (inline[r] === 1) ctx.names.set(data + fields[r] + 4 - ctx.base, names[r]);
   return true;
 }
 
@@ -174,13 +183,14 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
   if (at + 24 + size > ctx.end) throw new EvtxFormatError(`template at 0x${rel.toString(16)} of ${size} bytes runs past chunk end`, rel);
   let template = ctx.templates.get(rel);
   if (template !== undefined) return { template, length: 24 + size };
-  const guid = guidToString(ctx.buf, at + 4);
+  const guid = templateGuid(ctx.buf, at + 4);
   // Keyed by the GUID, then the size: the GUID's text usually comes from the GUID cache
   // as the same string object, whose hash V8 keeps, where a `guid:size` key would be a
   // new string to hash for every definition of every chunk. One GUID often comes in two
   // sizes (its names inline in one chunk, referenced in another).
   const sameGuid = templateCache.get(guid);
-  const cached = sameGuid === undefined ? undefined : sameGuid.find((c) => c.bytes.length === size);
+  let cached: CachedTemplate | undefined;
+  if (sameGuid !== undefined) for (const c of sameGuid) if (c.bytes.length === size) { cached = c; break; }
   if (cached !== undefined && ctx.trace === null && templateCacheEnabled) {
     try {
       if (matchesCached(ctx, cached, at + 24)) {
@@ -210,7 +220,13 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
     for (const ref of trace) ref.field -= at + 24;
     trace.sort((x, y) => x.field - y.field);
     if (templateCache.size >= MAX_CACHED_TEMPLATES) templateCache.clear();
-    const entry: CachedTemplate = { template, bytes: Uint8Array.prototype.slice.call(ctx.buf, at + 24, at + 24 + size), refs: trace };
+    const entry: CachedTemplate = {
+      template,
+      bytes: Uint8Array.prototype.slice.call(ctx.buf, at + 24, at + 24 + size),
+      fields: Int32Array.from(trace, (ref) => ref.field),
+      inline: Uint8Array.from(trace, (ref) => (ref.inline ? 1 : 0)),
+      names: trace.map((ref) => ref.name),
+    };
     const list = templateCache.get(guid);
     if (list === undefined) templateCache.set(guid, [entry]);
     else {
@@ -382,39 +398,16 @@ function decodeTemplateInstance(
   const types: number[] = new Array(count);
   const values: XmlValue[] = new Array(count);
   let data = pos + count * 4;
-  // Strings are most of a record's values. Decoding the span of the value area that holds
-  // them as UTF-16 with one native call and slicing each string out of it costs far less
-  // than one native call per string. The span stops at the last string: a nested BinXML
-  // value (EventData, usually last) decodes its own strings. The span also holds the
-  // non-string values between strings (GUIDs, integers, SIDs); decoded as UTF-16 they
-  // would make the whole text, and so every string sliced from it, two-byte in V8 even
-  // when every string is ASCII — twice the memory, and slower JSON, regular expressions
-  // and hashing downstream. So the span is copied and the high bytes of whatever is not a
-  // string of the decoding's parity are zeroed first (stringText). Strings at an odd
-  // distance from the span's start (after a UInt8, say) come from a second decoding that
-  // starts one byte later.
-  let area = -1;
-  let areaEnd = data;
-  // Bit 0: a string at an even distance from the span's start, bit 1: odd; bit 2: another
-  // value lies between two strings.
-  let layout = 0;
-  let gapSince = -1;
-  for (let i = 0, at = data; i < count; i++) {
-    const size = u16(b, pos + i * 4);
-    if (b[pos + i * 4 + 2] === ValueType.String) {
-      if (area < 0) area = at;
-      else if (gapSince >= 0) layout |= 4;
-      gapSince = -1;
-      areaEnd = at + size;
-      layout |= 1 << ((at - area) & 1);
-    } else if (area >= 0 && size > 0 && gapSince < 0) {
-      gapSince = at;
-    }
-    at += size;
-  }
-  areaEnd = Math.min(areaEnd, end);
-  let evenText: string | null = null;
-  let oddText: string | null = null;
+  // Strings are most of a record's values, and usually come in runs: string fields laid
+  // out back to back (Windows writes an event's string fields together). Each run is
+  // decoded as UTF-16 with one native call, in place, and its strings sliced out of it:
+  // far cheaper than one call per string. A run holds nothing but its strings, so its
+  // text is one-byte in V8 whenever they are Latin-1 (decoding the GUIDs, integers and
+  // SIDs between runs with them would make every string two-byte: twice the memory, and
+  // slower JSON, regular expressions and hashing downstream).
+  let runText = '';
+  let runFrom = 0;
+  let runEnd = -1;
   for (let i = 0; i < count; i++) {
     const size = u16(b, pos + i * 4);
     const type = b[pos + i * 4 + 2];
@@ -423,16 +416,28 @@ function decodeTemplateInstance(
     if (type === ValueType.String) {
       let chars = size >> 1;
       while (chars > 0 && b[data + chars * 2 - 2] === 0 && b[data + chars * 2 - 1] === 0) chars--; // trailing NULs
-      const odd = (data - area) & 1;
-      const text = odd === 0
-        ? (evenText ??= stringText(b, pos, count, area, areaEnd, 0, layout))
-        : (oddText ??= stringText(b, pos, count, area, areaEnd, 1, layout));
-      const from = (data - area - odd) >> 1;
-      values[i] = text.slice(from, from + chars);
+      if (chars === 0) values[i] = '';
+      else {
+        if (data >= runEnd) {
+          // A new run: this string and the strings right after it, at the same parity.
+          let at = data + size;
+          for (let j = i + 1; j < count; j++) {
+            const next = u16(b, pos + j * 4);
+            if (next === 0) continue;
+            if (b[pos + j * 4 + 2] !== ValueType.String || ((at - data) & 1) !== 0) break;
+            at += next;
+          }
+          runFrom = data;
+          runEnd = Math.min(at, end);
+          runText = utf16(b, data, (runEnd - data) >> 1);
+        }
+        const from = (data - runFrom) >> 1;
+        values[i] = runText.slice(from, from + chars);
+      }
     } else if (type === ValueType.BinXml) {
       values[i] = { kind: 'fragment', nodes: decodeFragment(ctx, data, data + size, depth + 1) } satisfies XmlFragment;
     } else {
-      values[i] = decodeValue(b, data, size, type);
+      values[i] = scalarValue(b, data, size, type);
     }
     data += size;
   }
@@ -441,36 +446,24 @@ function decodeTemplateInstance(
   return instance;
 }
 
-/** Scratch for {@link stringText}: a span never exceeds a chunk. */
-const spanScratch = Buffer.alloc(CHUNK_SIZE);
-
 /**
- * The UTF-16 text of a template instance's string span (`area` to `areaEnd`) as seen from
- * `parity` (0: strings at an even distance from `area`, 1: odd), in which the high byte of
- * every code unit outside that parity's strings is zeroed, so the text is one-byte in V8
- * whenever those strings are Latin-1 (the low bytes left in the gaps are Latin-1 too and
- * never sliced). `layout` is decodeTemplateInstance's: when every string has this parity
- * and nothing lies between them, the bytes are decoded in place.
+ * A non-string value of a template instance. The types every record carries (System's
+ * levels, ids, times, keywords, GUIDs, SIDs) are decoded here directly when their size
+ * holds them; anything else, and any size that does not, goes through decodeValue, which
+ * also reports the errors.
  */
-function stringText(b: Uint8Array, pos: number, count: number, area: number, areaEnd: number, parity: number, layout: number): string {
-  const start = area + parity;
-  const chars = (areaEnd - start) >> 1;
-  if (layout === 1 << parity) return utf16(b, start, chars);
-  const s = spanScratch;
-  s.set(b.subarray(area, areaEnd), 0);
-  // Offsets in the scratch: code unit k of this decoding is bytes parity+2k, parity+2k+1.
-  for (let i = 0, at = pos + count * 4 - area; i < count && at < areaEnd - area; i++) {
-    const size = u16(b, pos + i * 4);
-    const end = at + size;
-    if (end > 0 && !(b[pos + i * 4 + 2] === ValueType.String && (at & 1) === parity)) {
-      let k = Math.max(at, 0);
-      if (((k - parity) & 1) === 0) k++; // first high byte
-      const stop = Math.min(end, areaEnd - area);
-      for (; k < stop; k += 2) s[k] = 0;
-    }
-    at = end;
+function scalarValue(b: Uint8Array, o: number, size: number, type: number): XmlValue {
+  switch (type) {
+    case ValueType.Null: return null;
+    case ValueType.UInt8: if (size >= 1) return b[o]; break;
+    case ValueType.UInt16: if (size >= 2) return u16(b, o); break;
+    case ValueType.UInt32: if (size >= 4) return u32(b, o); break;
+    case ValueType.UInt64: if (size >= 8) return u64(b, o); break;
+    case ValueType.HexInt64: if (size >= 8) return hex64(b, o); break;
+    case ValueType.FileTime: if (size >= 8) return fileTimeToIso(b, o); break;
+    case ValueType.Guid: if (size >= 16) return guidToString(b, o); break;
   }
-  return utf16(s, parity, chars);
+  return decodeValue(b, o, size, type);
 }
 
 /**

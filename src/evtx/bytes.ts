@@ -76,6 +76,19 @@ export function hex64(b: Uint8Array, o: number): string {
   return text;
 }
 
+const hex32Value = new Float64Array(HEX64_SLOTS).fill(-1);
+const hex32Text: string[] = new Array(HEX64_SLOTS).fill('');
+
+/** Formats a u32 as `0x…` lowercase hex without leading zeros; cached like {@link hex64} (status codes, access masks repeat). */
+export function hex32(v: number): string {
+  const slot = (v ^ (v >>> 7) ^ (v >>> 16) ^ (v >>> 25)) & (HEX64_SLOTS - 1);
+  if (hex32Value[slot] === v) return hex32Text[slot];
+  const text = '0x' + v.toString(16);
+  hex32Value[slot] = v;
+  hex32Text[slot] = text;
+  return text;
+}
+
 /** Formats bytes as uppercase hex, as Windows renders `Binary` values. */
 export function hexBytes(b: Uint8Array, start: number, end: number): string {
   // Natively in one call: Binary values run to kilobytes, and building them two

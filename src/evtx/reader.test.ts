@@ -1,9 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import { readEvtxFileSync, decodeEvtx, parseFileHeader } from './index.js';
+import { EvtxWriter, readEvtxFileSync, decodeEvtx, parseFileHeader } from './index.js';
+import { eventFromXml, eventToXml, type Event } from '../event/index.js';
+import { demoEvents } from '../demo/index.js';
 import { fileTimeToIso, guidToString, sidToString } from './values.js';
 import { corpusRoot, listFiles, projectRoot } from '../testing/corpus.js';
 
@@ -39,6 +43,32 @@ test('FILETIME converts exactly, with 7 fractional digits', () => {
   assert.equal(fileTimeToIso(b, 0), '2019-03-19T23:34:25.2456503Z');
   new DataView(b.buffer).setBigUint64(0, 0n, true);
   assert.equal(fileTimeToIso(b, 0), '1601-01-01T00:00:00.0000000Z');
+});
+
+test('FILETIME: times within one second, across seconds and across the low/high u32 boundary', () => {
+  // fileTimeToIso remembers the last second; check it against an independent BigInt + Date
+  // formatting on runs of nearby times, including seconds that straddle 2^32 ticks.
+  const reference = (ticks: bigint): string => {
+    const ms = ticks / 10000n - 11644473600000n;
+    return new Date(Number(ms)).toISOString().slice(0, 20) + String(ticks % 10000000n).padStart(7, '0') + 'Z';
+  };
+  const b = new Uint8Array(8);
+  const view = new DataView(b.buffer);
+  const starts = [131975120652456503n, (1n << 32n) * 30765000n - 3n, (1n << 32n) * 30765000n + 9999998n, 132500000000000000n];
+  const steps = [0n, 1n, 9999999n, 1n, 2n, 10000000n, 4999999n, 12345678n, 1n, 0n, 10000001n];
+  for (const start of starts) {
+    let t = start;
+    for (const step of steps) {
+      t += step;
+      view.setBigUint64(0, t, true);
+      assert.equal(fileTimeToIso(b, 0), reference(t), `ticks ${t}`);
+    }
+    for (const back of [1n, 10000000n, 3n]) {
+      t -= back;
+      view.setBigUint64(0, t, true);
+      assert.equal(fileTimeToIso(b, 0), reference(t), `ticks ${t}`);
+    }
+  }
 });
 
 test('GUID and SID decode as Windows formats them', () => {
@@ -100,4 +130,26 @@ test('templates reused across chunks and files decode exactly as when parsed in 
     assert.equal(cold[i], parsedEveryTime[i], `line ${i}`);
     assert.equal(warm[i], parsedEveryTime[i], `line ${i} (warm cache)`);
   }
+});
+
+test('template strings decode run by run: ASCII strings stay one-byte V8 strings next to non-Latin-1 ones', () => {
+  // The decoder slices each string out of the text of its run (string values back to
+  // back); a run holding a non-Latin-1 string is two-byte, the others must stay one-byte.
+  // The V8 serializer tags one-byte strings 0x22 and two-byte ones 0x63.
+  const oneByte = (s: string): boolean => serialize(s)[2] === 0x22;
+  const [base] = demoEvents({ count: 1 });
+  const data = { Before: 'plain ascii', Count: 7, Greek: 'Ωμέγα', Port: 443, First: 'C:\\Windows\\System32\\cmd.exe', Second: 'second run string', Flag: true, Last: 'x' };
+  const dir = mkdtempSync(join(tmpdir(), 'haetae-runs-'));
+  const path = join(dir, 'runs.evtx');
+  const w = new EvtxWriter(path);
+  w.writeRecord(eventToXml({ ...base, data }), base._time);
+  w.close();
+  const events: Event[] = [];
+  readEvtxFileSync(path, {}, (c) => { for (const r of c.records) events.push(eventFromXml(r.nodes)!); });
+  assert.equal(events.length, 1);
+  const e = events[0];
+  for (const [k, v] of Object.entries(data)) assert.equal(e.data[k], v, k);
+  for (const k of ['Before', 'First', 'Second', 'Last']) assert.ok(oneByte(e.data[k] as string), `${k} is one-byte`);
+  assert.ok(!oneByte(e.data.Greek as string));
+  for (const s of [e.host, e.channel, e.provider]) assert.ok(oneByte(s), `${s} is one-byte`);
 });

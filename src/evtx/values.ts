@@ -3,7 +3,7 @@
  * Values come sized by the template instance's descriptor array, so every decoder here
  * takes `(bytes, start, size)` and must stay inside that window.
  */
-import { EvtxFormatError, hex64, hexBytes, i32, i64, u16, u32, u64, utf16, utf16Trimmed } from './bytes.js';
+import { EvtxFormatError, hex32, hex64, hexBytes, i32, i64, u16, u32, u64, utf16, utf16Trimmed } from './bytes.js';
 import { ValueType as T, type XmlValue } from './xml-tree.js';
 import { ByteTextCache } from './byte-text-cache.js';
 
@@ -15,6 +15,9 @@ const FIXED_SIZE: Record<number, number> = {
   [T.Int64]: 8, [T.UInt64]: 8, [T.Real32]: 4, [T.Real64]: 8, [T.Bool]: 4, [T.Guid]: 16,
   [T.FileTime]: 8, [T.SystemTime]: 16, [T.HexInt32]: 4, [T.HexInt64]: 8,
 };
+
+/** {@link FIXED_SIZE} as a table by type below 0x16 (0: not a fixed-size type), for the hot path. */
+const SCALAR_WIDTH = Uint8Array.from({ length: 0x16 }, (_, t) => FIXED_SIZE[t] ?? 0);
 
 const dv = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
@@ -33,6 +36,13 @@ let cachedDay = NaN;
 let cachedDayPrefix = '';
 let cachedSecond = NaN;
 let cachedSecondPrefix = '';
+/**
+ * The FILETIME of the start of the last second seen, as its high and low u32 (high -1
+ * when the second spans two high values). A time within that second is then formatted
+ * from its low half alone, without the divisions that locate its second.
+ */
+let secondHi = -1;
+let secondLo = 0;
 
 /**
  * `YYYY-MM-DDT` for a day counted from 1970-01-01 (negative before), in the proleptic
@@ -63,6 +73,13 @@ function dayPrefix(day: number): string {
 export function fileTimeToIso(b: Uint8Array, o: number): string {
   const lo = u32(b, o);
   const hi = u32(b, o + 4);
+  if (hi === secondHi) {
+    const frac = lo - secondLo;
+    if (frac >= 0 && frac < 10000000) {
+      const high = Math.floor(frac / 10000);
+      return cachedSecondPrefix + DIGITS3[high] + DIGITS4Z[frac - high * 10000];
+    }
+  }
   const t = hi * 65536; // < 2^48, exact
   const q1 = Math.floor(t / 10000);
   const r1 = t - q1 * 10000;
@@ -84,6 +101,8 @@ export function fileTimeToIso(b: Uint8Array, o: number): string {
     cachedSecondPrefix = cachedDayPrefix + DIGITS2[h] + ':' + DIGITS2[m] + ':' + DIGITS2[s - h * 3600 - m * 60] + '.';
   }
   const frac = (ms - second * 1000) * 10000 + ticks; // 0 … 9,999,999
+  secondLo = lo - frac;
+  secondHi = secondLo >= 0 ? hi : -1;
   const high = Math.floor(frac / 10000);
   return cachedSecondPrefix + DIGITS3[high] + DIGITS4Z[frac - high * 10000];
 }
@@ -102,10 +121,26 @@ const sidCache = new ByteTextCache(256, 32); // up to 6 sub-authorities: domain 
 
 /** Formats a GUID as uppercase `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (no braces). */
 export function guidToString(b: Uint8Array, o: number): string {
-  let text = guidCache.get(b, o, 16);
+  return cachedGuid(guidCache, b, o);
+}
+
+/**
+ * Template GUIDs have their own cache: in the shared one, the GUIDs of event values
+ * (process and logon GUIDs, mostly unique) evict them, and every chunk's definitions
+ * then look the template cache up with a new string, hashed again each time.
+ */
+const templateGuidCache = new ByteTextCache(1024, 16);
+
+/** {@link guidToString} for template definitions' GUIDs. */
+export function templateGuid(b: Uint8Array, o: number): string {
+  return cachedGuid(templateGuidCache, b, o);
+}
+
+function cachedGuid(cache: ByteTextCache, b: Uint8Array, o: number): string {
+  let text = cache.get(b, o, 16);
   if (text === undefined) {
     text = formatGuid(b, o);
-    guidCache.set(b, o, 16, text);
+    cache.set(b, o, 16, text);
   }
   return text;
 }
@@ -150,7 +185,7 @@ function scalar(b: Uint8Array, o: number, type: number): XmlValue {
     case T.Guid: return guidToString(b, o);
     case T.FileTime: return fileTimeToIso(b, o);
     case T.SystemTime: return systemTimeToIso(b, o);
-    case T.HexInt32: return '0x' + u32(b, o).toString(16);
+    case T.HexInt32: return hex32(u32(b, o));
     case T.HexInt64: return hex64(b, o);
     default: throw new EvtxFormatError(`value type 0x${type.toString(16)} is not a fixed-size type`, o);
   }
@@ -162,6 +197,13 @@ function scalar(b: Uint8Array, o: number, type: number): XmlValue {
  * Nested BinXML (0x21) needs the chunk context and is decoded by binxml.ts.
  */
 export function decodeValue(b: Uint8Array, o: number, size: number, type: number): XmlValue {
+  // Fixed-size scalars (integers, GUIDs, times) are most non-string values: one table
+  // lookup sends them straight to scalar() instead of through the switch below.
+  const scalarWidth = type < 0x16 ? SCALAR_WIDTH[type] : 0;
+  if (scalarWidth !== 0) {
+    if (size < scalarWidth) throw new EvtxFormatError(`value of type 0x${type.toString(16)} needs ${scalarWidth} bytes, has ${size}`, o);
+    return scalar(b, o, type);
+  }
   switch (type) {
     case T.Null: return null;
     case T.String: return utf16Trimmed(b, o, size);

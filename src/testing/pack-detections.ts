@@ -17,5 +17,5 @@ export function iisPackDetections(events: readonly Event[]): Detection[] {
   const hunt = new Hunt(set);
   const stage = new MatchStage(set, tracker);
   for (const e of events) stage.observe(e, undefined, (hit) => hunt.add(hit));
-  return hunt.finish().detections;
+  return [...hunt.finish().detections];
 }

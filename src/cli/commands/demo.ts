@@ -41,7 +41,7 @@ export async function run(argv: string[]): Promise<number> {
   out.write(`Wrote ${events.length} events to ${files.length} files under ${dir}:\n${files.map((f) => `  ${f}\n`).join('')}\n`);
 
   const { detections } = await huntFiles(files, { packs: ['iis-webshell'], rules: [] });
-  out.write(`The iis-webshell pack finds ${detections.length} detections (haetae hunt ${dir}):\n\n`);
+  out.write(`The iis-webshell pack finds ${detections.count} detections (haetae hunt ${dir}):\n\n`);
   for (const d of detections) out.write(formatDetection(d, 'table'));
 
   const tool = events.filter((e) => e.event_id === 1 && String(e.data.Hashes).includes(`SHA256=${DEMO_STORY.payload.sha256}`));
