@@ -98,8 +98,10 @@ export class RuleList {
     const also = this.also;
     for (let c = 0; c < candidates.length; c++) {
       const i = candidates[c];
+      const entry = entries[i];
+      if (entry.provider !== null && entry.provider !== provider) continue; // cheaper than the clause
       const second = also[i];
-      if (second === null || clauseHolds(second, event)) run(entries[i], event, provider, hits);
+      if (second === null || clauseHolds(second, event)) run(entry, event, provider, hits);
     }
   }
 
