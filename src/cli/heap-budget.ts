@@ -31,8 +31,9 @@ function fullCollection(): () => void {
 
 /**
  * Forces a full collection whenever the heap passes `budgetBytes` at a {@link check}. When
- * the live data itself nears the budget, the threshold rises to 1.5× the live size, so a
- * heap that must be big is not collected at every check.
+ * the live data itself nears the budget, the threshold rises to twice the live size, so a
+ * heap that must be big is not collected at every check (measured: at 1.5× the forced
+ * collections cost a hunt with two threads a fifth of its speed; at 2× nothing measurable).
  *
  * @example
  * const budget = new HeapBudget(160 << 20);
@@ -53,6 +54,6 @@ export class HeapBudget {
     if (getHeapStatistics().used_heap_size <= this.threshold) return;
     this.gc();
     this.collections++;
-    this.threshold = Math.max(this.budgetBytes, getHeapStatistics().used_heap_size * 1.5);
+    this.threshold = Math.max(this.budgetBytes, getHeapStatistics().used_heap_size * 2);
   }
 }

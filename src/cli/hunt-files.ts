@@ -32,9 +32,10 @@ export const HUNT_WORKER_HEAP_MIB = 512;
 
 /**
  * Heap budget of each matching thread (see {@link HeapBudget}): a full collection is forced
- * when the heap's used bytes pass it. The main thread's live data in a bench hunt is
- * ~60–100 MB (rules, its tracker share, the detections not yet spilled); with the budget
- * two threads over 591k events peaked at 435 MiB RSS instead of 564 (bench/RESULTS.md "Hunt").
+ * when the heap's used bytes pass it (or twice the live data, when that is more). The main
+ * thread's live data in a bench hunt is ~60–100 MB (rules, its tracker share, the
+ * detections not yet spilled); with the budget two threads over 591k events peaked at
+ * ~455 MiB RSS instead of 564, and over 1.48M events at 460 (bench/RESULTS.md "Hunt").
  */
 export const HUNT_HEAP_BUDGET_MIB = 128;
 

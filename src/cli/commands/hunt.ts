@@ -41,7 +41,7 @@ Input formats:
 ${INPUT_FORMATS.map((f) => `  ${f.padEnd(10)} ${FORMAT_DESCRIPTIONS[f]}`).join('\n')}
 
 Detections go to stdout (or -o), sorted by time; the summary and problems go to stderr.
-Memory stays bounded whatever the input: past ~20,000 detections they wait, sorted, in
+Memory stays bounded whatever the input: past ~10,000 detections they wait, sorted, in
 temporary files under $TMPDIR (default /tmp), removed at the end.
 A bad file, record or rule is reported and skipped; the hunt goes on.
 Exit code: 0 (also when there are detections), 2 on usage errors.`;
