@@ -1,5 +1,6 @@
 /** The spill sort gives what one stable in-memory sort gives, however the items are split into runs. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,4 +82,24 @@ test('a spill folder that cannot be written keeps the items in memory and says w
   assert.match(s.problem ?? '', /cannot write items to a temporary file .*haetae-no-such-folder.*keeping them in memory/);
   assert.equal(s.spilledRuns, 0);
   assert.deepEqual([...s.sorted()], [...input].sort(byKey));
+});
+
+test('an interrupted process (SIGINT) removes its spill folder and still dies of the signal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'haetae-spill-test-'));
+  try {
+    const module = new URL('./spill-sort.js', import.meta.url).href;
+    const script = `const { SpillSort } = await import(${JSON.stringify(module)});
+      const s = new SpillSort({ what: 'numbers', compare: (a, b) => a - b, sizeOf: () => 100, budgetBytes: 100, dir: ${JSON.stringify(dir)} });
+      for (let i = 0; i < 10; i++) s.push(i);
+      console.log('spilled'); setTimeout(() => {}, 60_000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    assert.equal(readdirSync(dir).length, 1, 'the run folder exists while the process runs');
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    child.kill('SIGINT');
+    assert.equal(await ended, 'SIGINT');
+    assert.deepEqual(readdirSync(dir), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -253,10 +253,26 @@ function* mergeSources<T>(sources: readonly ItemSource<T>[], compare: (a: T, b: 
 const liveFolders = new Set<string>();
 let exitHookInstalled = false;
 
+function removeLiveFolders(): void {
+  for (const f of liveFolders) rmSync(f, { recursive: true, force: true });
+  liveFolders.clear();
+}
+
+/**
+ * Removes the spill folders at exit, and on Ctrl-C or a kill: a signal ends the process
+ * without 'exit' handlers, and an interrupted hunt should not leave its runs in /tmp. The
+ * signal is raised again afterwards, so the process ends as it would have; where the
+ * process already handles the signal (a server), that handler stays in charge.
+ */
 function ensureExitCleanup(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const f of liveFolders) rmSync(f, { recursive: true, force: true });
-  });
+  process.on('exit', removeLiveFolders);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    if (process.listenerCount(signal) > 0) continue;
+    process.once(signal, () => {
+      removeLiveFolders();
+      process.kill(process.pid, signal);
+    });
+  }
 }
