@@ -84,9 +84,11 @@ export class SpillSort<T> {
   *sorted(): Generator<T> {
     if (!this.sortedBuffer) { this.buffer.sort(this.options.compare); this.sortedBuffer = true; }
     if (this.runs.length === 0) { yield* this.buffer; return; }
-    const sources: ItemSource<T>[] = this.runs.map((path) => new RunReader<T>(path, Math.max(4096, Math.floor(MERGE_READ_BYTES / this.runs.length)), this.options));
-    sources.push(new ArraySource(this.buffer));
+    const sources: ItemSource<T>[] = [];
     try {
+      const readBytes = Math.max(4096, Math.floor(MERGE_READ_BYTES / this.runs.length));
+      for (const path of this.runs) sources.push(new RunReader<T>(path, readBytes, this.options));
+      sources.push(new ArraySource(this.buffer));
       yield* mergeSources(sources, this.options.compare);
     } finally {
       for (const s of sources) s.close();
