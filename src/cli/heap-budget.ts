@@ -1,13 +1,13 @@
 /**
- * A heap budget for a long-running main thread: when V8's heap passes the budget, a full
- * collection is forced.
+ * A heap budget for a long-running thread (a hunt's main thread and its workers): when
+ * V8's heap passes the budget, a full collection is forced.
  *
  * Why: V8 sizes the main thread's heap against a ceiling of several GB (a quarter of RAM
  * here) and grows it lazily, ~4× its live data between full collections. A hunt keeps
  * ~40 MB live in the main thread but allocates a few KB per event, so its heap reached
  * ~430 MB over 591k events (bench/RESULTS.md "Hunt"), past issue 5's 500 MB budget with a
  * worker beside it. The ceiling can only be lowered on node's command line
- * (`--max-old-space-size`); worker threads get theirs from `resourceLimits`. A full
+ * (`--max-old-space-size`); a worker's from `resourceLimits`, which only bounds it. A full
  * collection costs time in proportion to the live data (tens of ms here), not to the
  * garbage, so collecting at a budget a few times the live size costs little.
  */

@@ -23,8 +23,9 @@ export const HUNT_TRACKER_RECORDS = 250_000;
  * the main thread (a ceiling of several GB here) and then lets the heap grow to ~4× its
  * live data between full collections (its growing factor rises with the ceiling): the
  * worker's heap peaked at ~240 MiB over a bench hunt with ~76 MiB live, and two threads
- * peaked at ~590 MiB RSS. With 512 MiB the factor is ~1.4 and two threads stay under the
- * 500 MB budget (bench/RESULTS.md "Hunt"). The margin is wide: a worker's live heap is its
+ * peaked at ~590 MiB RSS. With 512 MiB the factor is ~1.4; the {@link HUNT_HEAP_BUDGET_MIB}
+ * collections now keep it lower, and the ceiling is the hard bound that turns a runaway
+ * worker into an error naming its files. The margin is wide: a worker's live heap is its
  * compiled rules (~30–70 MB), its tracker share (at most ~420 bytes ×
  * {@link HUNT_TRACKER_RECORDS} / threads) and one decoded batch.
  */

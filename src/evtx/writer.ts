@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { CHUNK_HEADER_SIZE } from './chunk.js';
-import { CHUNK_SIZE, FILE_HEADER_SIZE } from './file-header.js';
+import { CHUNK_SIZE, FILE_HEADER_SIZE, FILE_SIGNATURE } from './file-header.js';
 import { ValueType as T, type XmlValue } from './xml-tree.js';
 
 /** Nodes the writer accepts: elements, static text, and typed values (`literal`). */
@@ -379,7 +379,7 @@ export class EvtxWriter {
     this.flushChunk();
     const h = new Uint8Array(FILE_HEADER_SIZE);
     const dv = new DataView(h.buffer);
-    h.set(new TextEncoder().encode('ElfFile\0'), 0);
+    h.set(new TextEncoder().encode(FILE_SIGNATURE), 0);
     dv.setBigUint64(8, 0n, true);
     dv.setBigUint64(16, BigInt(Math.max(0, this.chunks - 1)), true);
     dv.setBigUint64(24, BigInt(this.nextRecordId), true);

@@ -13,7 +13,7 @@ import { JsonRecordReader } from './json-records.js';
 import { restoreSecurityLineEnds } from './line-ends.js';
 import { eventFromNxlog, LocalTimeFixer } from './nxlog.js';
 import { eventFromMessage, isMessageTitle } from './rendered-text.js';
-import { DEFAULT_MAX_LINE_BYTES, readLines, readTextChunks, sniff, type ReadMeter, type Sniffed, type SourceLine } from './source.js';
+import { DEFAULT_MAX_LINE_BYTES, isEvtxHead, readLines, readTextChunks, sniff, type ReadMeter, type Sniffed, type SourceLine } from './source.js';
 import { RecordError, type DecodedBatch, type InputFormat, type InputIssue } from './types.js';
 import { decodeWindowsXml } from './windows-xml.js';
 
@@ -32,11 +32,9 @@ export interface DecodeOptions {
 /** What a file's content looks like: one of the formats, or `json` (shape decided per record). */
 export type DetectedFormat = InputFormat | 'json';
 
-const EVTX_MAGIC = Buffer.from('ElfFile\0', 'latin1');
-
 /** Tells the format from the first bytes, or null when nothing fits. */
 export function detectFormat(s: Sniffed): DetectedFormat | null {
-  if (s.headBytes.subarray(0, 8).equals(EVTX_MAGIC)) return 'evtx';
+  if (isEvtxHead(s.headBytes)) return 'evtx';
   const head = s.head.trimStart();
   if (head.startsWith('<')) return 'xml';
   if (head.startsWith('{') || head.startsWith('[') || /^Record \d+\r?\n/.test(head)) return 'json';

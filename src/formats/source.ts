@@ -8,6 +8,7 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { FILE_SIGNATURE } from '../evtx/index.js';
 
 /** The encodings Haetae reads text inputs in. */
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
@@ -27,8 +28,12 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 const SNIFF_BYTES = 64 * 1024;
 /** Head read first: under Node's pool threshold (half of `Buffer.poolSize`), so it is not an ArrayBuffer of its own. */
 const EVTX_SNIFF_BYTES = 2048;
-/** `ElfFile\0` (libyal EVTX notes §2 "File header"). */
-const EVTX_FILE_MAGIC = [0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00];
+const EVTX_MAGIC = Buffer.from(FILE_SIGNATURE, 'latin1');
+
+/** Whether bytes start like an EVTX file (its signature, libyal EVTX notes §2 "File header"). */
+export function isEvtxHead(b: Buffer): boolean {
+  return b.subarray(0, EVTX_MAGIC.length).equals(EVTX_MAGIC);
+}
 
 /** How far reading a file has got, in bytes of the file itself (compressed, for gzip). */
 export interface ReadMeter { bytesRead: () => number }
@@ -66,15 +71,15 @@ export function detectEncoding(b: Buffer): [TextEncoding, number] {
 export async function sniff(path: string): Promise<Sniffed> {
   // Plain files: one read of the head. A stream would allocate its 1 MiB read buffer for
   // every file sniffed, external memory that piles up until a full GC when a hunt opens
-  // hundreds of small logs.
-  // EVTX is told by its first 8 bytes: those files get a small read from Node's shared
-  // buffer pool instead of a 64 KiB buffer each (~38 MB of garbage per pass over the corpus).
+  // hundreds of small logs. EVTX is told by its first 8 bytes, so those files get a small
+  // read from Node's buffer pool instead of a 64 KiB buffer each (~38 MB of garbage per
+  // pass over the corpus).
   const fd = openSync(path, 'r');
   let raw = Buffer.allocUnsafe(EVTX_SNIFF_BYTES);
   let n: number;
   try {
     n = readSync(fd, raw, 0, EVTX_SNIFF_BYTES, 0);
-    if (n === EVTX_SNIFF_BYTES && !startsWith(raw, EVTX_FILE_MAGIC)) {
+    if (n === EVTX_SNIFF_BYTES && !isEvtxHead(raw)) {
       raw = Buffer.allocUnsafe(SNIFF_BYTES);
       n = readSync(fd, raw, 0, SNIFF_BYTES, 0);
     }
