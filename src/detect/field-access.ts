@@ -79,8 +79,8 @@ export function systemFieldAccessor(sigmaField: string): FieldAccessor | null {
  * field whose name equals it case-insensitively (rules write `ParentCommandline`, exports
  * lower-case keys), or that equals it once its spaces are removed (rules spec "Field
  * Usage": Defender's `Source Name` is written `SourceName`). `undefined` when absent. The
- * fallback scans the event's keys with a length check first: no per-event index is built,
- * and events have a few dozen keys.
+ * fallback looks the folded name up in a map shared by every event with the same key
+ * list (see `foldedKeys`), so an event's keys are not folded again per lookup.
  *
  * @example
  * dataFieldAccessor('image')({ ...event, data: { Image: 'C:\\x.exe' } }) // 'C:\\x.exe'

@@ -14,8 +14,9 @@
  * needle `aé`), so every reported end is checked against the needle itself: reports are
  * exact. ASCII never shares a class, or each digit of a command line would be checked
  * against every one-character emoji needle.
- * Needles are lowercase; callers lowercase the text (Sigma matching is case-insensitive
- * by default: rules spec, "Value modifiers" / `cased`).
+ * Needles are lowercase; callers lowercase the text, or scan with `searchAnyCase`, which
+ * folds ASCII as it reads (Sigma matching is case-insensitive by default: rules spec,
+ * "Value modifiers" / `cased`).
  */
 import { foldCase } from './sigma/fold.js';
 

@@ -12,8 +12,8 @@
  *
  * A list is indexed on first use and kept: every event routed to the key shares it, and
  * an event's rules come from at most four lists (its key, its channel's `*`, its ID's
- * `*`, and `*|*`), so a rule's needles sit in one automaton however many event IDs it
- * covers.
+ * `*`, and `*|*`). A rule routed to several event IDs (rule-set.ts `routedIds`) sits in
+ * the list of each, so its needles are indexed once per list.
  *
  * @example
  * const list = new RuleList(true);

@@ -49,14 +49,13 @@ function chainLiterals(source: string): string[] | null {
   return literals.length >= 2 ? literals : null;
 }
 
-/** Whether the literals occur in order, without overlapping, in `s` between `from` and `to`. */
-function inOrder(s: string, literals: readonly string[], from: number, to: number): boolean {
-  let at = from;
+/** Whether the literals occur in order, without overlapping, in `s`. */
+function inOrder(s: string, literals: readonly string[]): boolean {
+  let at = 0;
   for (let k = 0; k < literals.length; k++) {
     const i = s.indexOf(literals[k], at);
     if (i < 0) return false;
     at = i + literals[k].length;
-    if (at > to) return false;
   }
   return true;
 }
@@ -75,12 +74,12 @@ export function literalChainTest(re: RegExp): ((s: string) => boolean) | null {
   const literals = chainLiterals(re.source);
   if (literals === null) return null;
   if (re.flags.includes('i') && literals.some((l) => l.toLowerCase() !== l.toUpperCase() || /[^\x20-\x7e]/.test(l))) return null;
-  if (re.flags.includes('s')) return (s) => inOrder(s, literals, 0, s.length);
+  if (re.flags.includes('s')) return (s) => inOrder(s, literals);
   return (s) => {
     // A match in the whole text is needed for one in some line; most texts are one line.
-    if (!inOrder(s, literals, 0, s.length)) return false;
+    if (!inOrder(s, literals)) return false;
     if (!LINE_TERMINATOR.test(s)) return true;
-    for (const line of s.split(/[\n\r\u2028\u2029]/)) if (inOrder(line, literals, 0, line.length)) return true;
+    for (const line of s.split(/[\n\r\u2028\u2029]/)) if (inOrder(line, literals)) return true;
     return false;
   };
 }

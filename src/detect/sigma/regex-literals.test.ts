@@ -44,6 +44,16 @@ test('nothing is guaranteed by optional atoms, classes, back-references, non-ASC
   }
 });
 
+test('control, octal and numbered back-reference escapes take their characters with them', () => {
+  // `\cJ` is a newline; `\12` after one group and `\012` are octal escapes (a newline).
+  const cases: [RegExp, string][] = [[/\cJabc/, '\nabc'], [new RegExp('(a)\\12xyz'), 'a\nxyz'], [new RegExp('\\012xyz'), '\nxyz'], [/(ab)\1cd/, 'ababcd']];
+  for (const [re, text] of cases) {
+    assert.ok(re.test(text), `${String(re)} matches its text`);
+    const needles = requiredLiterals(re);
+    assert.ok(needles === null || needles.some((n) => text.toLowerCase().includes(n)), `${String(re)} → ${JSON.stringify(needles)} is not in ${JSON.stringify(text)}`);
+  }
+});
+
 /** A small random regex over an alphabet that exercises case, classes, groups and quantifiers. */
 function randomRegex(rnd: (n: number) => number, depth = 0): string {
   const atoms = ['a', 'B', 'b', '.', '\\.', '[aA]', '[ab]', '\\d', '\\w', 'é', '\\x41', '(?:ab)', '[^a]', '\\b', '^', '$'];

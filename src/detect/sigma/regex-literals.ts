@@ -176,8 +176,12 @@ class Reader {
       if (this.src[this.i] === '<') { const end = this.src.indexOf('>', this.i); if (end > 0) this.i = end + 1; }
       return GAP;
     }
-    // Letters and digits are classes, back-references or escapes this reader does not model.
-    if (/[A-Za-z0-9]/.test(c)) return GAP;
+    // `\cX` is one control character, and `\1`…`\99` a back-reference or (without that many
+    // groups) an octal escape: the characters they take are not literals of the text.
+    if (c === 'c' && /[A-Za-z]/.test(this.src[this.i] ?? '')) { this.i++; return GAP; }
+    if (/[0-9]/.test(c)) { while (/[0-9]/.test(this.src[this.i] ?? '')) this.i++; return GAP; }
+    // Other letters are classes or escapes this reader does not model.
+    if (/[A-Za-z]/.test(c)) return GAP;
     return { kind: 'char', char: c };
   }
 
