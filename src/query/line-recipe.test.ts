@@ -145,6 +145,10 @@ function trapEvents(): Event[] {
   // A field named like a fixed column, and one whose case collides with a column (stored in `_extra`).
   events.push(sysmonEvent(++n, 1, processCreate(n, { Channel: 'x' }), undefined));
   events.push(sysmonEvent(++n, 1, processCreate(n, { image: 'lower' }), 'Process Create:\r\nimage: lower\r\nImage: C:\\Windows\\upper.exe'));
+  // Columns without an exact text: a list, and a real column holding a safe integer.
+  for (const [tags, ratio] of [[['a', 'b'], 3], [['c'], 1.5]] as const) {
+    events.push(sysmonEvent(++n, 1, { Image: 'C:\\t.exe', Tags: [...tags], Ratio: ratio }, `Process Create:\r\nImage: C:\\t.exe\r\nTags: ${tags.join(',')}\r\nRatio: ${ratio}`));
+  }
   return events;
 }
 
@@ -156,6 +160,7 @@ const QUERIES = [
   `table sysmon | eval Image = "before" | ${RECIPE} | stats count by Image, User, IntegrityLevel, FileVersion, RuleName`,
   `table sysmon | ${RECIPE} | search Image == "*evil*" or Hashes == "*FAKE*" | stats count by Image, Hashes, event_id`,
   `table sysmon | ${RECIPE} | fields Image, CommandLine | stats count by Image, CommandLine`,
+  `table sysmon | fields line | ${RECIPE} | stats count by Tags, Ratio, Image`,
 ];
 
 /** A source that hides the recipe flag: pushdown takes the general path for every row. */

@@ -118,6 +118,8 @@ class Builder {
   readonly kvFields = new Map<string, 'string' | 'integer' | 'boolean' | 'other'>();
   /** Names the recipe's lookups read: on flagged rows not naming any of them, the pairs are not needed. */
   readonly recipeNames = new Set<string>();
+  /** A lookup reads the pairs on every row (a column without an exact text): they cannot be skipped. */
+  recipeListAlways = false;
   /** `line` as stored, and `line` after the recipe's eval of it (when recognized). */
   readonly baseLine: FieldState | undefined;
   recipeLine: FieldState | undefined;
@@ -279,8 +281,9 @@ function pushParsekv(b: Builder, cmd: ParsekvCommand): boolean {
   const general = (name: string, otherwise: string): string => pairs.lookup(list, b.params.add(name, 'VARCHAR'), otherwise);
   const lookup = !recipe ? general : (name: string, otherwise: string): string => {
     const column = b.kvFields.get(name);
-    // A data column of a type without an exact text (lists): the list decides.
-    if (column === 'other') return general(name, otherwise);
+    // A data column of a type without an exact text (lists, reals): the list decides, on
+    // every row (a real column's safe integer is not named in the flag, yet its SQL text differs).
+    if (column === 'other') { b.recipeListAlways = true; return general(name, otherwise); }
     b.recipeNames.add(name);
     const q = b.quote(name);
     const text = column === 'integer' ? b.dialect.integerText(q) : column === 'boolean' ? b.dialect.booleanText(q) : q;
@@ -443,8 +446,9 @@ function finishRecipe(b: Builder, sql: string): string {
   const put = (text: string, stages: readonly RecipeStage[]): string =>
     stages.reduce((t, s) => t.split(s.token).join(s.plain), text);
   if (list === undefined || !sql.includes(list.token)) return put(sql, list ? [list, ...evals] : evals);
-  if (!b.grouped) {
-    b.recipeNote = `recognized the Logpresso recipe (eval line … | parsekv …): rows flagged at import (${LINE_KV_COLUMN}) read the fields later commands use from typed columns; every row's pairs are still split (the result rows need them)`;
+  if (!b.grouped || b.recipeListAlways) {
+    const why = b.grouped ? 'a field without an exact text column needs them' : 'the result rows need them';
+    b.recipeNote = `recognized the Logpresso recipe (eval line … | parsekv …): rows flagged at import (${LINE_KV_COLUMN}) read the fields later commands use from typed columns; every row's pairs are still split (${why})`;
     return put(sql, [list, ...evals]);
   }
   // The pairs are needed only on rows where some lookup takes the general path.
