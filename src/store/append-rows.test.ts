@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newRow, type Row } from '../query/value.js';
+import { emptyEvent } from '../event/index.js';
 import { openStore } from './index.js';
 
 async function all(it: AsyncIterable<Row[]>): Promise<Row[]> {
@@ -26,6 +27,22 @@ test('appendRows creates the table, appends, adds missing columns; _extra JSON i
       { _table: 'log', _id: 3, _time: new Date('2024-05-01T10:00:02Z'), name: 'c', count: 5 },
     ]);
     assert.ok((await store.tableNames()).includes('log'), 'a user table: `table log` finds it');
+  } finally {
+    await store.close();
+  }
+});
+
+test('appendRows into an event table fills its hidden recipe flag column too', async () => {
+  const store = await openStore({ memory: true });
+  try {
+    const e = { ...emptyEvent(), _time: '2024-05-01T10:00:00.0000000Z', host: 'h', channel: 'Microsoft-Windows-Sysmon/Operational', provider: 'Microsoft-Windows-Sysmon', event_id: 1, record_id: 1, data: { Image: 'a.exe' }, line: 'Process Create:\r\nImage: a.exe' };
+    await store.importEvents('sysmon', [{ events: [e] }]);
+    // A later import adds a column after the flag's.
+    await store.importEvents('sysmon', [{ events: [{ ...e, record_id: 2, data: { Image: 'b.exe', Rule: 'r' } }] }]);
+    assert.ok(await store.lineKvFields?.('sysmon'), 'the import wrote the flag column');
+    const columns = (await store.columns('sysmon'))!;
+    await store.appendRows('sysmon', columns, [row({ _time: new Date('2024-05-01T10:00:01Z'), host: 'h', record_id: 3, Image: 'c.exe', Rule: 's' })]);
+    assert.deepEqual((await all(store.scan('sysmon', { order: 'asc' }))).map((r) => [r['record_id'], r['Image'], r['Rule'] ?? null]), [[1, 'a.exe', null], [2, 'b.exe', 'r'], [3, 'c.exe', 's']]);
   } finally {
     await store.close();
   }

@@ -429,7 +429,7 @@ class DuckDBStore implements Store {
     if (columns.length === 0) throw new Error(`appendRows(${table}): no columns given`);
     return this.exclusive(async () => {
       const c = this.conn();
-      const existing = await this.columns(table);
+      const existing = await this.allColumns(table);
       const have = new Set((existing ?? []).map((col) => col.name.toLowerCase()));
       const added = existing === null ? [] : columns.filter((col) => !have.has(col.name.toLowerCase()));
       // The appender fills every column of the table, in table order.
