@@ -252,7 +252,7 @@ function compileSections(children: readonly SourceNode[]): Step[] | null {
       if (!compileSystem(c, steps)) return null;
     } else if (DATA_SECTIONS.has(c.name)) {
       const fast = dataSections > 0 ? null : c.name === 'EventData' ? compileEventData(c) : c.name === 'UserData' ? compileUserData(c) : null;
-      // Anything else (unnamed Data, UserData, repeated sections) reads through the generic walk.
+      // Sections the compilers refuse (and a repeated section) read through the generic walk.
       steps.push(fast ?? ((e, v, t) => { readSection(c, { values: v, types: t }, e); return true; }));
       dataSections++;
     }
