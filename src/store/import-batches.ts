@@ -23,8 +23,11 @@ export interface PendingCommit {
   readonly byTable: ReadonlyMap<string, EventRun[]>;
   /** Events in the commit. */
   readonly events: number;
-  /** Sources touched, with their counts before this import still to be added (see {@link ImportAccumulator.counts}). */
-  readonly sources: readonly string[];
+  /**
+   * Sources touched, with this import's counts as of this commit; their counts before this
+   * import are still to be added (see {@link ImportAccumulator.counts}).
+   */
+  readonly sources: readonly { readonly key: string; readonly events: number; readonly complete: boolean }[];
 }
 
 
@@ -67,7 +70,11 @@ export class ImportAccumulator {
   /** The commit accumulated so far (null when there is nothing to commit), and a fresh start. */
   take(): PendingCommit | null {
     if (this.pending === 0 && this.touched.size === 0) return null;
-    const commit: PendingCommit = { byTable: this.byTable, events: this.pending, sources: [...this.touched] };
+    // The counts are taken now: the stores commit while the next batches accumulate, and a
+    // count read at commit time would include events of batches not in this commit (a kill
+    // then left a source recorded further than its rows, and its resumption skipped events).
+    const sources = [...this.touched].map((key) => { const s = this.sources.get(key)!; return { key, events: s.events, complete: s.complete }; });
+    const commit: PendingCommit = { byTable: this.byTable, events: this.pending, sources };
     this.byTable = new Map();
     this.touched = new Set();
     this.pending = 0;
@@ -79,14 +86,14 @@ export class ImportAccumulator {
    * (`lookup`, the store's importStates) and added.
    */
   async counts(commit: PendingCommit, lookup: (keys: readonly string[]) => Promise<Map<string, ImportState>>): Promise<SourceCount[]> {
-    const unknown = commit.sources.filter((k) => this.sources.get(k)!.before === null);
+    const unknown = commit.sources.map((c) => c.key).filter((k) => this.sources.get(k)!.before === null);
     if (unknown.length > 0) {
       const before = await lookup(unknown);
       for (const k of unknown) this.sources.get(k)!.before = before.get(k)?.events ?? 0;
     }
-    return commit.sources.map((key) => {
+    return commit.sources.map(({ key, events, complete }) => {
       const s = this.sources.get(key)!;
-      return { key, name: s.name, events: s.events + s.before!, complete: s.complete };
+      return { key, name: s.name, events: events + s.before!, complete };
     });
   }
 }
