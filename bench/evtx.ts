@@ -12,7 +12,7 @@
  * that the child's max RSS is the peak memory of exactly that measurement.
  *
  * "Decoding" a record means, per tool, producing its natural full output:
- * - Haetae: readEvtxFileSync + eventFromXml (the normalized Event) for every record;
+ * - Haetae: readEvtxFileSync + eventFromRecord (the normalized Event) for every record;
  * - @ts-evtx/core: `record.renderXml()` (low-level API) or `evtx(file).forEach` (its event objects);
  * - evtxexport: `evtxexport -f xml FILE`, records counted from its stdout.
  */
@@ -23,7 +23,7 @@ import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { eventFromXml, eventToXml, type Event } from '../src/event/index.js';
+import { eventFromRecord, eventToXml, type Event } from '../src/event/index.js';
 import { decodeFilesParallel, EvtxWriteError, EvtxWriter, readEvtxFileSync } from '../src/evtx/index.js';
 import { cpuSample, displayPath, fail, firstLine, foreignLoad, log, machineInfo, packageVersion, ROOT, round, runJsonChild, waitForQuiet } from './support.js';
 
@@ -201,7 +201,7 @@ function haetaeSinglePass(files: readonly InputFile[], repeat: number): Work {
     for (const f of files) {
       readEvtxFileSync(f.path, {}, (chunk) => {
         for (const issue of chunk.issues) if (issue.severity === 'error') w.errors++;
-        for (const rec of chunk.records) if (eventFromXml(rec.nodes) !== null) w.records++;
+        for (const rec of chunk.records) if (eventFromRecord(rec) !== null) w.records++;
       });
       w.bytes += f.size;
     }
@@ -433,7 +433,7 @@ function corpusEvents(files: readonly InputFile[]): Event[] {
   for (const f of files) {
     readEvtxFileSync(f.path, {}, (chunk) => {
       for (const rec of chunk.records) {
-        const e = eventFromXml(rec.nodes);
+        const e = eventFromRecord(rec);
         if (e) events.push(e);
       }
     });
@@ -614,7 +614,7 @@ async function measureCorpus(o: Options, rows: Result[], reference: number | nul
 
   await attempt(rows, 'haetae', 'corpus', 1, async () => {
     const r = await spawnChild(node('haetae', 1));
-    return childRow('haetae', 'corpus', 1, r, checked(r) ?? 'readEvtxFileSync + eventFromXml per record');
+    return childRow('haetae', 'corpus', 1, r, checked(r) ?? 'readEvtxFileSync + eventFromRecord per record');
   });
   if (o.threads > 1) await attempt(rows, 'haetae', 'corpus', o.threads, async () => {
     const r = await spawnChild(node('haetae', o.threads));

@@ -23,7 +23,7 @@ import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { eventFromXml, GENERIC_RENDERING_MARK, renderLine, SECURITY_PROVIDER, SYSMON_PROVIDER } from '../src/event/index.js';
+import { eventFromRecord, GENERIC_RENDERING_MARK, renderLine, SECURITY_PROVIDER, SYSMON_PROVIDER } from '../src/event/index.js';
 import { readEvtxFileSync, recordToEvtxJson, recordToXml } from '../src/evtx/index.js';
 import { decodeFile, eventToEcs } from '../src/formats/index.js';
 import { cpuSample, displayPath, fail, foreignLoad, log, machineInfo, ROOT, round, runJsonChild, waitForQuiet } from './support.js';
@@ -115,7 +115,7 @@ function generate(evtxDir: string, out: string): Generated {
     const parts: Record<keyof Generated, string[]> = { xml: [], 'evtx-json': [], ecs: [], haetae: [], text: [] };
     readEvtxFileSync(path, {}, (chunk) => {
       for (const rec of chunk.records) {
-        const e = eventFromXml(rec.nodes);
+        const e = eventFromRecord(rec);
         if (e === null) continue;
         parts.xml.push(recordToXml(rec.nodes));
         parts['evtx-json'].push(recordToEvtxJson(rec.nodes));

@@ -19,13 +19,39 @@ export { eventFromXmlWalk, type SourceNode, type SourceTemplate, type SourceValu
  * `<Event>` element.
  *
  * @example
- * const e = eventFromXml(record.nodes); // record from the EVTX reader
+ * const e = eventFromXml(parsedXmlNodes); // an EVTX record: eventFromRecord(record)
  */
 export function eventFromXml(nodes: readonly SourceNode[]): Event | null {
-  if (nodes.length === 1 && nodes[0].kind === 'instance') {
-    const fast = fromTemplate(nodes[0]);
-    if (fast !== null) return conform(fast, nodes[0].template, nodes[0].types);
-  }
+  if (nodes.length === 1 && nodes[0].kind === 'instance') return eventFromInstance(nodes[0]);
+  return walked(nodes);
+}
+
+/** A template instance, as the EVTX reader gives a record (see {@link eventFromRecord}). */
+export type SourceInstance = Extract<SourceNode, { kind: 'instance' }>;
+
+/**
+ * Builds the {@link Event} of a decoded EVTX record: from its template instance when it
+ * has one — for records written without templates, the instance of their structure's
+ * synthetic template, so that no node tree is built — else from its nodes. Gives what
+ * `eventFromXml(record.nodes)` gives.
+ *
+ * @example
+ * readEvtxFileSync(path, {}, (chunk) => { for (const r of chunk.records) use(eventFromRecord(r)); });
+ */
+export function eventFromRecord(record: { readonly nodes: readonly SourceNode[]; readonly instance: SourceInstance | null }): Event | null {
+  const instance = record.instance;
+  return instance !== null ? eventFromInstance(instance) : eventFromXml(record.nodes);
+}
+
+/** An instance through its template's compiled plan, else through the generic walk. */
+function eventFromInstance(instance: SourceInstance): Event | null {
+  const fast = fromTemplate(instance);
+  if (fast !== null) return conform(fast, instance.template, instance.types);
+  return walked([instance]);
+}
+
+/** The generic walk, with the field catalog's types. */
+function walked(nodes: readonly SourceNode[]): Event | null {
   const e = eventFromXmlWalk(nodes);
   if (e !== null) applyFieldTypes(e.provider, e.event_id, e.version, e.data);
   return e;

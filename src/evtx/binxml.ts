@@ -24,11 +24,15 @@ export interface ChunkContext {
   readonly templates: Map<number, XmlTemplate>;
   /** While a template is decoded: where its name offsets are (see {@link TemplateCache}). */
   trace: NameRef[] | null;
+  /** Serial number of this context, unique in the process: caches tell chunks apart by it. */
+  readonly id: number;
 }
+
+let contexts = 0;
 
 /** Creates the decoding state for the 64 KiB chunk at `base`. */
 export function chunkContext(buf: Uint8Array, base: number, end: number): ChunkContext {
-  return { buf, base, end, names: new Map(), templates: new Map(), trace: null };
+  return { buf, base, end, names: new Map(), templates: new Map(), trace: null, id: ++contexts };
 }
 
 // Token values (the 0x40 bit is "has more data": attributes follow / more values follow).
@@ -48,16 +52,19 @@ const TOK_TEMPLATE_INSTANCE = 0x0c;
 const TOK_SUBST = 0x0d;
 const TOK_OPTIONAL_SUBST = 0x0e;
 const TOK_FRAGMENT_HEADER = 0x0f;
+/** The tokens that plain (template-less) records are made of, for plain-record.ts. */
+export const PLAIN_TOKENS = { TOK_EOF, TOK_OPEN, TOK_CLOSE_START, TOK_CLOSE_EMPTY, TOK_END, TOK_VALUE, TOK_ATTRIBUTE, TOK_FRAGMENT_HEADER, TOK_TEMPLATE_INSTANCE } as const;
 
 /** Deepest element nesting accepted; real events nest < 10, fuzzed input can loop. */
-const MAX_DEPTH = 256;
+export const MAX_DEPTH = 256;
 
 /**
  * Reads a name structure (u32 next-offset, u16 hash, u16 length, UTF-16 chars, NUL).
  * When the structure sits at the read position (`rel === pos`), it is inline and the
  * returned `next` skips past it; otherwise it is a back-reference and `next` is `pos`.
+ * Every name read is remembered in `ctx.names` (which {@link hasDependencyId} consults).
  */
-function readName(ctx: ChunkContext, rel: number, pos: number): { name: string; next: number } {
+export function readName(ctx: ChunkContext, rel: number, pos: number): { name: string; next: number } {
   const posRel = pos - ctx.base;
   const cached = ctx.names.get(rel);
   const inline = rel === posRel;
@@ -85,7 +92,7 @@ function readName(ctx: ChunkContext, rel: number, pos: number): { name: string; 
  * not. Both readings are tried: the one whose name offset is the inline position, or
  * an already-known name, wins; otherwise the standard layout is assumed.
  */
-function hasDependencyId(ctx: ChunkContext, pos: number, end: number): boolean {
+export function hasDependencyId(ctx: ChunkContext, pos: number, end: number): boolean {
   const b = ctx.buf;
   const withRel = pos + 11 <= end ? u32(b, pos + 7) : -1;
   if (withRel === pos + 11 - ctx.base) return true;
@@ -467,22 +474,26 @@ function scalarValue(b: Uint8Array, o: number, size: number, type: number): XmlV
 }
 
 /**
- * Decodes a BinXML fragment: a record's, or a nested BinXML value's (which in EVTX
- * usually carries EventData as a template instance of its own). Nearly every fragment
- * is a fragment header, one template instance and an end-of-stream token; that shape is
- * decoded directly, without the general token loop and its per-call closures. Anything
- * else goes through {@link decodeNodes}, which gives the same nodes for that shape.
+ * The template instance a BinXML fragment consists of, when it is a fragment header, one
+ * template instance and an end-of-stream token: nearly every fragment Windows writes (a
+ * record's, and a nested BinXML value's, which in EVTX usually carries EventData). That
+ * shape is decoded directly, without the general token loop and its per-call closures;
+ * null for any other shape.
  */
-function decodeFragment(ctx: ChunkContext, start: number, end: number, depth: number): XmlNode[] {
+export function decodeSoleInstance(ctx: ChunkContext, start: number, end: number, depth: number): XmlTemplateInstance | null {
   const b = ctx.buf;
   if (depth <= 8 && start + 5 <= end && b[start] === TOK_FRAGMENT_HEADER && b[start + 4] === TOK_TEMPLATE_INSTANCE) {
     const instance = decodeTemplateInstance(ctx, start + 4, end, depth, null);
-    if (instance.end < end && b[instance.end] === TOK_EOF) return [instance];
+    if (instance.end < end && b[instance.end] === TOK_EOF) return instance;
   }
-  return decodeNodes(ctx, start, end, depth).nodes;
+  return null;
 }
 
-/** Decodes a record's BinXML: normally one template instance whose root is `<Event>`. */
-export function decodeRecordNodes(ctx: ChunkContext, start: number, end: number): XmlNode[] {
-  return decodeFragment(ctx, start, end, 0);
+/**
+ * Decodes a BinXML fragment. Anything but the usual shape (see {@link decodeSoleInstance})
+ * goes through {@link decodeNodes}, which gives the same nodes for that shape.
+ */
+function decodeFragment(ctx: ChunkContext, start: number, end: number, depth: number): XmlNode[] {
+  const instance = decodeSoleInstance(ctx, start, end, depth);
+  return instance !== null ? [instance] : decodeNodes(ctx, start, end, depth).nodes;
 }

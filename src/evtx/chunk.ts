@@ -27,10 +27,11 @@
  * record signature instead of abandoning the chunk.
  */
 import { crc32 } from 'node:zlib';
-import { decodeRecordNodes, chunkContext } from './binxml.js';
+import { chunkContext, decodeSoleInstance, type ChunkContext } from './binxml.js';
 import { asBuffer, EvtxFormatError, hasSignature, u32, u64n } from './bytes.js';
 import { CHUNK_SIZE } from './file-header.js';
-import type { XmlNode } from './xml-tree.js';
+import { decodePlainRecord } from './plain-record.js';
+import type { XmlNode, XmlTemplateInstance } from './xml-tree.js';
 
 /** Offset of the first record in a chunk. */
 export const CHUNK_HEADER_SIZE = 512;
@@ -46,8 +47,18 @@ export interface EvtxRecord {
   readonly chunk: number;
   /** Offset of the record in the file. */
   readonly offset: number;
-  /** The record's BinXML: normally one template instance whose root is `<Event>`. */
+  /**
+   * The record's BinXML: normally one template instance whose root is `<Event>`. For a
+   * record written without templates, the plain tree, built on first access.
+   */
   readonly nodes: XmlNode[];
+  /**
+   * The record as one template instance, when it is one: its own (`nodes` is then
+   * `[instance]`), or for a record written without templates an instance of the
+   * synthetic template of its structure (see plain-record.ts). Event builders read
+   * this rather than `nodes`, which such records then never build. Null otherwise.
+   */
+  readonly instance: XmlTemplateInstance | null;
 }
 
 /** Something skipped or suspicious, precise enough to find it with a hex editor. */
@@ -188,7 +199,7 @@ function decodeChunkIn(bytes: Uint8Array, base: number, index: number, fileOffse
     }
     const recordId = u64n(buf, p + 8);
     try {
-      records.push({ recordId, chunk: index, offset: at(p), nodes: decodeRecordNodes(ctx, p + 24, p + size - 4) });
+      records.push(decodeRecord(ctx, p + 24, p + size - 4, recordId, index, at(p)));
     } catch (e) {
       if (!(e instanceof EvtxFormatError)) throw e;
       issue('error', base + e.offset, `record ${recordId} skipped: ${e.message}`, recordId);
@@ -197,6 +208,13 @@ function decodeChunkIn(bytes: Uint8Array, base: number, index: number, fileOffse
   }
   if (prefix && issues.length > 0) return null;
   return { index, header, records, issues };
+}
+
+/** Decodes a record's BinXML `[start, end)`: a template instance (nearly always), else through plain-record.ts. */
+function decodeRecord(ctx: ChunkContext, start: number, end: number, recordId: number, chunk: number, offset: number): EvtxRecord {
+  const instance = decodeSoleInstance(ctx, start, end, 0);
+  if (instance !== null) return { recordId, chunk, offset, nodes: [instance], instance };
+  return decodePlainRecord(ctx, start, end, recordId, chunk, offset);
 }
 
 /** Finds the next 8-byte-aligned record signature at or after `from`, or `end`. */

@@ -122,8 +122,11 @@ export interface XmlTemplateInstance {
 export interface XmlTemplate {
   /** Chunk-relative offset of the definition where it was first decoded. */
   readonly offset: number;
-  /** The definition's GUID (uppercase, no braces). */
-  readonly guid: string;
+  /**
+   * The definition's GUID (uppercase, no braces). Absent from the synthetic templates
+   * standing for the structure of records written without templates (plain-record.ts).
+   */
+  readonly guid?: string;
   readonly nodes: XmlNode[];
 }
 

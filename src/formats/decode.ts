@@ -5,7 +5,7 @@
  * it (NXLog `Message`, ECS `message`, XML `RenderingInfo`), else Haetae's rendering.
  */
 import { readEvtxFile } from '../evtx/index.js';
-import { eventFromXml, renderLine, type Event } from '../event/index.js';
+import { eventFromRecord, renderLine, type Event } from '../event/index.js';
 import { eventFromEcs } from './ecs.js';
 import { eventFromEvtxJson } from './evtx-json.js';
 import { eventFromHaetaeJson, isHaetaeEvent } from './haetae-json.js';
@@ -103,7 +103,7 @@ async function* decodeEvtxFile(file: string, strictChecksums: boolean, finish: (
     const events: Event[] = [];
     const issues: InputIssue[] = chunk.issues.map((i) => ({ severity: i.severity, file, chunk: i.chunk, offset: i.offset, reason: i.recordId !== undefined ? `record ${i.recordId}: ${i.reason}` : i.reason }));
     for (const r of chunk.records) {
-      const e = eventFromXml(r.nodes);
+      const e = eventFromRecord(r);
       if (e !== null) events.push(e);
       else issues.push({ severity: 'error', file, chunk: chunk.index, offset: r.offset, reason: `record ${r.recordId}: no <Event> element` });
     }

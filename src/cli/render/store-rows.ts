@@ -9,7 +9,7 @@
  * for await (const s of decodeFilesParallel(files, { renderer: STORE_ROWS_RENDERER })) runs.push(...parseStoreRows(s.text));
  */
 import type { DecodedChunk } from '../../evtx/index.js';
-import { eventFromXml, renderLine, type Event } from '../../event/index.js';
+import { eventFromRecord, renderLine, type Event } from '../../event/index.js';
 import { encodeEventRuns, type EventRun, type FieldKinds } from '../../store/index.js';
 
 /** Marks a run's header line; never the first character of a row (rows start with `"`). */
@@ -19,7 +19,7 @@ const HEADER = '\u0001';
 export function renderChunk(chunk: DecodedChunk): string {
   const events: Event[] = [];
   for (const r of chunk.records) {
-    const e = eventFromXml(r.nodes);
+    const e = eventFromRecord(r);
     if (e === null) continue;
     e.line = renderLine(e);
     events.push(e);
