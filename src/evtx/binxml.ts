@@ -91,15 +91,20 @@ export function readName(ctx: ChunkContext, rel: number, pos: number): { name: s
  * re-serialised without templates (seen in exported samples, e.g. Defender logs) do
  * not. Both readings are tried: the one whose name offset is the inline position, or
  * an already-known name, wins; otherwise the standard layout is assumed.
+ *
+ * `known`, when not -1, is an offset the caller knows to be in `ctx.names`, and so is
+ * answered without a lookup. Offsets past the chunk's end cannot be known names (every
+ * name cached was read inside the chunk), which spares a lookup for most misreadings.
  */
-export function hasDependencyId(ctx: ChunkContext, pos: number, end: number): boolean {
+export function hasDependencyId(ctx: ChunkContext, pos: number, end: number, known = -1): boolean {
   const b = ctx.buf;
   const withRel = pos + 11 <= end ? u32(b, pos + 7) : -1;
   if (withRel === pos + 11 - ctx.base) return true;
   const withoutRel = u32(b, pos + 5);
   if (withoutRel === pos + 9 - ctx.base) return false;
-  if (ctx.names.has(withRel)) return true;
-  if (ctx.names.has(withoutRel)) return false;
+  const limit = ctx.end - ctx.base;
+  if (withRel === known || (withRel < limit && ctx.names.has(withRel))) return true;
+  if (withoutRel === known || (withoutRel < limit && ctx.names.has(withoutRel))) return false;
   return true;
 }
 

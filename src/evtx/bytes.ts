@@ -124,6 +124,13 @@ export function asBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** True when the `chars` UTF-16LE code units at `at` are the text `s` (compared in place, nothing decoded). */
+export function spellsUtf16(b: Uint8Array, at: number, chars: number, s: string): boolean {
+  if (s.length !== chars) return false;
+  for (let i = 0; i < chars; i++) if ((b[at + 2 * i] | (b[at + 2 * i + 1] << 8)) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Decodes a NUL-padded UTF-16LE value of `bytes` bytes, dropping trailing NULs. */
 export function utf16Trimmed(b: Uint8Array, start: number, bytes: number): string {
   let chars = bytes >> 1;

@@ -24,7 +24,7 @@
  * checked to be the same.
  */
 import { decodeNodes, hasDependencyId, MAX_DEPTH, PLAIN_TOKENS as T, readName, type ChunkContext } from './binxml.js';
-import { EvtxFormatError, u16, u32, utf16Trimmed } from './bytes.js';
+import { EvtxFormatError, spellsUtf16, u16, u32, utf16, utf16Trimmed } from './bytes.js';
 import type { EvtxRecord } from './chunk.js';
 import { decodeInlineValue } from './values.js';
 import {
@@ -44,6 +44,12 @@ interface Step {
   readonly name: string;
   /** For a constant: its bytes (u16 character count, then UTF-16LE). */
   readonly bytes: Uint8Array | null;
+  /**
+   * For a string value: the last one read here. Values repeat from record to record
+   * (provider, channel, host, versions …); one that does is compared in place and shared,
+   * rather than decoded by a native call each.
+   */
+  last: string;
   readonly next: ShapeNode;
   /**
    * Offset where `name` was last found, and the {@link stamp} then: later records of a
@@ -76,6 +82,20 @@ let root = newNode(false);
 /** Steps in the trie; it is emptied when full (crafted input can vary without end). */
 let stepCount = 0;
 const MAX_STEPS = 1 << 16;
+let shapesEnabled = true;
+
+/**
+ * Turns the learnt structures on or off (tests compare both); empties the trie. Off,
+ * every plain record goes through decodeNodes, as before this module existed.
+ *
+ * @example
+ * usePlainRecordShapes(false); // decode plain records the generic way
+ */
+export function usePlainRecordShapes(enabled: boolean): void {
+  shapesEnabled = enabled;
+  root = newNode(false);
+  stepCount = 0;
+}
 
 /** The walk's scratch state: values read, element names open, names added to the chunk's cache. */
 const values: XmlValue[] = [];
@@ -109,7 +129,7 @@ function append(builder: Builder, node: XmlNode): void {
 }
 
 function addStep(node: ShapeNode, key: number, name: string, bytes: Uint8Array | null, constants: boolean): Step {
-  const step: Step = { key, name, bytes, next: newNode(constants), stamp: 0, rel: -1 };
+  const step: Step = { key, name, bytes, last: '', next: newNode(constants), stamp: 0, rel: -1 };
   node.steps.push(step);
   stepCount++;
   return step;
@@ -120,13 +140,6 @@ function bareStep(node: ShapeNode, key: number, learn: boolean): Step | null {
   for (const s of node.steps) if (s.key === key) return s;
   if (!learn) { missed = true; return null; }
   return addStep(node, key, '', null, false);
-}
-
-/** True when the `chars` UTF-16LE characters at `at` spell `name`. */
-function spells(b: Uint8Array, at: number, chars: number, name: string): boolean {
-  if (name.length !== chars) return false;
-  for (let i = 0; i < chars; i++) if ((b[at + 2 * i] | (b[at + 2 * i + 1] << 8)) !== name.charCodeAt(i)) return false;
-  return true;
 }
 
 /**
@@ -145,7 +158,7 @@ function namedStep(ctx: ChunkContext, node: ShapeNode, key: number, rel: number,
     afterName = pos + 10 + chars * 2;
     if (afterName <= ctx.end) {
       for (const s of node.steps) {
-        if (s.key === key && spells(b, pos + 8, chars, s.name)) {
+        if (s.key === key && spellsUtf16(b, pos + 8, chars, s.name)) {
           if (!ctx.names.has(rel)) { ctx.names.set(rel, s.name); addedNames[addedCount++] = rel; }
           s.stamp = stamp;
           s.rel = rel;
@@ -181,6 +194,12 @@ function constantStep(node: ShapeNode, b: Uint8Array, from: number, to: number, 
   }
   if (!learn) { missed = true; return null; }
   return addStep(node, CONSTANT, '', Uint8Array.prototype.slice.call(b, from, to), node.constants);
+}
+
+/** A name offset that a step out of `node` remembers for this chunk (so is a cached name), or -1. */
+function knownName(node: ShapeNode): number {
+  const s = node.steps[0];
+  return s !== undefined && s.stamp === stamp ? s.rel : -1;
 }
 
 /** The step out of `node` for a value of key `key`. */
@@ -219,7 +238,7 @@ function walk(ctx: ChunkContext, start: number, end: number, builder: Builder | 
         continue;
       case T.TOK_OPEN: {
         if (pos + 9 > end || depth >= MAX_DEPTH) return null;
-        pos += hasDependencyId(ctx, pos, end) ? 11 : 9;
+        pos += hasDependencyId(ctx, pos, end, knownName(node)) ? 11 : 9;
         if (pos > end) return null;
         step = namedStep(ctx, node, T.TOK_OPEN, u32(b, pos - 4), pos, learn, '');
         if (step === null) return null;
@@ -281,7 +300,10 @@ function walk(ctx: ChunkContext, start: number, end: number, builder: Builder | 
           } else {
             step = valueStep(node, TEXT_SLOT + type, learn);
             if (step === null) return null;
-            values[valueCount] = utf16Trimmed(b, pos + 4, stop - pos - 4);
+            let chars = (stop - pos - 4) >> 1;
+            while (chars > 0 && b[pos + 2 + chars * 2] === 0 && b[pos + 3 + chars * 2] === 0) chars--; // trailing NULs
+            if (!spellsUtf16(b, pos + 4, chars, step.last)) step.last = utf16(b, pos + 4, chars);
+            values[valueCount] = step.last;
             if (builder !== null) append(builder, slot(builder, ValueType.String));
             valueCount++;
           }
@@ -400,6 +422,7 @@ function learn(ctx: ChunkContext, start: number, end: number, nodes: XmlNode[]):
  * eventFromRecord(r); // no node tree built
  */
 export function decodePlainRecord(ctx: ChunkContext, start: number, end: number, recordId: number, chunk: number, offset: number): EvtxRecord {
+  if (!shapesEnabled) return { recordId, chunk, offset, nodes: decodeNodes(ctx, start, end, 0).nodes, instance: null };
   addedCount = 0;
   let node: ShapeNode | null;
   try {
