@@ -64,6 +64,7 @@ function walked(nodes: readonly SourceNode[]): Event | null {
 const conforming = new WeakMap<SourceTemplate, { readonly eventId: number; readonly types: readonly number[] }>();
 
 function sameTypes(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true; // the EVTX reader shares one array among instances of the same types
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -185,6 +185,19 @@ function matchesCached(ctx: ChunkContext, c: CachedTemplate, data: number): bool
 }
 
 /**
+ * A decoded template, with the value types of its last instance: instances of a template
+ * nearly always have the same types, and then share one array (see
+ * decodeTemplateInstance). Not enumerable: it is no part of what the template means.
+ */
+interface DecodedTemplate extends XmlTemplate {
+  sharedTypes: number[] | null;
+}
+
+function withSharedTypes(template: XmlTemplate): DecodedTemplate {
+  return Object.defineProperty(template, 'sharedTypes', { value: null, writable: true, enumerable: false }) as DecodedTemplate;
+}
+
+/**
  * Decodes a template definition at chunk-relative `rel`: u32 next-offset, 16-byte GUID
  * (its first 4 bytes are the template id), u32 data size, then a BinXML fragment.
  */
@@ -215,7 +228,7 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
   }
   // Register before decoding so a self-referencing (corrupt) template cannot recurse.
   const nodes: XmlNode[] = [];
-  template = { offset: rel, guid, nodes };
+  template = withSharedTypes({ offset: rel, guid, nodes });
   ctx.templates.set(rel, template);
   const outerTrace = ctx.trace;
   const trace: NameRef[] = [];
@@ -407,7 +420,10 @@ function decodeTemplateInstance(
   const count = u32(b, pos);
   pos += 4;
   if (pos + count * 4 > end) throw new EvtxFormatError(`template instance declares ${count} values, more than the data holds`, pos - ctx.base);
-  const types: number[] = new Array(count);
+  // The previous instance's types, shared until a type differs (then copied up to there).
+  const shared = (template as DecodedTemplate).sharedTypes ?? null;
+  let types: number[] = shared !== null && shared.length === count ? shared : new Array(count);
+  let own = types !== shared;
   const values: XmlValue[] = new Array(count);
   let data = pos + count * 4;
   // Strings are most of a record's values, and usually come in runs: string fields laid
@@ -423,7 +439,12 @@ function decodeTemplateInstance(
   for (let i = 0; i < count; i++) {
     const size = u16(b, pos + i * 4);
     const type = b[pos + i * 4 + 2];
-    types[i] = type;
+    if (own) types[i] = type;
+    else if (types[i] !== type) {
+      types = types.slice(0, i);
+      types.push(type);
+      own = true;
+    }
     if (data + size > end) throw new EvtxFormatError(`value ${i} (type 0x${type.toString(16)}, ${size} bytes) runs past end of record`, data - ctx.base);
     if (type === ValueType.String) {
       let chars = size >> 1;
@@ -453,6 +474,7 @@ function decodeTemplateInstance(
     }
     data += size;
   }
+  if (own) (template as DecodedTemplate).sharedTypes = types;
   const instance = { kind: 'instance' as const, template, values, types, end: data };
   append?.(instance);
   return instance;
