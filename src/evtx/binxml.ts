@@ -7,6 +7,7 @@
  * template carries it inline, later uses point back at it.
  */
 import { EvtxFormatError, hex64, u16, u32, u64, utf16 } from './bytes.js';
+import { ChunkOffsetTable } from './offset-table.js';
 import { decodeInlineValue, decodeValue, fileTimeToIso, guidToString, templateGuid } from './values.js';
 import {
   ValueType, type XmlAttribute, type XmlElement, type XmlFragment, type XmlNode, type XmlTemplate, type XmlTemplateInstance, type XmlValue,
@@ -20,8 +21,10 @@ export interface ChunkContext {
   readonly base: number;
   /** Offset one past the chunk's last byte in `buf`. */
   readonly end: number;
-  readonly names: Map<number, string>;
-  readonly templates: Map<number, XmlTemplate>;
+  /** Names by the chunk offset of their structure. */
+  readonly names: ChunkOffsetTable<string>;
+  /** Templates by the chunk offset of their definition. */
+  readonly templates: ChunkOffsetTable<XmlTemplate>;
   /** While a template is decoded: where its name offsets are (see {@link TemplateCache}). */
   trace: NameRef[] | null;
   /** Serial number of this context, unique in the process: caches tell chunks apart by it. */
@@ -29,10 +32,18 @@ export interface ChunkContext {
 }
 
 let contexts = 0;
+const names = new ChunkOffsetTable<string>();
+const templates = new ChunkOffsetTable<XmlTemplate>();
 
-/** Creates the decoding state for the 64 KiB chunk at `base`. */
+/**
+ * Creates the decoding state for the 64 KiB chunk at `base`. Its name and template
+ * tables are shared by every context and cleared here: chunks are decoded one at a time
+ * (decoding is synchronous), and creating a context ends the previous one.
+ */
 export function chunkContext(buf: Uint8Array, base: number, end: number): ChunkContext {
-  return { buf, base, end, names: new Map(), templates: new Map(), trace: null, id: ++contexts };
+  names.clear();
+  templates.clear();
+  return { buf, base, end, names, templates, trace: null, id: ++contexts };
 }
 
 // Token values (the 0x40 bit is "has more data": attributes follow / more values follow).
