@@ -143,6 +143,13 @@ interface CachedTemplate {
   readonly inline: Uint8Array;
   /** The name each field gave. */
   readonly names: readonly string[];
+  /**
+   * Chunk offset of the data where the definition last matched. Definitions often sit
+   * at the same offset of their chunk (the first record of a log's chunk defines the same
+   * templates at the same places): their bytes are then those of the last match, name
+   * offsets included, and one memcmp stands for the field-by-field copy.
+   */
+  lastAt: number;
 }
 
 /**
@@ -170,29 +177,42 @@ export function useTemplateCache(enabled: boolean): void {
  * Checks a cached template against the definition data at `data` (absolute) in this
  * chunk. The chunk-dependent fields (name offsets, inline names' next-pointers) are
  * checked one by one and copied into the cached bytes, so that everything else is
- * compared with one native memcmp.
+ * compared with one native memcmp — unless the definition sits where it last matched
+ * (see {@link CachedTemplate.lastAt}).
  */
 function matchesCached(ctx: ChunkContext, c: CachedTemplate, data: number): boolean {
   const b = ctx.buf;
   const bytes = c.bytes;
   const { fields, inline, names } = c;
-  for (let r = 0; r < fields.length; r++) {
-    const field = fields[r];
-    const at = data + field;
-    const rel = u32(b, at);
-    if (inline[r] === 1) {
-      if (rel !== at + 4 - ctx.base) return false;
-      for (let k = 0; k < 8; k++) bytes[field + k] = b[at + k]; // the offset and the name's next-pointer
-    } else {
-      const known = ctx.names.get(rel);
-      if (known !== undefined ? known !== names[r] : readName(ctx, rel, -1).name !== names[r]) return false;
-      for (let k = 0; k < 4; k++) bytes[field + k] = b[at + k];
+  if (c.lastAt === data - ctx.base && (b as Buffer).compare(bytes, 0, bytes.length, data, data + bytes.length) === 0) {
+    // Inline names sit where they sat (their offsets are in the bytes compared); the
+    // names referred to are checked as below, in the same order.
+    for (let r = 0; r < fields.length; r++) if (inline[r] === 0 && !namesAt(ctx, u32(b, data + fields[r]), names[r])) return false;
+  } else {
+    for (let r = 0; r < fields.length; r++) {
+      const field = fields[r];
+      const at = data + field;
+      const rel = u32(b, at);
+      if (inline[r] === 1) {
+        if (rel !== at + 4 - ctx.base) return false;
+        for (let k = 0; k < 8; k++) bytes[field + k] = b[at + k]; // the offset and the name's next-pointer
+      } else {
+        if (!namesAt(ctx, rel, names[r])) return false;
+        for (let k = 0; k < 4; k++) bytes[field + k] = b[at + k];
+      }
     }
+    if ((b as Buffer).compare(bytes, 0, bytes.length, data, data + bytes.length) !== 0) return false;
+    c.lastAt = data - ctx.base;
   }
-  if ((b as Buffer).compare(bytes, 0, bytes.length, data, data + bytes.length) !== 0) return false;
   // Names defined inline here are now known at their offsets in this chunk.
   for (let r = 0; r < fields.length; r++) if (inline[r] === 1) ctx.names.set(data + fields[r] + 4 - ctx.base, names[r]);
   return true;
+}
+
+/** True when the name at chunk offset `rel` is `name` (reading it, and so caching it, if need be). */
+function namesAt(ctx: ChunkContext, rel: number, name: string): boolean {
+  const known = ctx.names.get(rel);
+  return known !== undefined ? known === name : readName(ctx, rel, -1).name === name;
 }
 
 /**
@@ -262,6 +282,7 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
       fields: Int32Array.from(trace, (ref) => ref.field),
       inline: Uint8Array.from(trace, (ref) => (ref.inline ? 1 : 0)),
       names: trace.map((ref) => ref.name),
+      lastAt: -1,
     };
     const list = templateCache.get(guid);
     if (list === undefined) templateCache.set(guid, [entry]);
