@@ -122,6 +122,14 @@ export class NeedleIndex {
   private readonly headLength: Int32Array;
   private readonly needlesOf: readonly (readonly number[])[];
   /**
+   * Per head: 1 when none of its characters is in the shared class, so a scan that
+   * reaches its end has read exactly it (up to ASCII case) and only the needles' tails
+   * are left to compare ({@link tails}).
+   */
+  private readonly headExact: Uint8Array;
+  /** Per needle: what follows its head ('' for most). */
+  private readonly tails: readonly string[];
+  /**
    * Where the running scan reached a state with output: (state, position) pairs, checked
    * against the needles after the scan (see {@link scan}), or when it is full.
    */
@@ -156,6 +164,12 @@ export class NeedleIndex {
       const k = i < dedicated ? i + 1 : dedicated + 1;
       if (c < 128) asciiClass[c] = k; else otherClass.set(c, k);
     });
+    const shared = dedicated < byFrequency.length ? dedicated + 1 : -1;
+    this.headExact = Uint8Array.from(heads, (h) => {
+      for (let i = 0; i < h.length; i++) { const c = h.charCodeAt(i); if ((c < 128 ? asciiClass[c] : otherClass.get(c)) === shared) return 0; }
+      return 1;
+    });
+    this.tails = needles.map((n, id) => n.slice(lengths[id]));
     // Upper-case ASCII letters read as their lower-case forms (needles are lower case, so
     // none holds one): ASCII text can be scanned without a lowercased copy (searchAnyCase).
     for (let c = 0x41; c <= 0x5a; c++) asciiClass[c] = asciiClass[c + 0x20];
@@ -353,15 +367,22 @@ export class NeedleIndex {
 
   /** Checks the heads noted by a scan ({@link ends}, `count` entries) against their needles. */
   private check(text: string, count: number, onNeedle: (id: number) => void, ascii: boolean): void {
-    const { ends, outputs, headLength, needlesOf, needles } = this;
+    const { ends, outputs, headLength, headExact, needlesOf, needles, tails } = this;
     for (let p = 0; p < count; p += 2) {
       const out = outputs[ends[p]];
       if (out === null) continue;
       const end = ends[p + 1] + 1;
       for (let j = 0; j < out.length; j++) {
         const h = out[j];
-        const start = end - headLength[h];
         const ids = needlesOf[h];
+        if (headExact[h] === 1) {
+          for (let m = 0; m < ids.length; m++) {
+            const tail = tails[ids[m]];
+            if (tail === '' || (ascii ? startsWithFolded(text, tail, end) : text.startsWith(tail, end))) onNeedle(ids[m]);
+          }
+          continue;
+        }
+        const start = end - headLength[h];
         for (let m = 0; m < ids.length; m++) {
           const needle = needles[ids[m]];
           if (ascii ? startsWithFolded(text, needle, start) : text.startsWith(needle, start)) onNeedle(ids[m]);
