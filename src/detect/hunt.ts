@@ -15,7 +15,7 @@ import { CorrelationEngine, type BaseMatch, type CorrelationHit } from './correl
 import { ProcessTracker } from './process-tracker.js';
 import type { LoadedRule, RuleSet } from './rule-set.js';
 import { SpillSort } from './spill-sort.js';
-import { LEVELS, type CompiledMatcher, type Detection, type Level } from './types.js';
+import { LEVELS, type CompiledMatcher, type Detection, type FieldAccessor, type Level } from './types.js';
 
 /**
  * One rule match, as the matching stage (any thread) hands it to the {@link Hunt}: the
@@ -67,6 +67,11 @@ export class MatchStage {
   private readonly referenced: Set<string>;
   private readonly neededFields: readonly string[];
   private readonly minRank: number;
+  /**
+   * Per matcher, what its detections read: a resolver call builds a new accessor (with
+   * the tracker's, several closures), and a quarter of the corpus's events match a rule.
+   */
+  private readonly reads = new WeakMap<CompiledMatcher, MatcherReads>();
   /** Events seen. */
   events = 0;
   /** Matches of rules below the level floor (not referenced by correlations): counted only. */
@@ -84,40 +89,67 @@ export class MatchStage {
   observe(event: Event, file: string | undefined, emit: (hit: RuleHit) => void): void {
     this.events++;
     this.tracker.observe(event);
+    // The process chain is the event's, whichever rules match: built once, shared.
+    let chain: string[] | null = null;
     this.rules.match(event, (rule, matcher) => {
       const name = rule.doc.meta.name;
       const meta = rule.doc.meta;
-      const referenced = this.referenced.has(rule.key) || (name !== undefined && this.referenced.has(name));
-      if (!referenced && LEVELS.indexOf(rule.level) < this.minRank) { this.belowMinLevel++; return; }
+      const reads = this.readsOf(rule, matcher);
+      if (!reads.referenced && reads.rank < this.minRank) { this.belowMinLevel++; return; }
       const detection: Detection = {
         ruleId: rule.key, ruleTitle: meta.title, level: rule.level, tags: meta.tags, time: event._time, host: event.host,
         channel: event.channel, eventId: event.event_id, recordId: event.record_id, file, target: matcher.target.name,
-        fields: this.keyFields(rule, matcher, event), chain: this.chain(event),
+        fields: keyFields(reads, event), chain: (chain ??= this.chain(event)),
       };
-      if (!referenced) { emit({ detection, ruleName: name }); return; }
+      if (!reads.referenced) { emit({ detection, ruleName: name }); return; }
       const values: Record<string, EventValue> = {};
-      for (const f of this.neededFields) {
-        const v = matcher.target.resolve(f)?.(event);
+      for (const [f, read] of reads.needed) {
+        const v = read(event);
         if (v !== undefined) values[f] = v;
       }
       emit({ detection, ruleName: name, correlationInput: { time: Date.parse(event._time), event, values } });
     });
   }
 
-  private keyFields(rule: LoadedRule, matcher: CompiledMatcher, event: Event): Record<string, EventValue> {
-    const names = rule.doc.meta.fields.length > 0 ? rule.doc.meta.fields : DEFAULT_FIELDS.filter((f) => rule.fieldsUsed.includes(f) || f === 'Image' || f === 'CommandLine');
-    const out: Record<string, EventValue> = {};
-    for (const f of names) {
-      const v = matcher.target.resolve(f)?.(event);
-      if (v !== undefined && v !== null && v !== '') out[f] = clip(v);
+  private readsOf(rule: LoadedRule, matcher: CompiledMatcher): MatcherReads {
+    let reads = this.reads.get(matcher);
+    if (reads === undefined) {
+      const name = rule.doc.meta.name;
+      const shown = rule.doc.meta.fields.length > 0 ? rule.doc.meta.fields : DEFAULT_FIELDS.filter((f) => rule.fieldsUsed.includes(f) || f === 'Image' || f === 'CommandLine');
+      const accessors = (fields: readonly string[]): [string, FieldAccessor][] =>
+        fields.flatMap((f) => { const read = matcher.target.resolve(f); return read === null ? [] : [[f, read] as [string, FieldAccessor]]; });
+      const referenced = this.referenced.has(rule.key) || (name !== undefined && this.referenced.has(name));
+      reads = { referenced, rank: LEVELS.indexOf(rule.level), shown: accessors(shown), needed: referenced ? accessors(this.neededFields) : [] };
+      this.reads.set(matcher, reads);
     }
-    return out;
+    return reads;
   }
 
   /** Images from the oldest known ancestor down to the event's own process. */
   private chain(event: Event): string[] {
     return this.tracker.ancestors(event).map((p) => p.image).reverse().concat(this.tracker.processOf(event)?.image ?? []);
   }
+}
+
+/** What a matcher's detections read (see `MatchStage.reads`). */
+interface MatcherReads {
+  /** Whether a correlation references the rule (its matches are always kept). */
+  readonly referenced: boolean;
+  /** The rule level's place in {@link LEVELS}. */
+  readonly rank: number;
+  /** The key fields shown with a detection, and the fields correlations read. */
+  readonly shown: readonly (readonly [string, FieldAccessor])[];
+  readonly needed: readonly (readonly [string, FieldAccessor])[];
+}
+
+/** The key fields of a detection: the non-empty ones, long values clipped. */
+function keyFields(reads: MatcherReads, event: Event): Record<string, EventValue> {
+  const out: Record<string, EventValue> = {};
+  for (const [f, read] of reads.shown) {
+    const v = read(event);
+    if (v !== undefined && v !== null && v !== '') out[f] = clip(v);
+  }
+  return out;
 }
 
 /** Hunt settings. */

@@ -88,3 +88,22 @@ test('searchAnyCase finds what search finds in the lowercased text (upper case, 
     }
   }
 });
+
+test('texts ending more heads than a scan notes at once: every needle found, each case, ASCII or not', () => {
+  // Each 'ab' ends a head, so these texts note far more ends than one batch holds.
+  const needles = ['ab', 'abab', 'bab', 'zz', 'q\u00e9', 'x1', 'y2', 'w3'];
+  const idx = new NeedleIndex(needles);
+  const long = 'Ab'.repeat(40_000);
+  for (const text of [`${long}zZ`, `${long}\u00e9zz`, `\u00c9${long}q\u00c9`]) {
+    const lower = text.toLowerCase();
+    const expected = needles.flatMap((n, id) => (lower.includes(n) ? [id] : []));
+    const hits = new Set<number>();
+    let reports = 0;
+    idx.searchAnyCase(text, (n) => { hits.add(n); reports++; });
+    assert.deepEqual([...hits].sort((a, b) => a - b), expected, text.slice(-4));
+    // At most once per occurrence: an ASCII attempt that gives up has reported nothing.
+    let occurrences = 0;
+    for (const n of needles) for (let at = lower.indexOf(n); at !== -1; at = lower.indexOf(n, at + 1)) occurrences++;
+    assert.ok(reports <= occurrences, `${reports} reports for ${occurrences} occurrences`);
+  }
+});

@@ -49,13 +49,6 @@ export function* decodeEvtx(buf: Uint8Array, options: ChunkDecodeOptions = {}): 
   }
 }
 
-/** Reads the file header of an open file. */
-function readHeader(fd: number): EvtxFileHeader {
-  const head = Buffer.alloc(FILE_HEADER_SIZE);
-  const bytesRead = readSync(fd, head, 0, FILE_HEADER_SIZE, 0);
-  return parseFileHeader(head.subarray(0, bytesRead));
-}
-
 /** Options for reading a file. */
 export interface EvtxFileReadOptions extends ChunkDecodeOptions {
   /** First chunk to decode (default 0). */
@@ -68,7 +61,8 @@ export interface EvtxFileReadOptions extends ChunkDecodeOptions {
 
 /**
  * Streams the chunks of an EVTX file with bounded memory (one 4 MiB block at a time).
- * The first item (unless `skipHeader`) describes the file header.
+ * The first item (unless `skipHeader`) describes the file header. Reads as
+ * {@link readEvtxFileSync} does (see {@link chunksOf}).
  *
  * File calls are synchronous, one block at a time between yields: through `fs/promises`
  * each file's `FileHandle.close()` alone took ~0.8 ms of this thread here (491 ms of a
@@ -79,31 +73,19 @@ export interface EvtxFileReadOptions extends ChunkDecodeOptions {
  * for await (const chunk of readEvtxFile('Security.evtx')) console.log(chunk.records.length);
  */
 export async function* readEvtxFile(path: string, options: EvtxFileReadOptions = {}): AsyncGenerator<DecodedChunk> {
-  const fd = openSync(path, 'r');
-  const block = freeBlocks.pop() ?? Buffer.allocUnsafe(CHUNKS_PER_BLOCK * CHUNK_SIZE);
+  const block = freeBlocks.pop() ?? Buffer.allocUnsafe(BLOCK_SIZE);
   try {
-    const size = fstatSync(fd).size;
-    if (!options.skipHeader) yield headerChunk(readHeader(fd), size);
-    const slots = chunkSlots(size);
-    const first = options.firstChunk ?? 0;
-    const last = Math.min(slots, first + (options.chunkCount ?? slots));
-    for (let i = first; i < last; i += CHUNKS_PER_BLOCK) {
-      const n = Math.min(block.length / CHUNK_SIZE, last - i);
-      const fileOffset = FILE_HEADER_SIZE + i * CHUNK_SIZE;
-      const bytesRead = readSync(fd, block, 0, n * CHUNK_SIZE, fileOffset);
-      const view = block.subarray(0, bytesRead);
-      for (let k = 0; k < n && k * CHUNK_SIZE < bytesRead; k++) {
-        yield decodeChunk(view, k * CHUNK_SIZE, i + k, fileOffset + k * CHUNK_SIZE, options);
-      }
-    }
+    yield* chunksOf(path, options, block);
   } finally {
     if (freeBlocks.length < MAX_FREE_BLOCKS) freeBlocks.push(block);
-    closeSync(fd);
   }
 }
 
+/** Bytes of a block buffer: the file header and {@link CHUNKS_PER_BLOCK} chunks. */
+const BLOCK_SIZE = FILE_HEADER_SIZE + CHUNKS_PER_BLOCK * CHUNK_SIZE;
+
 /**
- * Block buffers of the streaming reader, reused from file to file: a hunt reads hundreds
+ * Block buffers of {@link readEvtxFile}, reused from file to file: a hunt reads hundreds
  * of files, and a new block per file is external memory that only a GC returns. Several
  * generators may be open at once, so each takes its own block and gives it back when
  * done; decoded records hold no references into it (all strings are copied out).
@@ -112,9 +94,8 @@ const freeBlocks: Buffer[] = [];
 const MAX_FREE_BLOCKS = 2;
 
 /**
- * Block buffer of the synchronous reader, reused across calls: it cannot be re-entered,
- * and allocating 4 MiB per small file costs more than decoding it. Decoded records hold
- * no references into it (all strings are copied out).
+ * Block buffer of {@link readEvtxFileSync}, reused across calls: it cannot be re-entered,
+ * and allocating 4 MiB per small file costs more than decoding it.
  */
 let syncBlock: Buffer | null = null;
 const ZERO_HEADER = new Uint8Array(CHUNK_HEADER_SIZE);
@@ -154,6 +135,16 @@ function readFirstChunk(fd: number, block: Buffer, loaded: number, size: number,
 /**
  * Synchronous counterpart of {@link readEvtxFile} for worker threads and benchmarks:
  * calls `onChunk` for each decoded chunk of the requested range.
+ */
+export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onChunk: (c: DecodedChunk) => void): void {
+  syncBlock ??= Buffer.allocUnsafe(BLOCK_SIZE);
+  for (const chunk of chunksOf(path, options, syncBlock)) onChunk(chunk);
+}
+
+/**
+ * The chunks of the requested range of a file, read through `block` (owned by the
+ * caller until the generator is done): the header and the start of the first chunk in
+ * one read, then up to {@link CHUNKS_PER_BLOCK} chunks per read.
  *
  * Chunks past the count in the file header are usually pre-allocated and never written
  * (often sparse). They are still examined — a dirty file's header lags its chunks — but
@@ -161,21 +152,14 @@ function readFirstChunk(fd: number, block: Buffer, loaded: number, size: number,
  * (python-evtx and Windows bound records by the header's free-space offset), so the
  * rest of it is not read.
  */
-export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onChunk: (c: DecodedChunk) => void): void {
+function* chunksOf(path: string, options: EvtxFileReadOptions, block: Buffer): Generator<DecodedChunk> {
   const fd = openSync(path, 'r');
   try {
-    syncBlock ??= Buffer.allocUnsafe(FILE_HEADER_SIZE + CHUNKS_PER_BLOCK * CHUNK_SIZE);
-    const block = syncBlock;
     const first = options.firstChunk ?? 0;
     const end = options.chunkCount === undefined ? Infinity : first + options.chunkCount;
     let i = first;
     let declared = Infinity; // chunks the header counts; unknown unless it is read here
     let atEof = false;
-    const decodeBlock = (view: Buffer, skip: number, from: number, n: number): void => {
-      for (let k = 0; k < n && skip + k * CHUNK_SIZE < view.length; k++) {
-        onChunk(decodeChunk(view, skip + k * CHUNK_SIZE, from + k, FILE_HEADER_SIZE + (from + k) * CHUNK_SIZE, options));
-      }
-    };
     if (!options.skipHeader) {
       // The header and the start of the first chunk come in one read: most evidence
       // files are small, and most of their one chunk is unused.
@@ -184,30 +168,31 @@ export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onC
       const bytesRead = readSync(fd, block, 0, want, 0);
       const header = parseFileHeader(block.subarray(0, Math.min(bytesRead, FILE_HEADER_SIZE)));
       const size = bytesRead < want ? bytesRead : fstatSync(fd).size;
-      onChunk(headerChunk(header, size));
+      yield headerChunk(header, size);
       if (header.valid) declared = header.chunkCount;
       if (withChunk) {
-        if (size > FILE_HEADER_SIZE) onChunk(readFirstChunk(fd, block, bytesRead - FILE_HEADER_SIZE, size, options));
+        if (size > FILE_HEADER_SIZE) yield readFirstChunk(fd, block, bytesRead - FILE_HEADER_SIZE, size, options);
         i = 1;
         atEof = size < FILE_HEADER_SIZE + CHUNK_SIZE;
       }
     }
     while (i < end && !atEof) {
+      const at = FILE_HEADER_SIZE + i * CHUNK_SIZE;
       if (i >= declared) {
-        const at = FILE_HEADER_SIZE + i * CHUNK_SIZE;
         const probed = readSync(fd, block, 0, CHUNK_HEADER_SIZE, at);
         if (probed === 0) break;
         if (probed === CHUNK_HEADER_SIZE && Buffer.compare(block.subarray(0, CHUNK_HEADER_SIZE), ZERO_HEADER) === 0) { i++; continue; }
         const bytesRead = readSync(fd, block, 0, CHUNK_SIZE, at);
-        decodeBlock(block.subarray(0, bytesRead), 0, i, 1);
+        yield decodeChunk(block.subarray(0, bytesRead), 0, i, at, options);
         if (bytesRead < CHUNK_SIZE) break;
         i++;
         continue;
       }
       const n = Math.min(CHUNKS_PER_BLOCK, end - i, declared - i);
-      const bytesRead = readSync(fd, block, 0, n * CHUNK_SIZE, FILE_HEADER_SIZE + i * CHUNK_SIZE);
+      const bytesRead = readSync(fd, block, 0, n * CHUNK_SIZE, at);
       if (bytesRead === 0) break;
-      decodeBlock(block.subarray(0, bytesRead), 0, i, n);
+      const view = block.subarray(0, bytesRead);
+      for (let k = 0; k < n && k * CHUNK_SIZE < bytesRead; k++) yield decodeChunk(view, k * CHUNK_SIZE, i + k, at + k * CHUNK_SIZE, options);
       if (bytesRead < n * CHUNK_SIZE) break;
       i += n;
     }
