@@ -8,7 +8,7 @@
  */
 import type { Event, EventValue } from './event.js';
 import { applyFieldTypes, eventFields } from './field-catalog.js';
-import { fromTemplate } from './template-plan.js';
+import { fromTemplate, templateMemo } from './template-plan.js';
 import { eventFromXmlWalk, type SourceNode, type SourceTemplate } from './xml-walk.js';
 
 export { eventFromXmlWalk, type SourceNode, type SourceTemplate, type SourceValue } from './xml-walk.js';
@@ -57,12 +57,6 @@ function walked(nodes: readonly SourceNode[]): Event | null {
   return e;
 }
 
-/**
- * Per template: the event ID and substitution types of an instance whose event showed every
- * catalog field with its catalog type. Types are per record in BinXML, hence kept too.
- */
-const conforming = new WeakMap<SourceTemplate, { readonly eventId: number; readonly types: readonly number[] }>();
-
 function sameTypes(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true; // the EVTX reader shares one array among instances of the same types
   if (a.length !== b.length) return false;
@@ -77,7 +71,10 @@ function sameTypes(a: readonly number[], b: readonly number[]): boolean {
  * template whose events already conform is remembered, so Windows' own logs pay one lookup.
  */
 function conform(e: Event, template: SourceTemplate, types: readonly number[]): Event {
-  const known = conforming.get(template);
+  // Per template (its memo): the event ID and substitution types of an instance whose event
+  // showed every catalog field with its catalog type. Types are per record in BinXML, hence kept too.
+  const memo = templateMemo(template);
+  const known = memo.conforming;
   if (known !== undefined && known.eventId === e.event_id && sameTypes(known.types, types)) return e;
   const fields = eventFields(e.provider, e.event_id, e.version);
   if (fields === null) return e;
@@ -91,7 +88,7 @@ function conform(e: Event, template: SourceTemplate, types: readonly number[]): 
     if ((Array.isArray(v) ? 'array' : typeof v) !== (f.type === 'guid' ? 'string' : f.type)) { conforms = false; break; }
   }
   if (conforms) {
-    if (conclusive) conforming.set(template, { eventId: e.event_id, types });
+    if (conclusive) memo.conforming = { eventId: e.event_id, types };
     return e;
   }
   applyFieldTypes(e.provider, e.event_id, e.version, e.data);

@@ -293,21 +293,46 @@ function sameShape(a: readonly SourceNode[], b: readonly SourceNode[]): boolean 
 }
 
 /**
- * Plans by template object, then shared across chunks and files: every chunk defines its
+ * Plans per template, then shared across chunks and files: every chunk defines its
  * templates again, but a template with the same GUID and the same shape as one already
  * compiled reuses its plan. The shape is compared in full, so a crafted file reusing a
  * GUID for another shape only costs a recompilation.
  */
-const plans = new WeakMap<object, Step[] | null>();
-const sectionPlans = new WeakMap<object, Step[] | null>();
 const sharedPlans = new Map<string, { nodes: readonly SourceNode[]; steps: Step[] | null }>();
 const MAX_SHARED_PLANS = 4096;
 
-function planFor(
-  cache: WeakMap<object, Step[] | null>, template: SourceTemplate, kind: 'E' | 'S',
-  compile: (nodes: readonly SourceNode[]) => Step[] | null,
-): Step[] | null {
-  let steps = cache.get(template);
+/** What the Event builder keeps per template: its plans, and what from-xml.ts learnt of its events. */
+export interface TemplateMemo {
+  /** The plan of a template whose root is `<Event>`; null: the generic walk; undefined: not compiled yet. */
+  event: Step[] | null | undefined;
+  /** The plan of a nested template (EventData in a BinXML value). */
+  sections: Step[] | null | undefined;
+  /** See from-xml.ts conform. */
+  conforming: { readonly eventId: number; readonly types: readonly number[] } | undefined;
+}
+
+/** Memos of templates that have no memo slot and take no property (frozen objects). */
+const detachedMemos = new WeakMap<SourceTemplate, TemplateMemo>();
+
+/**
+ * The template's memo, kept in its `memo` slot: read once per record and per nested
+ * instance, a property read where a WeakMap lookup cost about 7% of building an Event.
+ */
+export function templateMemo(template: SourceTemplate): TemplateMemo {
+  const kept = template.memo;
+  if (kept !== undefined) return kept as TemplateMemo;
+  const detached = detachedMemos.get(template);
+  if (detached !== undefined) return detached;
+  const memo: TemplateMemo = { event: undefined, sections: undefined, conforming: undefined };
+  if ('memo' in template) template.memo = memo;
+  else if (Object.isExtensible(template)) Object.defineProperty(template, 'memo', { value: memo, writable: true, enumerable: false });
+  else detachedMemos.set(template, memo);
+  return memo;
+}
+
+function planFor(template: SourceTemplate, kind: 'E' | 'S', compile: (nodes: readonly SourceNode[]) => Step[] | null): Step[] | null {
+  const memo = templateMemo(template);
+  let steps = kind === 'E' ? memo.event : memo.sections;
   if (steps !== undefined) return steps;
   const key = template.guid === undefined ? undefined : kind + template.guid;
   const shared = key === undefined ? undefined : sharedPlans.get(key);
@@ -319,13 +344,14 @@ function planFor(
       sharedPlans.set(key, { nodes: template.nodes, steps });
     }
   }
-  cache.set(template, steps);
+  if (kind === 'E') memo.event = steps;
+  else memo.sections = steps;
   return steps;
 }
 
 /** Runs the section plan of a nested template instance (EventData in a BinXML value). */
 function runSections(instance: Extract<SourceNode, { kind: 'instance' }>, e: Event): boolean {
-  const steps = planFor(sectionPlans, instance.template, 'S', compileSections);
+  const steps = planFor(instance.template, 'S', compileSections);
   if (steps === null) {
     forEachNode(instance.template.nodes, instance, (n, s) => { if (n.kind === 'element') readSection(n, s, e); });
     return true;
@@ -336,7 +362,7 @@ function runSections(instance: Extract<SourceNode, { kind: 'instance' }>, e: Eve
 
 /** Runs a template's compiled plan; null when the record must take the generic walk. */
 export function fromTemplate(instance: Extract<SourceNode, { kind: 'instance' }>): Event | null {
-  const steps = planFor(plans, instance.template, 'E', compileTemplate);
+  const steps = planFor(instance.template, 'E', compileTemplate);
   if (steps === null) return null;
   const e = emptyEvent();
   for (const step of steps) if (!step(e, instance.values, instance.types)) return null;

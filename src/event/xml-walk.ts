@@ -24,6 +24,11 @@ export type SourceNode =
 export interface SourceTemplate {
   readonly nodes: readonly SourceNode[];
   readonly guid?: string;
+  /**
+   * Where the Event builder keeps what it compiled for the template (template-plan.ts
+   * templateMemo), best defined by the decoder, not enumerable, when it creates the template.
+   */
+  memo?: unknown;
 }
 
 export type Element = Extract<SourceNode, { kind: 'element' }>;

@@ -224,8 +224,12 @@ interface DecodedTemplate extends XmlTemplate {
   sharedTypes: number[] | null;
 }
 
-function withSharedTypes(template: XmlTemplate): DecodedTemplate {
-  return Object.defineProperty(template, 'sharedTypes', { value: null, writable: true, enumerable: false }) as DecodedTemplate;
+/** `template` with its (not enumerable) slots: the types shared by its instances, and consumers' memo. */
+function decodedTemplate(template: XmlTemplate): DecodedTemplate {
+  return Object.defineProperties(template, {
+    sharedTypes: { value: null, writable: true, enumerable: false },
+    memo: { value: undefined, writable: true, enumerable: false },
+  }) as DecodedTemplate;
 }
 
 /**
@@ -259,7 +263,7 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
   }
   // Register before decoding so a self-referencing (corrupt) template cannot recurse.
   const nodes: XmlNode[] = [];
-  template = withSharedTypes({ offset: rel, guid, nodes });
+  template = decodedTemplate({ offset: rel, guid, nodes });
   ctx.templates.set(rel, template);
   const outerTrace = ctx.trace;
   const trace: NameRef[] = [];

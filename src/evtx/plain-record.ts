@@ -404,7 +404,7 @@ function learn(ctx: ChunkContext, start: number, end: number, nodes: XmlNode[]):
   }
   addedCount = 0; // decodeNodes has read every name already
   if (node === null || node.end !== null) return null;
-  const template: XmlTemplate = { offset: -1, nodes: builder.roots };
+  const template: XmlTemplate = Object.defineProperty({ offset: -1, nodes: builder.roots }, 'memo', { value: undefined, writable: true, enumerable: false });
   const recordValues = values.slice(0, valueCount);
   const same = JSON.stringify(materialize(template.nodes, recordValues, builder.types), withBigInts) === JSON.stringify(nodes, withBigInts);
   node.end = same ? { template, types: builder.types } : UNUSABLE;

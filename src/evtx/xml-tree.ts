@@ -128,6 +128,12 @@ export interface XmlTemplate {
    */
   readonly guid?: string;
   readonly nodes: XmlNode[];
+  /**
+   * What consumers derive from the template and keep with it (the Event builder's
+   * compiled plans): no part of what the template means, so not enumerable. The decoder
+   * defines it when it creates a template, so that every template has the same shape.
+   */
+  memo?: unknown;
 }
 
 /** Any node of a decoded BinXML stream. */
