@@ -326,6 +326,18 @@ function walk(ctx: ChunkContext, start: number, end: number, builder: Builder | 
   }
 }
 
+/** {@link walk}, giving up (not missed) where a name cannot be read; counts the names it adds from zero. */
+function tryWalk(ctx: ChunkContext, start: number, end: number, builder: Builder | null): ShapeNode | null {
+  addedCount = 0;
+  try {
+    return walk(ctx, start, end, builder);
+  } catch (e) {
+    if (!(e instanceof EvtxFormatError)) throw e;
+    missed = false;
+    return null;
+  }
+}
+
 /** A new substitution of the template being learnt, for the next value. */
 function slot(builder: Builder, type: number): XmlSubstitution {
   builder.types.push(type);
@@ -394,14 +406,7 @@ function learn(ctx: ChunkContext, start: number, end: number, nodes: XmlNode[]):
     stepCount = 0;
   }
   const builder: Builder = { roots: [], elements: [], attribute: null, types: [] };
-  addedCount = 0;
-  let node: ShapeNode | null;
-  try {
-    node = walk(ctx, start, end, builder);
-  } catch (e) {
-    if (!(e instanceof EvtxFormatError)) throw e;
-    node = null;
-  }
+  const node = tryWalk(ctx, start, end, builder);
   addedCount = 0; // decodeNodes has read every name already
   if (node === null || node.end !== null) return null;
   const template: XmlTemplate = Object.defineProperty({ offset: -1, nodes: builder.roots }, 'memo', { value: undefined, writable: true, enumerable: false });
@@ -423,15 +428,7 @@ function learn(ctx: ChunkContext, start: number, end: number, nodes: XmlNode[]):
  */
 export function decodePlainRecord(ctx: ChunkContext, start: number, end: number, recordId: number, chunk: number, offset: number): EvtxRecord {
   if (!shapesEnabled) return { recordId, chunk, offset, nodes: decodeNodes(ctx, start, end, 0).nodes, instance: null };
-  addedCount = 0;
-  let node: ShapeNode | null;
-  try {
-    node = walk(ctx, start, end, null);
-  } catch (e) {
-    if (!(e instanceof EvtxFormatError)) throw e;
-    node = null;
-    missed = false;
-  }
+  const node = tryWalk(ctx, start, end, null);
   const leaf = node?.end;
   if (leaf !== undefined && leaf !== null && leaf !== UNUSABLE) {
     return new PlainRecord(recordId, chunk, offset, { kind: 'instance', template: leaf.template, values: values.slice(0, valueCount), types: leaf.types });
