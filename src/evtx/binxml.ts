@@ -171,6 +171,39 @@ let templateCacheEnabled = true;
 export function useTemplateCache(enabled: boolean): void {
   templateCacheEnabled = enabled;
   templateCache.clear();
+  slotSizes.fill(-1);
+  slotEntries.fill(null);
+}
+
+/**
+ * The cache's entries by GUID bytes and size, direct-mapped: most definitions are found
+ * here without formatting their GUID as text and looking the text up (a Map lookup whose
+ * memory accesses were a third of matching a small log's templates). `templateCache`
+ * stays the cache of record; a slot only remembers one of its entries, and a slot whose
+ * entry left it still holds a template that decodes as the definition it matched.
+ */
+const SLOTS = 4096;
+const slotGuids = new Uint8Array(SLOTS * 16);
+const slotSizes = new Int32Array(SLOTS).fill(-1);
+const slotEntries = new Array<CachedTemplate | null>(SLOTS).fill(null);
+
+/** Slot of the definition whose GUID is at `o`: its first 4 bytes, the random template id, mixed with the size. */
+function slotOf(b: Uint8Array, o: number, size: number): number {
+  return ((u32(b, o) ^ Math.imul(size, 0x9e3779b1)) >>> 0) & (SLOTS - 1);
+}
+
+function slotEntry(b: Uint8Array, o: number, size: number): CachedTemplate | undefined {
+  const s = slotOf(b, o, size);
+  if (slotSizes[s] !== size) return undefined;
+  for (let i = 0; i < 16; i++) if (slotGuids[s * 16 + i] !== b[o + i]) return undefined;
+  return slotEntries[s] ?? undefined;
+}
+
+function setSlotEntry(b: Uint8Array, o: number, size: number, entry: CachedTemplate): void {
+  const s = slotOf(b, o, size);
+  for (let i = 0; i < 16; i++) slotGuids[s * 16 + i] = b[o + i];
+  slotSizes[s] = size;
+  slotEntries[s] = entry;
 }
 
 /**
@@ -243,14 +276,18 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
   if (at + 24 + size > ctx.end) throw new EvtxFormatError(`template at 0x${rel.toString(16)} of ${size} bytes runs past chunk end`, rel);
   let template = ctx.templates.get(rel);
   if (template !== undefined) return { template, length: 24 + size };
-  const guid = templateGuid(ctx.buf, at + 4);
-  // Keyed by the GUID, then the size: the GUID's text usually comes from the GUID cache
-  // as the same string object, whose hash V8 keeps, where a `guid:size` key would be a
-  // new string to hash for every definition of every chunk. One GUID often comes in two
-  // sizes (its names inline in one chunk, referenced in another).
-  const sameGuid = templateCache.get(guid);
-  let cached: CachedTemplate | undefined;
-  if (sameGuid !== undefined) for (const c of sameGuid) if (c.bytes.length === size) { cached = c; break; }
+  let guid: string | undefined;
+  let cached = slotEntry(ctx.buf, at + 4, size);
+  if (cached === undefined) {
+    guid = templateGuid(ctx.buf, at + 4);
+    // Keyed by the GUID, then the size: the GUID's text usually comes from the GUID cache
+    // as the same string object, whose hash V8 keeps, where a `guid:size` key would be a
+    // new string to hash for every definition of every chunk. One GUID often comes in two
+    // sizes (its names inline in one chunk, referenced in another).
+    const sameGuid = templateCache.get(guid);
+    if (sameGuid !== undefined) for (const c of sameGuid) if (c.bytes.length === size) { cached = c; break; }
+    if (cached !== undefined) setSlotEntry(ctx.buf, at + 4, size, cached);
+  }
   if (cached !== undefined && ctx.trace === null && templateCacheEnabled) {
     try {
       if (matchesCached(ctx, cached, at + 24)) {
@@ -261,6 +298,7 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
       if (!(e instanceof EvtxFormatError)) throw e; // an unreadable back-reference: decode normally
     }
   }
+  guid ??= templateGuid(ctx.buf, at + 4);
   // Register before decoding so a self-referencing (corrupt) template cannot recurse.
   const nodes: XmlNode[] = [];
   template = decodedTemplate({ offset: rel, guid, nodes });
@@ -288,6 +326,7 @@ function readTemplate(ctx: ChunkContext, rel: number): { template: XmlTemplate; 
       names: trace.map((ref) => ref.name),
       lastAt: -1,
     };
+    setSlotEntry(ctx.buf, at + 4, size, entry);
     const list = templateCache.get(guid);
     if (list === undefined) templateCache.set(guid, [entry]);
     else {
