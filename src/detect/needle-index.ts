@@ -43,10 +43,11 @@ const DIRECT_NEEDLES = 5;
 
 /**
  * Head ends a scan notes before checking them (see `NeedleIndex.scan`): about 1.4% of a
- * corpus value's characters end a head, so only texts of hundreds of thousands of
- * characters fill it.
+ * corpus value's characters end a head, so texts of tens of thousands of characters fill
+ * it (an ASCII scan then starts over on a lowercased copy, which checks as it goes). Per
+ * automaton (8 KiB; a hunt indexes a few hundred).
  */
-const MAX_PENDING_ENDS = 8192;
+const MAX_PENDING_ENDS = 1024;
 
 /** States this close to the root get full transition rows (see the constructor). */
 const DENSE_DEPTH = 2;
@@ -133,11 +134,14 @@ export class NeedleIndex {
    * Where the running scan reached a state with output: (state, position) pairs, checked
    * against the needles after the scan (see {@link scan}), or when it is full.
    */
-  private readonly ends = new Int32Array(MAX_PENDING_ENDS * 2);
+  private readonly ends: Int32Array;
 
   constructor(needles: readonly string[]) {
     this.size = needles.length;
     this.needles = needles;
+    // Own list per automaton: one shared by all made V8 compile the scan loop erratically
+    // (~8 or ~14 ns per character from run to run). Small sets need none.
+    this.ends = new Int32Array(needles.length > DIRECT_NEEDLES ? MAX_PENDING_ENDS * 2 : 0);
     const headIds = new Map<string, number>();
     const needlesOf: number[][] = [];
     const lengths = headLengths(needles);
