@@ -4,6 +4,7 @@
  * Every Event leaves here with its `line`: Windows' own message when the source carried
  * it (NXLog `Message`, ECS `message`, XML `RenderingInfo`), else Haetae's rendering.
  */
+import { statSync } from 'node:fs';
 import { readEvtxFile } from '../evtx/index.js';
 import { eventFromRecord, renderLine, type Event } from '../event/index.js';
 import { eventFromEcs } from './ecs.js';
@@ -111,6 +112,10 @@ async function* decodeEvtxFile(file: string, strictChecksums: boolean, finish: (
     yield finish({ events, issues, bytes: Math.max(0, end - last) });
     last = Math.max(last, end);
   }
+  // Chunks the reader skipped unread (never written, past the header's count) still count
+  // as read: progress totals are file sizes.
+  const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  if (size > last) yield { events: [], issues: [], bytes: size - last };
 }
 
 /** JSON records → Events with the mapper of the forced format, or per record by shape. */

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { decodeEvtx, recordToXml } from '../evtx/index.js';
-import { eventFromXml, renderLine, type Event } from '../event/index.js';
+import { decodeEvtx, EvtxWriter, recordToXml } from '../evtx/index.js';
+import { eventFromXml, eventToXml, renderLine, type Event } from '../event/index.js';
 import { decodeFile, type DecodeOptions } from './decode.js';
 import type { InputIssue } from './types.js';
 import { corpusRoot, listFiles } from '../testing/corpus.js';
@@ -169,4 +169,21 @@ test('rendered messages: Sysmon and Security text parsed back into fields, many 
     assert.equal(renderLine({ ...back[i], line: '' }).replace(/(\r\n)+$/, ''), back[i].line, `re-rendered ${events[i].event_id}`);
     if (events[i].provider === 'Microsoft-Windows-Sysmon') assert.equal(back[i].data.Image ?? null, events[i].data.Image ?? null);
   }
+});
+
+test('EVTX: progress bytes add up to the file size, never-written chunks at the end included', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'haetae-progress-'));
+  const xml = join(dir, 'events.xml');
+  writeFileSync(xml, `<Events>${sysmon1(100)}${sysmon1(101)}${sysmon1(102)}</Events>`);
+  const file = join(dir, 'preallocated.evtx');
+  const w = new EvtxWriter(file);
+  for (const e of (await decode(xml)).events) w.writeRecord(eventToXml(e), e._time);
+  w.close();
+  // Windows pre-allocates a log's chunks: slots past the header's count, all zero.
+  writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.alloc(3 * 65536)]));
+  let bytes = 0;
+  let events = 0;
+  for await (const b of decodeFile(file)) { bytes += b.bytes; events += b.events.length; }
+  assert.equal(events, 3);
+  assert.equal(bytes, statSync(file).size);
 });
