@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { decodeEvtx } from '../evtx/index.js';
 import { eventFromXml, eventFromXmlWalk } from './from-xml.js';
+import type { SourceNode, SourceTemplate, SourceValue } from './xml-walk.js';
 import { typedData } from './field-catalog.js';
 import { corpusRoot, listFiles } from '../testing/corpus.js';
 
@@ -48,4 +49,25 @@ test('Sysmon and Security events carry the fields analysts query', () => {
   assert.match(sec4688.keywords ?? '', /^0x[0-9a-f]+$/);
   const classic = [...seen.values()].find((e) => e!.qualifiers !== null);
   assert.ok(classic, 'a classic event with EventID Qualifiers exists in the corpus');
+});
+
+test('a template remembered as conforming is checked again when its nested EventData types change', () => {
+  const el = (name: string, children: SourceNode[], attributes: { name: string; value: SourceNode[] }[] = []): SourceNode => ({ kind: 'element', name, attributes, children });
+  const text = (t: string): SourceNode => ({ kind: 'text', text: t });
+  const system = el('System', [
+    el('Provider', [], [{ name: 'Name', value: [text('Microsoft-Windows-Security-Auditing')] }]), el('EventID', [text('4624')]), el('Version', [text('2')]),
+    el('TimeCreated', [], [{ name: 'SystemTime', value: [text('2024-05-01T10:00:00.0000000Z')] }]), el('EventRecordID', [text('1')]),
+    el('Channel', [text('Security')]), el('Computer', [text('WEB01')]),
+  ]);
+  const outer: SourceTemplate = { nodes: [el('Event', [system, { kind: 'subst', index: 0, optional: false }])] };
+  const eventData: SourceTemplate = { nodes: [el('EventData', [el('Data', [{ kind: 'subst', index: 0, optional: false }], [{ name: 'Name', value: [text('LogonType')] }])])] };
+  // BinXML value types: 0x08 UInt32, 0x01 String, 0x21 nested BinXML.
+  const record = (value: SourceValue, type: number): SourceNode[] => [{
+    kind: 'instance', template: outer, types: [0x21],
+    values: [{ kind: 'fragment', nodes: [{ kind: 'instance', template: eventData, values: [value], types: [type] }] }],
+  }];
+  assert.equal(eventFromXml(record(3, 0x08))?.data.LogonType, 3);
+  assert.equal(eventFromXml(record(3, 0x08))?.data.LogonType, 3);
+  // A converter's log of the same template writing the number as text: still the catalog's type.
+  assert.equal(eventFromXml(record('3', 0x01))?.data.LogonType, 3);
 });

@@ -8,8 +8,8 @@
  */
 import type { Event, EventValue } from './event.js';
 import { applyFieldTypes, eventFields } from './field-catalog.js';
-import { fromTemplate, templateMemo } from './template-plan.js';
-import { eventFromXmlWalk, type SourceNode, type SourceTemplate } from './xml-walk.js';
+import { fromTemplate, templateMemo, type Conforming } from './template-plan.js';
+import { eventFromXmlWalk, type SourceNode, type SourceTemplate, type SourceValue } from './xml-walk.js';
 
 export { eventFromXmlWalk, type SourceNode, type SourceTemplate, type SourceValue } from './xml-walk.js';
 
@@ -46,7 +46,7 @@ export function eventFromRecord(record: { readonly nodes: readonly SourceNode[];
 /** An instance through its template's compiled plan, else through the generic walk. */
 function eventFromInstance(instance: SourceInstance): Event | null {
   const fast = fromTemplate(instance);
-  if (fast !== null) return conform(fast, instance.template, instance.types);
+  if (fast !== null) return conform(fast, instance);
   return walked([instance]);
 }
 
@@ -64,18 +64,57 @@ function sameTypes(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** BinXML's type code for a nested BinXML value (EventData in most templates). */
+const BINXML_TYPE = 0x21;
+
+/** The lone instance a nested BinXML value holds, or null. */
+function loneInstance(v: SourceValue | undefined): SourceInstance | null {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v.kind !== 'fragment') return null;
+  const n = v.nodes;
+  return n.length === 1 && n[0].kind === 'instance' ? n[0] : null;
+}
+
+/** The shapes of `instance`'s nested instances, or null when a nested value is not one. */
+function nestedShapes(instance: SourceInstance): Conforming['nested'] | null {
+  const out: { template: SourceTemplate; types: readonly number[]; nested: Conforming['nested'] }[] = [];
+  const { types, values } = instance;
+  for (let i = 0; i < types.length; i++) {
+    if (types[i] !== BINXML_TYPE) continue;
+    const inner = loneInstance(values[i]);
+    const nested = inner === null ? null : nestedShapes(inner);
+    if (inner === null || nested === null) return null;
+    out.push({ template: inner.template, types: inner.types, nested });
+  }
+  return out;
+}
+
+/** Whether `instance`'s nested instances have the shapes `known` recorded (see {@link nestedShapes}). */
+function sameNested(known: Conforming['nested'], instance: SourceInstance): boolean {
+  const { types, values } = instance;
+  let k = 0;
+  for (let i = 0; i < types.length; i++) {
+    if (types[i] !== BINXML_TYPE) continue;
+    const inner = loneInstance(values[i]);
+    const shape = known[k++];
+    if (inner === null || shape === undefined || shape.template !== inner.template || !sameTypes(shape.types, inner.types) || !sameNested(shape.nested, inner)) return false;
+  }
+  return k === known.length;
+}
+
 /**
  * Gives the event's data the field catalog's types. Logs written by converters store some
  * numbers as strings (4624's LogonType `"3"` in a few corpus files); normalizing here makes
  * an Event's types the same whatever wrote the log and whatever format carried it. A
  * template whose events already conform is remembered, so Windows' own logs pay one lookup.
  */
-function conform(e: Event, template: SourceTemplate, types: readonly number[]): Event {
-  // Per template (its memo): the event ID and substitution types of an instance whose event
-  // showed every catalog field with its catalog type. Types are per record in BinXML, hence kept too.
-  const memo = templateMemo(template);
+function conform(e: Event, instance: SourceInstance): Event {
+  // Per template (its memo): the event ID and substitution types (its own and its nested
+  // instances') of an instance whose event showed every catalog field with its catalog
+  // type. Types are per record in BinXML, hence kept: a UInt64 past 2^53 is text, a
+  // missing value is Null, a converter may write a number as a string.
+  const memo = templateMemo(instance.template);
   const known = memo.conforming;
-  if (known !== undefined && known.eventId === e.event_id && sameTypes(known.types, types)) return e;
+  if (known !== undefined && known.eventId === e.event_id && sameTypes(known.types, instance.types) && sameNested(known.nested, instance)) return e;
   const fields = eventFields(e.provider, e.event_id, e.version);
   if (fields === null) return e;
   let conclusive = true;
@@ -88,7 +127,8 @@ function conform(e: Event, template: SourceTemplate, types: readonly number[]): 
     if ((Array.isArray(v) ? 'array' : typeof v) !== (f.type === 'guid' ? 'string' : f.type)) { conforms = false; break; }
   }
   if (conforms) {
-    if (conclusive) memo.conforming = { eventId: e.event_id, types };
+    const nested = conclusive ? nestedShapes(instance) : null;
+    if (nested !== null) memo.conforming = { eventId: e.event_id, types: instance.types, nested };
     return e;
   }
   applyFieldTypes(e.provider, e.event_id, e.version, e.data);

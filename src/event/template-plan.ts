@@ -308,7 +308,18 @@ export interface TemplateMemo {
   /** The plan of a nested template (EventData in a BinXML value). */
   sections: Step[] | null | undefined;
   /** See from-xml.ts conform. */
-  conforming: { readonly eventId: number; readonly types: readonly number[] } | undefined;
+  conforming: Conforming | undefined;
+}
+
+/**
+ * An instance whose Event had every catalog field in its catalog type (from-xml.ts
+ * conform): its event ID and substitution types, and the same of the instances nested in
+ * its BinXML values (EventData's values are typed there, not in the outer types).
+ */
+export interface Conforming {
+  readonly eventId: number;
+  readonly types: readonly number[];
+  readonly nested: readonly { readonly template: SourceTemplate; readonly types: readonly number[]; readonly nested: Conforming['nested'] }[];
 }
 
 /** Memos of templates that have no memo slot and take no property (frozen objects). */
