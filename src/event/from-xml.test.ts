@@ -51,23 +51,35 @@ test('Sysmon and Security events carry the fields analysts query', () => {
   assert.ok(classic, 'a classic event with EventID Qualifiers exists in the corpus');
 });
 
-test('a template remembered as conforming is checked again when its nested EventData types change', () => {
+/** Records of one hand-built template pair (System, then EventData in a nested instance) with one Data field. */
+function oneFieldRecords(provider: string, channel: string, eventId: number, version: number, field: string): (value: SourceValue, type: number) => SourceNode[] {
   const el = (name: string, children: SourceNode[], attributes: { name: string; value: SourceNode[] }[] = []): SourceNode => ({ kind: 'element', name, attributes, children });
   const text = (t: string): SourceNode => ({ kind: 'text', text: t });
   const system = el('System', [
-    el('Provider', [], [{ name: 'Name', value: [text('Microsoft-Windows-Security-Auditing')] }]), el('EventID', [text('4624')]), el('Version', [text('2')]),
+    el('Provider', [], [{ name: 'Name', value: [text(provider)] }]), el('EventID', [text(String(eventId))]), el('Version', [text(String(version))]),
     el('TimeCreated', [], [{ name: 'SystemTime', value: [text('2024-05-01T10:00:00.0000000Z')] }]), el('EventRecordID', [text('1')]),
-    el('Channel', [text('Security')]), el('Computer', [text('WEB01')]),
+    el('Channel', [text(channel)]), el('Computer', [text('WEB01')]),
   ]);
   const outer: SourceTemplate = { nodes: [el('Event', [system, { kind: 'subst', index: 0, optional: false }])] };
-  const eventData: SourceTemplate = { nodes: [el('EventData', [el('Data', [{ kind: 'subst', index: 0, optional: false }], [{ name: 'Name', value: [text('LogonType')] }])])] };
-  // BinXML value types: 0x08 UInt32, 0x01 String, 0x21 nested BinXML.
-  const record = (value: SourceValue, type: number): SourceNode[] => [{
+  const eventData: SourceTemplate = { nodes: [el('EventData', [el('Data', [{ kind: 'subst', index: 0, optional: false }], [{ name: 'Name', value: [text(field)] }])])] };
+  return (value, type) => [{
     kind: 'instance', template: outer, types: [0x21],
     values: [{ kind: 'fragment', nodes: [{ kind: 'instance', template: eventData, values: [value], types: [type] }] }],
   }];
+}
+
+// BinXML value types: 0x01 String, 0x08 UInt32, 0x0a UInt64, 0x21 nested BinXML.
+test('a template remembered as conforming is checked again when its nested EventData types change', () => {
+  const record = oneFieldRecords('Microsoft-Windows-Security-Auditing', 'Security', 4624, 2, 'LogonType');
   assert.equal(eventFromXml(record(3, 0x08))?.data.LogonType, 3);
   assert.equal(eventFromXml(record(3, 0x08))?.data.LogonType, 3);
   // A converter's log of the same template writing the number as text: still the catalog's type.
   assert.equal(eventFromXml(record('3', 0x01))?.data.LogonType, 3);
+});
+
+test('a 64-bit value is text past 2^53 and a number below it: its type never makes a template conform', () => {
+  // BITS 61's bytesTotal is text in the catalog (UINT64_MAX means unknown).
+  const record = oneFieldRecords('Microsoft-Windows-Bits-Client', 'Microsoft-Windows-Bits-Client/Operational', 61, 1, 'bytesTotal');
+  assert.equal(eventFromXml(record(18446744073709551615n, 0x0a))?.data.bytesTotal, '18446744073709551615');
+  assert.equal(eventFromXml(record(44403064, 0x0a))?.data.bytesTotal, '44403064');
 });

@@ -64,6 +64,9 @@ function sameTypes(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** Conforming shapes remembered per template (see {@link conform}). */
+const CONFORMING_SHAPES = 16;
+
 /** BinXML's type code for a nested BinXML value (EventData in most templates). */
 const BINXML_TYPE = 0x21;
 
@@ -74,11 +77,26 @@ function loneInstance(v: SourceValue | undefined): SourceInstance | null {
   return n.length === 1 && n[0].kind === 'instance' ? n[0] : null;
 }
 
-/** The shapes of `instance`'s nested instances, or null when a nested value is not one. */
+/**
+ * Whether a value of a 64-bit integer type is past 2^53, where the decoder gives a bigint
+ * (an Event gets its decimal text) instead of a number: the types alone do not tell an
+ * Event's JS types, so remembered shapes hold only values below it.
+ */
+function isBigInteger(type: number, v: SourceValue | undefined): boolean {
+  if (type === 0x09 || type === 0x0a) return typeof v === 'bigint';
+  if (type === 0x89 || type === 0x8a) return Array.isArray(v) && v.some((x) => typeof x === 'bigint');
+  return false;
+}
+
+/**
+ * The shapes of `instance`'s nested instances, or null when a nested value is not one
+ * or a 64-bit value is past 2^53 (see {@link isBigInteger}).
+ */
 function nestedShapes(instance: SourceInstance): Conforming['nested'] | null {
   const out: { template: SourceTemplate; types: readonly number[]; nested: Conforming['nested'] }[] = [];
   const { types, values } = instance;
   for (let i = 0; i < types.length; i++) {
+    if (isBigInteger(types[i], values[i])) return null;
     if (types[i] !== BINXML_TYPE) continue;
     const inner = loneInstance(values[i]);
     const nested = inner === null ? null : nestedShapes(inner);
@@ -88,12 +106,19 @@ function nestedShapes(instance: SourceInstance): Conforming['nested'] | null {
   return out;
 }
 
-/** Whether `instance`'s nested instances have the shapes `known` recorded (see {@link nestedShapes}). */
+/**
+ * Whether `instance`'s nested instances have the shapes `known` recorded, and all its
+ * values are as remembered shapes hold them (see {@link nestedShapes}).
+ */
 function sameNested(known: Conforming['nested'], instance: SourceInstance): boolean {
   const { types, values } = instance;
   let k = 0;
   for (let i = 0; i < types.length; i++) {
-    if (types[i] !== BINXML_TYPE) continue;
+    const type = types[i];
+    if (type !== BINXML_TYPE) {
+      if (isBigInteger(type, values[i])) return false;
+      continue;
+    }
     const inner = loneInstance(values[i]);
     const shape = known[k++];
     if (inner === null || shape === undefined || shape.template !== inner.template || !sameTypes(shape.types, inner.types) || !sameNested(shape.nested, inner)) return false;
@@ -114,7 +139,12 @@ function conform(e: Event, instance: SourceInstance): Event {
   // missing value is Null, a converter may write a number as a string.
   const memo = templateMemo(instance.template);
   const known = memo.conforming;
-  if (known !== undefined && known.eventId === e.event_id && sameTypes(known.types, instance.types) && sameNested(known.nested, instance)) return e;
+  if (known !== undefined) {
+    for (let i = 0; i < known.length; i++) {
+      const k = known[i];
+      if (k.eventId === e.event_id && k.version === e.version && k.provider === e.provider && sameTypes(k.types, instance.types) && sameNested(k.nested, instance)) return e;
+    }
+  }
   const fields = eventFields(e.provider, e.event_id, e.version);
   if (fields === null) return e;
   let conclusive = true;
@@ -128,7 +158,14 @@ function conform(e: Event, instance: SourceInstance): Event {
   }
   if (conforms) {
     const nested = conclusive ? nestedShapes(instance) : null;
-    if (nested !== null) memo.conforming = { eventId: e.event_id, types: instance.types, nested };
+    if (nested !== null) {
+      // A few shapes per template: one template serves several event IDs (and a field may
+      // be Null in some records), and keeping only the last made a third of the corpus's
+      // records check every catalog field again.
+      const kept = (memo.conforming ??= []);
+      if (kept.length === CONFORMING_SHAPES) kept.pop();
+      kept.unshift({ provider: e.provider, eventId: e.event_id, version: e.version, types: instance.types, nested });
+    }
     return e;
   }
   applyFieldTypes(e.provider, e.event_id, e.version, e.data);

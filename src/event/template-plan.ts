@@ -307,17 +307,21 @@ export interface TemplateMemo {
   event: Step[] | null | undefined;
   /** The plan of a nested template (EventData in a BinXML value). */
   sections: Step[] | null | undefined;
-  /** See from-xml.ts conform. */
-  conforming: Conforming | undefined;
+  /** See from-xml.ts conform: the last few shapes seen to conform, newest first. */
+  conforming: Conforming[] | undefined;
 }
 
 /**
  * An instance whose Event had every catalog field in its catalog type (from-xml.ts
- * conform): its event ID and substitution types, and the same of the instances nested in
- * its BinXML values (EventData's values are typed there, not in the outer types).
+ * conform): its provider, event ID and version (which choose the catalog's fields), its
+ * substitution types, and the same of the instances nested in its BinXML values
+ * (EventData's values are typed there, not in the outer types).
  */
 export interface Conforming {
+  /** What the catalog's fields depend on (substitutions in most templates). */
+  readonly provider: string;
   readonly eventId: number;
+  readonly version: number | null;
   readonly types: readonly number[];
   readonly nested: readonly { readonly template: SourceTemplate; readonly types: readonly number[]; readonly nested: Conforming['nested'] }[];
 }
