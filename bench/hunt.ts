@@ -8,7 +8,8 @@
  *
  * Each measurement runs in a fresh child process, so its peak RSS is exactly its own: one
  * hunt, as `haetae hunt` runs it. The round count comes from a first, untimed hunt of one
- * round in another child.
+ * round in another child; a measurement with less than `--seconds` of matching (the rule
+ * load excluded) is repeated with more rounds.
  * Prints one JSON document on stdout; progress on stderr.
  *
  * Peers: Hayabusa and Chainsaw are Rust binaries distributed from GitHub releases, which
@@ -94,9 +95,17 @@ async function main(): Promise<void> {
     await waitForQuiet();
     log(`hunt: ${files.length} files, rules ${displayPath(o.rules)} + packs, ${threads} thread(s), ≥ ${o.seconds} s`);
     const args = ['--child', '--rules', o.rules, '--corpus', o.corpus, '--threads', String(threads)];
+    // A first round costs more than the next (JIT, lazy compiles, automata), so a count
+    // from a one-round probe fell short of the time asked; a run that does is run again,
+    // longer, and only a run of at least `o.seconds` of matching is kept.
     const probe = await runJsonChild<Measurement>(SCRIPT, [...args, '--rounds', '1'], `${threads} thread(s), one round`);
-    const rounds = Math.max(1, Math.ceil(o.seconds / Math.max(0.05, probe.seconds - probe.loadSeconds)));
-    runs.push(await runJsonChild<Measurement>(SCRIPT, [...args, '--rounds', String(rounds)], `${threads} thread(s)`));
+    let rounds = Math.max(1, Math.ceil(o.seconds / Math.max(0.05, probe.seconds - probe.loadSeconds)));
+    for (let attempt = 1; ; attempt++) {
+      const run = await runJsonChild<Measurement>(SCRIPT, [...args, '--rounds', String(rounds)], `${threads} thread(s), ${rounds} rounds`);
+      const matching = run.seconds - run.loadSeconds;
+      if (matching >= o.seconds || attempt === 4) { runs.push(run); break; }
+      rounds = Math.ceil((rounds * o.seconds * 1.1) / Math.max(0.05, matching));
+    }
   }
   const single = runs[0];
   process.stdout.write(JSON.stringify({
