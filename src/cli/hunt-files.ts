@@ -2,6 +2,7 @@
  * The hunt pipeline behind `haetae hunt` (and its benchmark): rule files → RuleSet,
  * inputs decoded one after another (any format) → Hunt → sorted detections + summary.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -70,7 +71,7 @@ export interface HuntWorkerData {
   readonly inputFormat?: InputFormat;
 }
 /** Main thread → worker. */
-export type HuntWorkerRequest = { readonly kind: 'file'; readonly file: string } | { readonly kind: 'end' };
+export type HuntWorkerRequest = { readonly kind: 'files'; readonly files: readonly string[] } | { readonly kind: 'end' };
 /** Worker → main thread. */
 export type HuntWorkerMessage =
   | { readonly kind: 'ready' }
@@ -192,7 +193,27 @@ async function matchHere(
   return { events: stage.events, belowMinLevel: stage.belowMinLevel };
 }
 
-/** Matches files in `threads` workers, each taking the next file from `queue` when it is free. */
+/**
+ * Files handed to a worker at once: up to this many, and up to {@link BYTES_AHEAD} (at
+ * least one file). The main thread answers a worker only between its own batches, and
+ * one small file at a time left a worker idle a quarter of a corpus hunt.
+ */
+export const MAX_FILES_AHEAD = 8;
+const BYTES_AHEAD = 8 << 20;
+
+/** The next files from `queue` for a worker (see {@link MAX_FILES_AHEAD}). */
+function takeFiles(queue: string[]): string[] {
+  const files: string[] = [];
+  let bytes = 0;
+  while (queue.length > 0 && files.length < MAX_FILES_AHEAD && (files.length === 0 || bytes < BYTES_AHEAD)) {
+    const file = queue.shift() as string;
+    files.push(file);
+    bytes += statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return files;
+}
+
+/** Matches files in `threads` workers, each taking files from `queue` while it runs low. */
 function matchInWorkers(
   queue: string[], threads: number, data: HuntWorkerData, options: HuntFilesOptions, add: (hit: RuleHit) => void, onError: () => void,
 ): Promise<{ events: number; belowMinLevel: number }> {
@@ -206,9 +227,9 @@ function matchInWorkers(
       worker.on('message', (m: HuntWorkerMessage) => {
         switch (m.kind) {
           case 'ready': {
-            const file = queue.shift();
-            if (file !== undefined) { handed.push(file); if (handed.length > 2) handed.shift(); }
-            worker.postMessage(file === undefined ? { kind: 'end' } : { kind: 'file', file } satisfies HuntWorkerRequest);
+            const files = takeFiles(queue);
+            if (files.length > 0) { handed.push(...files); handed.splice(0, Math.max(0, handed.length - MAX_FILES_AHEAD * 2)); }
+            worker.postMessage(files.length === 0 ? { kind: 'end' } : { kind: 'files', files } satisfies HuntWorkerRequest);
             break;
           }
           case 'batch':
@@ -224,7 +245,7 @@ function matchInWorkers(
       });
       worker.on('error', (e: Error & { code?: string }) => {
         if (e.code !== 'ERR_WORKER_OUT_OF_MEMORY') { reject(e); return; }
-        const where = handed.length > 0 ? `on ${handed.join(' or ')}` : 'while loading the rules';
+        const where = handed.length > 0 ? `on one of ${handed.join(', ')}` : 'while loading the rules';
         reject(new Error(`a hunt worker ran out of its ${HUNT_WORKER_HEAP_MIB} MiB heap ${where} (run with --threads 1)`, { cause: e }));
       });
       worker.on('exit', () => { if (--running === 0) resolve(totals); });

@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { hitForTransfer, MatchStage, ProcessTracker, RuleSet, type RuleHit } from '../detect/index.js';
 import { HeapBudget } from './heap-budget.js';
-import { HUNT_HEAP_BUDGET_MIB, matchFile, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
+import { HUNT_HEAP_BUDGET_MIB, matchFile, MAX_FILES_AHEAD, type HuntWorkerData, type HuntWorkerMessage, type HuntWorkerRequest } from './hunt-files.js';
 
 const data = workerData as HuntWorkerData;
 if (!parentPort) throw new Error('hunt-worker must run as a worker thread');
@@ -31,28 +31,39 @@ async function hunt(file: string): Promise<void> {
 }
 
 /**
- * Files are taken one ahead: the worker asks for the next file when it starts one, so it
- * never waits for the main thread (which answers between its own batches) with nothing
- * to do; measured, asking only when done left a worker idle a quarter of the time.
+ * Files are asked for ahead: when fewer than {@link LOW_WATER} wait, the worker asks for
+ * more (hunt-files.ts hands out a few at once), so it never waits with nothing to do while
+ * the main thread, which answers between its own batches, finishes one.
  */
+const LOW_WATER = MAX_FILES_AHEAD / 2;
 const pending: string[] = [];
+let asked = false;
 let draining = false;
 let ended = false;
+
+function askIfLow(): void {
+  if (asked || ended || pending.length >= LOW_WATER) return;
+  asked = true;
+  post({ kind: 'ready' });
+}
 
 async function drain(): Promise<void> {
   if (draining) return;
   draining = true;
-  for (let file = pending.shift(); file !== undefined; file = pending.shift()) {
-    post({ kind: 'ready' });
+  for (;;) {
+    askIfLow();
+    const file = pending.shift();
+    if (file === undefined) break;
     await hunt(file);
   }
   draining = false;
-  if (ended) { post({ kind: 'end', events: stage.events, belowMinLevel: stage.belowMinLevel }); port.close(); }
+  if (ended && pending.length === 0) { post({ kind: 'end', events: stage.events, belowMinLevel: stage.belowMinLevel }); port.close(); }
 }
 
 port.on('message', (req: HuntWorkerRequest) => {
-  if (req.kind === 'file') pending.push(req.file);
+  asked = false;
+  if (req.kind === 'files') pending.push(...req.files);
   else ended = true;
   void drain();
 });
-post({ kind: 'ready' });
+void drain();
