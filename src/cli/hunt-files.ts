@@ -222,7 +222,7 @@ function matchInWorkers(
     let running = threads;
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(new URL('./hunt-worker.js', import.meta.url), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: HUNT_WORKER_HEAP_MIB } });
-      // The files handed to this worker (it takes one ahead), to name them if it fails.
+      // The files last handed to this worker (it takes a few ahead), to name them if it fails.
       const handed: string[] = [];
       worker.on('message', (m: HuntWorkerMessage) => {
         switch (m.kind) {
