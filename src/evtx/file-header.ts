@@ -22,6 +22,14 @@ import { hasSignature, u16, u32, u64n } from './bytes.js';
 export const FILE_HEADER_SIZE = 4096;
 /** The file signature at offset 0. */
 export const FILE_SIGNATURE = 'ElfFile\0';
+
+/**
+ * Whether bytes start with the EVTX file signature (libyal EVTX notes §2 "File header"):
+ * how inputs are recognised as EVTX, and the first check of a file header.
+ */
+export function isEvtxSignature(b: Uint8Array): boolean {
+  return hasSignature(b, 0, FILE_SIGNATURE);
+}
 /** Size of every chunk. */
 export const CHUNK_SIZE = 65536;
 /** File flag: the file was not closed cleanly; header counters may lag the chunks. */
@@ -63,7 +71,7 @@ export function parseFileHeader(b: Uint8Array): EvtxFileHeader {
       chunkCount: 0, flags: 0, dirty: false, full: false, checksum: 0, checksumOk: false, problems,
     };
   }
-  const valid = hasSignature(b, 0, FILE_SIGNATURE);
+  const valid = isEvtxSignature(b);
   if (!valid) problems.push('missing ElfFile signature at offset 0');
   const checksum = u32(b, 124);
   const checksumOk = crc32(b.subarray(0, 120)) === checksum;

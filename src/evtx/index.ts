@@ -3,7 +3,7 @@
  * templates → records) and writing. Public face of the module.
  */
 export { EvtxFormatError } from './bytes.js';
-export { parseFileHeader, CHUNK_SIZE, FILE_HEADER_SIZE, FILE_SIGNATURE, FLAG_DIRTY, FLAG_FULL, type EvtxFileHeader } from './file-header.js';
+export { parseFileHeader, isEvtxSignature, CHUNK_SIZE, FILE_HEADER_SIZE, FILE_SIGNATURE, FLAG_DIRTY, FLAG_FULL, type EvtxFileHeader } from './file-header.js';
 export { decodeChunk, type ChunkHeader, type DecodedChunk, type EvtxIssue, type EvtxRecord, type ChunkDecodeOptions } from './chunk.js';
 export { decodeEvtx, readEvtxFile, readEvtxFileSync, chunkSlots, type EvtxFileReadOptions } from './reader.js';
 export { ValueType, type XmlNode, type XmlElement, type XmlValue, type XmlTemplate, type XmlFragment, type XmlTemplateInstance } from './xml-tree.js';

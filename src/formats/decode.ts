@@ -5,7 +5,7 @@
  * it (NXLog `Message`, ECS `message`, XML `RenderingInfo`), else Haetae's rendering.
  */
 import { statSync } from 'node:fs';
-import { readEvtxFile } from '../evtx/index.js';
+import { isEvtxSignature, readEvtxFile } from '../evtx/index.js';
 import { eventFromRecord, renderLine, type Event } from '../event/index.js';
 import { eventFromEcs } from './ecs.js';
 import { eventFromEvtxJson } from './evtx-json.js';
@@ -14,7 +14,7 @@ import { JsonRecordReader } from './json-records.js';
 import { restoreSecurityLineEnds } from './line-ends.js';
 import { eventFromNxlog, LocalTimeFixer } from './nxlog.js';
 import { eventFromMessage, isMessageTitle } from './rendered-text.js';
-import { DEFAULT_MAX_LINE_BYTES, isEvtxHead, readLines, readTextChunks, sniff, type ReadMeter, type Sniffed, type SourceLine } from './source.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines, readTextChunks, sniff, type ReadMeter, type Sniffed, type SourceLine } from './source.js';
 import { RecordError, type DecodedBatch, type InputFormat, type InputIssue } from './types.js';
 import { decodeWindowsXml } from './windows-xml.js';
 
@@ -35,7 +35,7 @@ export type DetectedFormat = InputFormat | 'json';
 
 /** Tells the format from the first bytes, or null when nothing fits. */
 export function detectFormat(s: Sniffed): DetectedFormat | null {
-  if (isEvtxHead(s.headBytes)) return 'evtx';
+  if (isEvtxSignature(s.headBytes)) return 'evtx';
   const head = s.head.trimStart();
   if (head.startsWith('<')) return 'xml';
   if (head.startsWith('{') || head.startsWith('[') || /^Record \d+\r?\n/.test(head)) return 'json';

@@ -8,7 +8,7 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { FILE_SIGNATURE } from '../evtx/index.js';
+import { isEvtxSignature } from '../evtx/file-header.js';
 
 /** The encodings Haetae reads text inputs in. */
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
@@ -28,12 +28,6 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 const SNIFF_BYTES = 64 * 1024;
 /** Head read first: under Node's pool threshold (half of `Buffer.poolSize`), so it is not an ArrayBuffer of its own. */
 const EVTX_SNIFF_BYTES = 2048;
-const EVTX_MAGIC = Buffer.from(FILE_SIGNATURE, 'latin1');
-
-/** Whether bytes start like an EVTX file (its signature, libyal EVTX notes §2 "File header"). */
-export function isEvtxHead(b: Buffer): boolean {
-  return b.subarray(0, EVTX_MAGIC.length).equals(EVTX_MAGIC);
-}
 
 /** How far reading a file has got, in bytes of the file itself (compressed, for gzip). */
 export interface ReadMeter { bytesRead: () => number }
@@ -79,7 +73,7 @@ export async function sniff(path: string): Promise<Sniffed> {
   let n: number;
   try {
     n = readSync(fd, raw, 0, EVTX_SNIFF_BYTES, 0);
-    if (n === EVTX_SNIFF_BYTES && !isEvtxHead(raw)) {
+    if (n === EVTX_SNIFF_BYTES && !isEvtxSignature(raw)) {
       raw = Buffer.allocUnsafe(SNIFF_BYTES);
       n = readSync(fd, raw, 0, SNIFF_BYTES, 0);
     }
