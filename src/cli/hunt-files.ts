@@ -201,16 +201,32 @@ async function matchHere(
 export const MAX_FILES_AHEAD = 8;
 const BYTES_AHEAD = 8 << 20;
 
-/** The next files from `queue` for a worker (see {@link MAX_FILES_AHEAD}). */
-function takeFiles(queue: string[]): string[] {
+/**
+ * The next files from `queue` for a worker (see {@link MAX_FILES_AHEAD}). Never throws:
+ * it runs in the main thread's message handler, and a file that cannot be read is the
+ * worker's to report.
+ *
+ * @example
+ * worker.postMessage({ kind: 'files', files: takeFiles(queue) });
+ */
+export function takeFiles(queue: string[]): string[] {
   const files: string[] = [];
   let bytes = 0;
   while (queue.length > 0 && files.length < MAX_FILES_AHEAD && (files.length === 0 || bytes < BYTES_AHEAD)) {
     const file = queue.shift() as string;
     files.push(file);
-    bytes += statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    bytes += sizeOf(file);
   }
   return files;
+}
+
+/** A file's size, 0 when it cannot be read: the worker then reports it as an input problem. */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Matches files in `threads` workers, each taking files from `queue` while it runs low. */
