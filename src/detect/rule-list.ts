@@ -115,7 +115,10 @@ export class RuleList {
     this.entries.forEach(({ matcher }, i) => {
       const prefilter = this.usePrefilters ? matcher.prefilter : null;
       if (!prefilter || !usable(prefilter.anyOf)) { always.push(i); return; }
-      if (usable(prefilter.alsoAnyOf) && prefilter.alsoAnyOf.length <= MAX_SECOND_CLAUSE) this.also[i] = prefilter.alsoAnyOf;
+      // Not a keywords clause: its text (every value and the message) would be joined
+      // again for each candidate, where the automata read it once per group.
+      const second = prefilter.alsoAnyOf;
+      if (usable(second) && second.length <= MAX_SECOND_CLAUSE && second.every((a) => a.field !== '')) this.also[i] = second;
       for (const a of prefilter.anyOf) {
         const fieldKey = `${matcher.target.name}\u0000${a.field}`;
         let g = byField.get(fieldKey);
