@@ -149,9 +149,11 @@ function foldedKeys(data: Readonly<Record<string, unknown>>): Map<string, string
 }
 
 /**
- * The default resolver's accessors by field name: a hunt resolves the shown fields of
- * every detection (hunt.ts `keyFields`), and a new closure per field and hit was garbage.
- * Accessors depend on the name alone, so one per name serves every rule.
+ * The default resolver's accessors by field name: accessors depend on the name alone, so
+ * one per name serves every rule and prefilter that reads it (thousands of rules read a
+ * few dozen fields; each compile, including those on first use during a hunt, would
+ * otherwise build its own closures). Detections resolve theirs once per matcher
+ * (hunt.ts `MatchStage.readsOf`).
  */
 const defaultAccessors = new Map<string, FieldAccessor>();
 const MAX_DEFAULT_ACCESSORS = 4096;
