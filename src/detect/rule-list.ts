@@ -66,7 +66,9 @@ export class RuleList {
   /** Per entry, the epoch in which it last became a candidate (dedup without clearing). */
   private stamp = new Int32Array(0);
   private epoch = 0;
-  private readonly candidates: number[] = [];
+  /** The entries whose needles the current event's scans reported ({@link candidateCount} of them). */
+  private candidates = new Int32Array(0);
+  private candidateCount = 0;
   /** Per entry, its prefilter's second clause when it has a usable one. */
   private also: (readonly PrefilterAlternative[] | null)[] = [];
 
@@ -88,15 +90,15 @@ export class RuleList {
     const groups = this.groups;
     if (groups.length === 0) return;
     if (++this.epoch === 0x7fffffff) { this.stamp.fill(0); this.epoch = 1; }
-    const candidates = this.candidates;
-    candidates.length = 0;
+    this.candidateCount = 0;
     for (let g = 0; g < groups.length; g++) {
       const v = groups[g].accessor(event);
       if (typeof v === 'string') groups[g].index.searchAnyCase(v, groups[g].onNeedle);
       else if (v !== undefined && v !== null) groups[g].index.search(prefilterText(v), groups[g].onNeedle);
     }
     const also = this.also;
-    for (let c = 0; c < candidates.length; c++) {
+    const candidates = this.candidates;
+    for (let c = 0, count = this.candidateCount; c < count; c++) {
       const i = candidates[c];
       const entry = entries[i];
       if (entry.provider !== null && entry.provider !== provider) continue; // cheaper than the clause
@@ -130,6 +132,7 @@ export class RuleList {
     });
     this.always = always;
     this.stamp = new Int32Array(this.entries.length);
+    this.candidates = new Int32Array(this.entries.length);
     this.epoch = 0;
     this.groups = [...byField.values()].map((g) => {
       const needles = [...g.needles.keys()];
@@ -138,7 +141,7 @@ export class RuleList {
         const of = entriesOf[n];
         for (let k = 0; k < of.length; k++) {
           const i = of[k];
-          if (this.stamp[i] !== this.epoch) { this.stamp[i] = this.epoch; this.candidates.push(i); }
+          if (this.stamp[i] !== this.epoch) { this.stamp[i] = this.epoch; this.candidates[this.candidateCount++] = i; }
         }
       };
       return { accessor: g.accessor, index: new NeedleIndex(needles), onNeedle };

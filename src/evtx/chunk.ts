@@ -91,6 +91,8 @@ export interface DecodedChunk {
   readonly header: ChunkHeader | null;
   readonly records: EvtxRecord[];
   readonly issues: EvtxIssue[];
+  /** On the file header's item (index -1): the file's size in bytes. */
+  readonly fileSize?: number;
 }
 
 /** Options for chunk decoding. */

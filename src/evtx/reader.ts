@@ -29,7 +29,7 @@ export function headerChunk(header: EvtxFileHeader, fileSize: number): DecodedCh
   if (header.valid && header.chunkCount > slots) {
     issues.push({ severity: 'error', chunk: -1, offset: fileSize, reason: `file ends after ${slots} chunk(s) but its header counts ${header.chunkCount}: truncated` });
   }
-  return { index: -1, header: null, records: [], issues };
+  return { index: -1, header: null, records: [], issues, fileSize };
 }
 
 /**
