@@ -14,6 +14,7 @@ import type { Event, EventValue } from '../event/index.js';
 import { CorrelationEngine, type BaseMatch, type CorrelationHit } from './correlation/index.js';
 import { ProcessTracker } from './process-tracker.js';
 import type { LoadedRule, RuleSet } from './rule-set.js';
+import { DetectionCodec } from './detection-codec.js';
 import { SpillSort } from './spill-sort.js';
 import { LEVELS, type CompiledMatcher, type Detection, type FieldAccessor, type Level } from './types.js';
 
@@ -279,7 +280,11 @@ export class Hunt {
     this.maxInputs = options.maxCorrelationInputs ?? 200_000;
     this.correlation = rules.correlations.length > 0 ? new CorrelationEngine(rules.correlations) : null;
     const budgetBytes = options.spillBytes ?? HUNT_SPILL_BYTES;
-    this.detections = new SpillSort<Detection>({ what: 'detections', compare: byTimeThenTitle, sizeOf: detectionBytes, budgetBytes, dir: options.spillDir });
+    const codec = new DetectionCodec();
+    this.detections = new SpillSort<Detection>({
+      what: 'detections', compare: byTimeThenTitle, sizeOf: detectionBytes, budgetBytes, dir: options.spillDir,
+      store: (d) => codec.store(d), revive: (json) => codec.revive(json),
+    });
     this.inputs = new SpillSort<KeptInput>({ what: 'correlation inputs', compare: (a, b) => a.time - b.time, sizeOf: inputBytes, budgetBytes, dir: options.spillDir });
   }
 
