@@ -43,6 +43,21 @@ test('merged runs equal a stable sort, with ties in push order, and can be read 
   }
 });
 
+test('a line longer than the write buffer is written whole, between the lines around it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'haetae-spill-test-'));
+  try {
+    // 400k three-byte characters: 1.2 MB of UTF-8, past the 1 MiB a run is written in.
+    const input: Item[] = [{ key: 1, seq: 0, text: 'a'.repeat(300_000) }, { key: 0, seq: 1, text: '한'.repeat(400_000) }, { key: 2, seq: 2, text: '✓' }];
+    const s = new SpillSort<Item>({ what: 'items', compare: byKey, sizeOf: () => 1, budgetBytes: 3, dir });
+    for (const i of input) s.push(i);
+    assert.equal(s.spilledRuns, 1);
+    assert.deepEqual([...s.sorted()], [...input].sort(byKey));
+    s.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('items pushed after a read join the next one; a small input never touches the disk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'haetae-spill-test-'));
   try {
