@@ -57,6 +57,11 @@ export interface EvtxFileReadOptions extends ChunkDecodeOptions {
   readonly chunkCount?: number;
   /** Skip the header item (used by workers that decode a slice of a file). */
   readonly skipHeader?: boolean;
+  /**
+   * A descriptor of the file already open for reading (formats/source.ts `sniffOpen`):
+   * the reader reads through it and closes it, instead of opening the path again.
+   */
+  readonly fd?: number;
 }
 
 /**
@@ -153,7 +158,7 @@ export function readEvtxFileSync(path: string, options: EvtxFileReadOptions, onC
  * rest of it is not read.
  */
 function* chunksOf(path: string, options: EvtxFileReadOptions, block: Buffer): Generator<DecodedChunk> {
-  const fd = openSync(path, 'r');
+  const fd = options.fd ?? openSync(path, 'r');
   try {
     const first = options.firstChunk ?? 0;
     const end = options.chunkCount === undefined ? Infinity : first + options.chunkCount;

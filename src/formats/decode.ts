@@ -4,7 +4,7 @@
  * Every Event leaves here with its `line`: Windows' own message when the source carried
  * it (NXLog `Message`, ECS `message`, XML `RenderingInfo`), else Haetae's rendering.
  */
-import { statSync } from 'node:fs';
+import { closeSync, statSync } from 'node:fs';
 import { isEvtxSignature, readEvtxFile } from '../evtx/index.js';
 import { eventFromRecord, renderLine, type Event } from '../event/index.js';
 import { eventFromEcs } from './ecs.js';
@@ -14,7 +14,7 @@ import { JsonRecordReader } from './json-records.js';
 import { restoreSecurityLineEnds } from './line-ends.js';
 import { eventFromNxlog, LocalTimeFixer } from './nxlog.js';
 import { eventFromMessage, isMessageTitle } from './rendered-text.js';
-import { DEFAULT_MAX_LINE_BYTES, readLines, readTextChunks, sniff, type ReadMeter, type Sniffed, type SourceLine } from './source.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines, readTextChunks, sniffOpen, type ReadMeter, type Sniffed, type SourceLine } from './source.js';
 import { RecordError, type DecodedBatch, type InputFormat, type InputIssue } from './types.js';
 import { decodeWindowsXml } from './windows-xml.js';
 
@@ -62,12 +62,23 @@ function jsonShape(o: Record<string, unknown>): InputFormat | null {
  */
 export async function* decodeFile(file: string, options: DecodeOptions = {}): AsyncGenerator<DecodedBatch> {
   let sniffed: Sniffed;
+  let fd: number | null;
   try {
-    sniffed = await sniff(file);
+    ({ sniffed, fd } = await sniffOpen(file));
   } catch (e) {
     yield { events: [], issues: [{ severity: 'error', file, reason: `cannot read: ${(e as Error).message}` }], bytes: 0 };
     return;
   }
+  // The EVTX reader takes the open file over; every other path reads by name.
+  const handOver = (): number | undefined => { const f = fd ?? undefined; fd = null; return f; };
+  try {
+    yield* decodeSniffed(file, sniffed, handOver, options);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+async function* decodeSniffed(file: string, sniffed: Sniffed, handOver: () => number | undefined, options: DecodeOptions): AsyncGenerator<DecodedBatch> {
   const format = options.format ?? detectFormat(sniffed);
   if (format === null) {
     yield { events: [], issues: [{ severity: 'error', file, line: 1, reason: 'cannot tell the input format from the content; use --input-format' }], bytes: 0 };
@@ -84,7 +95,7 @@ export async function* decodeFile(file: string, options: DecodeOptions = {}): As
   try {
     if (format === 'evtx') {
       if (sniffed.gzip) throw new RecordError('gzip-compressed EVTX: decompress it first');
-      yield* decodeEvtxFile(file, options.strictChecksums ?? false, finish);
+      yield* decodeEvtxFile(file, options.strictChecksums ?? false, handOver(), finish);
     } else if (format === 'xml') {
       for await (const b of decodeWindowsXml(file, readTextChunks(file, sniffed, meter))) yield finish({ ...b, bytes: progressed() });
     } else if (format === 'text') {
@@ -98,10 +109,10 @@ export async function* decodeFile(file: string, options: DecodeOptions = {}): As
   }
 }
 
-async function* decodeEvtxFile(file: string, strictChecksums: boolean, finish: (b: DecodedBatch) => DecodedBatch): AsyncGenerator<DecodedBatch> {
+async function* decodeEvtxFile(file: string, strictChecksums: boolean, fd: number | undefined, finish: (b: DecodedBatch) => DecodedBatch): AsyncGenerator<DecodedBatch> {
   let last = 0;
   let size: number | undefined;
-  for await (const chunk of readEvtxFile(file, { strictChecksums })) {
+  for await (const chunk of readEvtxFile(file, { strictChecksums, fd })) {
     if (chunk.fileSize !== undefined) size = chunk.fileSize;
     const events: Event[] = [];
     const issues: InputIssue[] = chunk.issues.map((i) => ({ severity: i.severity, file, chunk: i.chunk, offset: i.offset, reason: i.recordId !== undefined ? `record ${i.recordId}: ${i.reason}` : i.reason }));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,4 +186,26 @@ test('EVTX: progress bytes add up to the file size, never-written chunks at the 
   for await (const b of decodeFile(file)) { bytes += b.bytes; events += b.events.length; }
   assert.equal(events, 3);
   assert.equal(bytes, statSync(file).size);
+});
+
+test('every file decodeFile opens is closed: read to the end, left early, or not decodable', { skip: !existsSync('/proc/self/fd') && 'needs /proc/self/fd' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'haetae-fds-'));
+  const xml = join(dir, 'events.xml');
+  writeFileSync(xml, `<Events>${sysmon1(100)}${sysmon1(101)}</Events>`);
+  const evtx = join(dir, 'events.evtx');
+  const w = new EvtxWriter(evtx);
+  for (const e of (await decode(xml)).events) w.writeRecord(eventToXml(e), e._time);
+  w.close();
+  const unknown = file('not an event log\n');
+  const gzipEvtx = file(gzipSync(readFileSync(evtx)));
+  const open = (): number => readdirSync('/proc/self/fd').length;
+  const before = open();
+  for (let i = 0; i < 20; i++) {
+    for (const f of [evtx, xml, unknown, gzipEvtx]) await decode(f);
+    for await (const b of decodeFile(evtx)) if (b.events.length > 0) break; // left early
+    await decode(evtx, { format: 'evtx' });
+  }
+  // Streams close their files asynchronously, soon after they end.
+  for (let waited = 0; open() > before && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(open(), before);
 });
