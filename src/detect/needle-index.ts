@@ -298,6 +298,22 @@ export class NeedleIndex {
   }
 
   /**
+   * Whether `text` (already lowercased) contains any of the needles: one scan for a
+   * field match with many `contains` values (compile.ts `compileValueTests`).
+   *
+   * @example
+   * new NeedleIndex(['-enc', 'iex(']).containsAny('powershell -enc aqb') // true
+   */
+  containsAny(text: string): boolean {
+    this.found = false;
+    this.scan(text, this.markFound, false);
+    return this.found;
+  }
+
+  private found = false;
+  private readonly markFound = (): void => { this.found = true; };
+
+  /**
    * {@link search} over `text` as written, matching as if it were lowercased
    * (`foldCase`): ASCII text is scanned as it is, upper-case letters taking their
    * lower-case forms' classes and compared the same way, so the scan needs no lowercased

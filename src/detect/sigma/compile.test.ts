@@ -70,6 +70,21 @@ test('contains, startswith, endswith', () => {
   assert.ok(w({ F: 'xxabbbcxx' }) && !w({ F: 'xxcbax' }));
 });
 
+test('a long contains list (scanned for at once) matches as its values one by one would', () => {
+  // Past MIN_INDEXED_CONTAINS the literals go to one needle index; wildcards inside a
+  // value, an empty value and windash variants stay ordinary tests beside it.
+  const words = Array.from({ length: 40 }, (_, i) => `Word${i}x`);
+  const list = (extra: string[]): string => ['sel:', '    F|contains:', ...[...words, ...extra].map((w) => `        - '${w}'`), 'condition: sel'].join('\n');
+  const m = matcher(list(['a*c', 'Ünï']));
+  for (const w of ['WORD7X', 'xx word39x yy', 'abbbc', 'üNÏ', 'a\u00e9c']) assert.ok(m({ F: w }), w);
+  for (const w of ['word7', 'xxcba', 'unicode', '']) assert.ok(!m({ F: w }), w);
+  assert.ok(m({ F: ['nope', 'word12x'] }), 'any element of an array');
+  assert.ok(!m({}), 'absent field');
+  assert.ok(matcher(list(['']))({ F: 'anything' }), 'contains empty matches any text');
+  const dash = matcher(['sel:', '    F|windash|contains:', ...words.map((w) => `        - ' -${w}'`), 'condition: sel'].join('\n'));
+  assert.ok(dash({ F: 'x /word3x' }) && dash({ F: 'x -word3x' }) && !dash({ F: 'x word3x' }));
+});
+
 test('lists are OR, all makes them AND; maps AND; list of maps OR', () => {
   const or = matcher("sel:\n    F|contains:\n        - foo\n        - bar\ncondition: sel");
   assert.ok(or({ F: 'xbarx' }) && !or({ F: 'baz' }));

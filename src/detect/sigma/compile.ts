@@ -27,7 +27,8 @@ import { SigmaCompileError, type DetectionRuleDoc, type FieldMatch, type Selecti
 import { planFieldMatch, type FieldPlan, type TimePart, type ValueTest, type ValueTestKind } from './modifiers.js';
 import { foldCase } from './fold.js';
 import { literalChainTest } from './regex-chain.js';
-import { compilePattern, type StringTest } from './pattern.js';
+import { compilePattern, containsLiteral, type Pattern, type StringTest } from './pattern.js';
+import { NeedleIndex } from '../needle-index.js';
 import { deriveEventIds } from './event-ids.js';
 import type { PlannedSelection } from './necessary.js';
 import { derivePrefilter } from './prefilter.js';
@@ -139,9 +140,15 @@ function compileValueTests(plan: FieldPlan): (v: EventValue | undefined) => bool
   const patterns: StringTest[] = [];
   const others: ScalarTest[] = [];
   const networks: Extract<ValueTest, { kind: 'cidr' }>[] = [];
+  // Any-of many `contains` values: one needle scan of the value instead of an `includes`
+  // per value (a script block tested for 60 cmdlet names was read 60 times).
+  const scanned = !plan.all && !plan.cased ? indexedContains(plan.tests) : null;
+  if (scanned !== null) patterns.push((s) => scanned.containsAny(s));
   for (const t of plan.tests) {
     if (t.kind === 'pattern') {
-      const variants = t.variants.map((p) => compilePattern(p, plan.cased));
+      const kept = scanned === null ? t.variants : t.variants.filter((p) => !isIndexable(p));
+      if (kept.length === 0) continue;
+      const variants = kept.map((p) => compilePattern(p, plan.cased));
       patterns.push(variants.length === 1 ? variants[0] : (s) => { for (const v of variants) if (v(s)) return true; return false; });
     } else if (t.kind === 'cidr' && !plan.all) networks.push(t);
     else others.push(scalarTest(t, plan.cased));
@@ -164,6 +171,26 @@ function compileValueTests(plan: FieldPlan): (v: EventValue | undefined) => bool
     return (v) => (Array.isArray(v) ? each.every((t) => t(v)) : scalarAll(v));
   }
   return (v) => { for (const t of each) if (!t(v)) return false; return true; };
+}
+
+/**
+ * `contains` values a field match needs before they are scanned for together rather than
+ * one by one: `includes` reads a one-byte string at a fraction of a nanosecond per
+ * character, the automaton at ~8 ns, so one scan pays only for many values. Measured on
+ * the corpus (full predicates per event): 8 values 1.53 µs, 20–80 1.10, never 1.29.
+ */
+const MIN_INDEXED_CONTAINS = 24;
+
+const isIndexable = (p: Pattern): boolean => { const l = containsLiteral(p); return l !== null && l !== ''; };
+
+/**
+ * One needle index of the non-empty `contains` literals of `tests` (lowercased: the
+ * caller folds the value), or null when there are fewer than {@link MIN_INDEXED_CONTAINS}.
+ */
+function indexedContains(tests: readonly ValueTest[]): NeedleIndex | null {
+  const needles: string[] = [];
+  for (const t of tests) if (t.kind === 'pattern') for (const p of t.variants) if (isIndexable(p)) needles.push((containsLiteral(p) ?? '').toLowerCase());
+  return needles.length >= MIN_INDEXED_CONTAINS ? new NeedleIndex(needles) : null;
 }
 
 const numberOf = (v: Scalar): number | null => {

@@ -138,6 +138,16 @@ export function printPattern(p: Pattern): string {
   return p.map((x) => (print[x.kind] as (y: PatternPart) => string)(x)).join('');
 }
 
+/**
+ * The literal of a `*text*` pattern (what `contains` makes), or null for any other shape.
+ *
+ * @example
+ * containsLiteral(parseSigmaString('*Temp*')) // 'Temp'
+ */
+export function containsLiteral(p: Pattern): string | null {
+  return p.length === 3 && p[0].kind === 'any' && p[1].kind === 'text' && p[2].kind === 'any' ? p[1].text : null;
+}
+
 /** A test of an already case-folded (or, for `cased`, raw) string. */
 export type StringTest = (s: string) => boolean;
 
