@@ -142,6 +142,15 @@ export class NeedleIndex {
     // Own list per automaton: one shared by all made V8 compile the scan loop erratically
     // (~8 or ~14 ns per character from run to run). Small sets need none.
     this.ends = new Int32Array(needles.length > DIRECT_NEEDLES ? MAX_PENDING_ENDS * 2 : 0);
+    if (needles.length <= DIRECT_NEEDLES) {
+      // Searched with `includes` (see scan): no automaton. Two thirds of a hunt's field
+      // groups are this small, and building theirs was first-use time for nothing.
+      this.asciiClass = new Uint8Array(0); this.otherClass = new Map(); this.classes = 0; this.dense = 0;
+      this.delta = new Uint16Array(0); this.firstEdge = new Int32Array(0); this.edgeClass = new Uint8Array(0);
+      this.edgeTarget = new Uint16Array(0); this.failOf = new Uint16Array(0); this.hasOutput = new Uint8Array(0);
+      this.outputs = []; this.headLength = new Int32Array(0); this.needlesOf = []; this.headExact = new Uint8Array(0); this.tails = [];
+      return;
+    }
     const headIds = new Map<string, number>();
     const needlesOf: number[][] = [];
     const lengths = headLengths(needles);
