@@ -10,7 +10,7 @@
  * (MatchStage) and collecting (Hunt) are separate so several worker threads can match
  * while one Hunt collects.
  */
-import type { Event, EventValue } from '../event/index.js';
+import { eventTimeMs, type Event, type EventValue } from '../event/index.js';
 import { CorrelationEngine, type BaseMatch, type CorrelationHit } from './correlation/index.js';
 import { ProcessTracker } from './process-tracker.js';
 import type { LoadedRule, RuleSet } from './rule-set.js';
@@ -108,7 +108,7 @@ export class MatchStage {
         const v = read(event);
         if (v !== undefined) values[f] = v;
       }
-      emit({ detection, ruleName: name, correlationInput: { time: Date.parse(event._time), event, values } });
+      emit({ detection, ruleName: name, correlationInput: { time: eventTimeMs(event._time), event, values } });
     });
   }
 

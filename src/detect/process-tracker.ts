@@ -24,7 +24,7 @@
  * latest event are evicted, and the total is capped at `maxRecords` (ended records go
  * first, oldest end first; then the least recently seen).
  */
-import { learnVolume, processId, SECURITY_PROVIDER, SYSMON_PROVIDER, type Event, type EventValue } from '../event/index.js';
+import { eventTimeMs, learnVolume, processId, SECURITY_PROVIDER, SYSMON_PROVIDER, type Event, type EventValue } from '../event/index.js';
 import { processCreationUser } from './security-fields.js';
 
 /** One process as the tracker knows it. Times are ms since the epoch (event time). */
@@ -103,9 +103,9 @@ let lastTimed: Event | undefined;
 let lastTimedText = '';
 let lastTime = NaN;
 
-/** `Date.parse(e._time)`, remembered for the last event. */
+/** `Date.parse(e._time)` (by {@link eventTimeMs}), remembered for the last event. */
 function timeOf(e: Event): number {
-  if (e !== lastTimed || e._time !== lastTimedText) { lastTimed = e; lastTimedText = e._time; lastTime = Date.parse(e._time); }
+  if (e !== lastTimed || e._time !== lastTimedText) { lastTimed = e; lastTimedText = e._time; lastTime = eventTimeMs(e._time); }
   return lastTime;
 }
 
