@@ -32,6 +32,20 @@ test('appendRows creates the table, appends, adds missing columns; _extra JSON i
   }
 });
 
+test('appendRows writes JS numbers into 32-bit, small and floating columns; a wrong value names its column', async () => {
+  const store = await openStore({ memory: true });
+  try {
+    const types = ['INTEGER', 'SMALLINT', 'TINYINT', 'UINTEGER', 'FLOAT', 'DOUBLE', 'BIGINT', 'HUGEINT'];
+    const columns = types.map((type) => ({ name: type.toLowerCase(), type }));
+    await store.appendRows('n', columns, [row(Object.fromEntries(columns.map((c) => [c.name, 5]))), row(Object.fromEntries(columns.map((c) => [c.name, null])))]);
+    const rows = await all(store.runSql(`SELECT ${columns.map((c) => c.name).join(', ')} FROM n ORDER BY integer NULLS LAST`));
+    assert.deepEqual(rows.map((r) => columns.map((c) => r[c.name] ?? null)), [types.map(() => 5), types.map(() => null)]);
+    await assert.rejects(store.appendRows('n', columns, [row({ integer: 7.5 })]), /column 'integer' \(INTEGER\)/);
+  } finally {
+    await store.close();
+  }
+});
+
 test('appendRows into an event table fills its hidden recipe flag column too', async () => {
   const store = await openStore({ memory: true });
   try {

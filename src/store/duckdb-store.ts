@@ -500,7 +500,7 @@ async function appendAll(c: DuckDBConnection, table: string, columns: readonly {
   try {
     for (let at = 0; at < rows.length; at += CHUNK_ROWS) {
       const slice = rows.slice(at, at + CHUNK_ROWS);
-      appendColumns(appender, columns.map((col) => slice.map((r) => columnValue(col, r[col.name] ?? null))));
+      appendColumns(appender, columns.map((col) => slice.map((r) => columnValue(col, r[col.name] ?? null))), columns.map((col) => col.name));
     }
     appender.flushSync();
   } finally {
@@ -509,22 +509,34 @@ async function appendAll(c: DuckDBConnection, table: string, columns: readonly {
 }
 
 /** One data chunk per call: the columns' values, typed by the appender's columns. */
-function appendColumns(appender: DuckDBAppender, columns: DuckDBValue[][]): void {
+function appendColumns(appender: DuckDBAppender, columns: DuckDBValue[][], names: readonly string[]): void {
   const n = columns[0]?.length ?? 0;
   if (n === 0) return;
   const types: DuckDBType[] = [];
   for (let i = 0; i < appender.columnCount; i++) types.push(appender.columnType(i));
   const chunk = DuckDBDataChunk.create(types, n);
-  for (let i = 0; i < columns.length; i++) chunk.setColumnValues(i, columns[i]);
+  for (let i = 0; i < columns.length; i++) {
+    try {
+      chunk.setColumnValues(i, columns[i]);
+    } catch (e) {
+      throw new Error(`column '${names[i] ?? i + 1}' (${types[i].toString()}): ${(e as Error).message}`, { cause: e });
+    }
+  }
   appender.appendDataChunk(chunk);
 }
+
+/**
+ * Column types whose DuckDB values are JS numbers, not BigInts: `valueToDuckDB` makes a
+ * safe integer a BigInt (right for BIGINT, the type inferred for whole numbers), which
+ * the appender refuses for a 32-bit or floating column ("number is not an integer").
+ */
+const NUMBER_COLUMN_TYPES = new Set(['INTEGER', 'INT', 'INT4', 'SIGNED', 'SMALLINT', 'INT2', 'SHORT', 'TINYINT', 'INT1', 'UINTEGER', 'USMALLINT', 'UTINYINT', 'DOUBLE', 'FLOAT8', 'FLOAT', 'FLOAT4', 'REAL']);
 
 /** A Value as the DuckDB value of a generic table's column (types as infer-columns.ts names them). */
 function columnValue(col: { readonly type: string }, v: Value): DuckDBValue {
   if (v === null) return null;
-  switch (col.type) {
-    case 'JSON': return JSON.stringify(valueToJson(v));
-    case 'DOUBLE': return v as number;
-    default: return valueToDuckDB(v);
-  }
+  const type = col.type.toUpperCase();
+  if (type === 'JSON') return JSON.stringify(valueToJson(v));
+  if (typeof v === 'number' && NUMBER_COLUMN_TYPES.has(type)) return v;
+  return valueToDuckDB(v);
 }
