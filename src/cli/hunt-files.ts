@@ -75,6 +75,8 @@ export type HuntWorkerRequest = { readonly kind: 'files'; readonly files: readon
 /** Worker → main thread. */
 export type HuntWorkerMessage =
   | { readonly kind: 'ready' }
+  /** The worker starts on `file` (named if the worker then runs out of memory). */
+  | { readonly kind: 'start'; readonly file: string }
   | { readonly kind: 'batch'; readonly hits: RuleHit[]; readonly bytes: number; readonly events: number; readonly issues: HuntIssue[] }
   | { readonly kind: 'end'; readonly events: number; readonly belowMinLevel: number };
 
@@ -238,16 +240,18 @@ function matchInWorkers(
     let running = threads;
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(new URL('./hunt-worker.js', import.meta.url), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: HUNT_WORKER_HEAP_MIB } });
-      // The files last handed to this worker (it takes a few ahead), to name them if it fails.
-      const handed: string[] = [];
+      // The file this worker is on, to name it if the worker fails.
+      let current: string | null = null;
       worker.on('message', (m: HuntWorkerMessage) => {
         switch (m.kind) {
           case 'ready': {
             const files = takeFiles(queue);
-            if (files.length > 0) { handed.push(...files); handed.splice(0, Math.max(0, handed.length - MAX_FILES_AHEAD * 2)); }
             worker.postMessage(files.length === 0 ? { kind: 'end' } : { kind: 'files', files } satisfies HuntWorkerRequest);
             break;
           }
+          case 'start':
+            current = m.file;
+            break;
           case 'batch':
             for (const hit of m.hits) add(hit);
             for (const issue of m.issues) { if (issue.error) onError(); options.onIssue?.(issue.line); }
@@ -261,7 +265,7 @@ function matchInWorkers(
       });
       worker.on('error', (e: Error & { code?: string }) => {
         if (e.code !== 'ERR_WORKER_OUT_OF_MEMORY') { reject(e); return; }
-        const where = handed.length > 0 ? `on one of ${handed.join(', ')}` : 'while loading the rules';
+        const where = current !== null ? `while hunting ${current}` : 'while loading the rules';
         reject(new Error(`a hunt worker ran out of its ${HUNT_WORKER_HEAP_MIB} MiB heap ${where} (run with --threads 1)`, { cause: e }));
       });
       worker.on('exit', () => { if (--running === 0) resolve(totals); });

@@ -22,6 +22,7 @@ const post = (m: HuntWorkerMessage): void => port.postMessage(m);
 const heap = new HeapBudget(HUNT_HEAP_BUDGET_MIB << 20);
 
 async function hunt(file: string): Promise<void> {
+  post({ kind: 'start', file });
   let hits: RuleHit[] = [];
   await matchFile(file, stage, data.inputFormat, (hit) => { hits.push(hitForTransfer(hit)); }, (bytes, events, issues) => {
     post({ kind: 'batch', hits, bytes, events, issues });
