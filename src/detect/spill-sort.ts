@@ -38,7 +38,7 @@ export interface SpillSortOptions<T> {
 
 /** Bytes of run data read at a time, in all, while merging. */
 const MERGE_READ_BYTES = 8 << 20;
-/** Bytes written to a run file per write call (keeps the joined text small). */
+/** Bytes of the buffer run lines are encoded into and written from (see {@link writeRun}). */
 const WRITE_BYTES = 1 << 20;
 
 /**
@@ -154,7 +154,7 @@ function writeRun<T>(path: string, items: readonly T[], store: ((item: T) => unk
       // and one longer than the buffer is written by itself.
       if (used + line.length * 3 > buffer.length) {
         if (used > 0) { writeAll(fd, buffer, used); used = 0; }
-        if (line.length * 3 > buffer.length) { writeSync(fd, line); continue; }
+        if (line.length * 3 > buffer.length) { const bytes = Buffer.from(line); writeAll(fd, bytes, bytes.length); continue; }
       }
       used += buffer.write(line, used);
     }

@@ -78,7 +78,13 @@ export interface EvtxFileReadOptions extends ChunkDecodeOptions {
  * for await (const chunk of readEvtxFile('Security.evtx')) console.log(chunk.records.length);
  */
 export async function* readEvtxFile(path: string, options: EvtxFileReadOptions = {}): AsyncGenerator<DecodedChunk> {
-  const block = freeBlocks.pop() ?? Buffer.allocUnsafe(BLOCK_SIZE);
+  let block: Buffer;
+  try {
+    block = freeBlocks.pop() ?? Buffer.allocUnsafe(BLOCK_SIZE);
+  } catch (e) {
+    if (options.fd !== undefined) closeSync(options.fd); // handed over, so ours to close
+    throw e;
+  }
   try {
     yield* chunksOf(path, options, block);
   } finally {
@@ -164,7 +170,7 @@ function* chunksOf(path: string, options: EvtxFileReadOptions, block: Buffer): G
     const end = options.chunkCount === undefined ? Infinity : first + options.chunkCount;
     let i = first;
     let declared = Infinity; // chunks the header counts; unknown unless it is read here
-    let size = Infinity; // the file's size when opened; unknown unless the header is read here
+    let size = Infinity; // the file's size when its header was read; unknown unless that is done here
     if (!options.skipHeader) {
       // The header and the start of the first chunk come in one read: most evidence
       // files are small, and most of their one chunk is unused.
@@ -182,8 +188,8 @@ function* chunksOf(path: string, options: EvtxFileReadOptions, block: Buffer): G
     }
     while (i < end) {
       const at = FILE_HEADER_SIZE + i * CHUNK_SIZE;
-      // Nothing past the end: a read there (a probe after the last chunk of nine in ten
-      // corpus files) only returns 0 bytes.
+      // Nothing past the end (as it was when the header was read): a read there, a probe
+      // after the last chunk of nine in ten corpus files, only returned 0 bytes.
       if (at >= size) break;
       if (i >= declared) {
         const probed = readSync(fd, block, 0, CHUNK_HEADER_SIZE, at);

@@ -4,7 +4,7 @@
  * Every Event leaves here with its `line`: Windows' own message when the source carried
  * it (NXLog `Message`, ECS `message`, XML `RenderingInfo`), else Haetae's rendering.
  */
-import { closeSync, statSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { isEvtxSignature, readEvtxFile } from '../evtx/index.js';
 import { eventFromRecord, renderLine, type Event } from '../event/index.js';
 import { eventFromEcs } from './ecs.js';
@@ -69,17 +69,29 @@ export async function* decodeFile(file: string, options: DecodeOptions = {}): As
     yield { events: [], issues: [{ severity: 'error', file, reason: `cannot read: ${(e as Error).message}` }], bytes: 0 };
     return;
   }
-  // The EVTX reader takes the open file over; every other path reads by name.
-  const handOver = (): number | undefined => { const f = fd ?? undefined; fd = null; return f; };
+  // The EVTX reader takes the open file over; every other path reads by name, so the
+  // descriptor is closed as soon as the format is known.
+  const opened: OpenedFile = {
+    take: () => { const f = fd ?? undefined; fd = null; return f; },
+    close: () => { if (fd !== null) { closeSync(fd); fd = null; } },
+  };
   try {
-    yield* decodeSniffed(file, sniffed, handOver, options);
+    yield* decodeSniffed(file, sniffed, opened, options);
   } finally {
-    if (fd !== null) closeSync(fd);
+    opened.close();
   }
 }
 
-async function* decodeSniffed(file: string, sniffed: Sniffed, handOver: () => number | undefined, options: DecodeOptions): AsyncGenerator<DecodedBatch> {
+/** The sniffer's descriptor of a file: taken over by the EVTX reader, else closed. */
+interface OpenedFile {
+  /** The descriptor, now the caller's to close (undefined if already taken or closed). */
+  take(): number | undefined;
+  close(): void;
+}
+
+async function* decodeSniffed(file: string, sniffed: Sniffed, opened: OpenedFile, options: DecodeOptions): AsyncGenerator<DecodedBatch> {
   const format = options.format ?? detectFormat(sniffed);
+  if (format !== 'evtx' || sniffed.gzip) opened.close();
   if (format === null) {
     yield { events: [], issues: [{ severity: 'error', file, line: 1, reason: 'cannot tell the input format from the content; use --input-format' }], bytes: 0 };
     return;
@@ -95,7 +107,7 @@ async function* decodeSniffed(file: string, sniffed: Sniffed, handOver: () => nu
   try {
     if (format === 'evtx') {
       if (sniffed.gzip) throw new RecordError('gzip-compressed EVTX: decompress it first');
-      yield* decodeEvtxFile(file, options.strictChecksums ?? false, handOver(), finish);
+      yield* decodeEvtxFile(file, options.strictChecksums ?? false, opened.take(), finish);
     } else if (format === 'xml') {
       for await (const b of decodeWindowsXml(file, readTextChunks(file, sniffed, meter))) yield finish({ ...b, bytes: progressed() });
     } else if (format === 'text') {
@@ -126,10 +138,9 @@ async function* decodeEvtxFile(file: string, strictChecksums: boolean, fd: numbe
     last = Math.max(last, end);
   }
   // Chunks the reader skipped unread (never written, past the header's count) still count
-  // as read: progress totals are file sizes.
-  // (The size comes with the header's item: a stat per file was ~1% of a hunt.)
-  size ??= statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-  if (size > last) yield { events: [], issues: [], bytes: size - last };
+  // as read: progress totals are file sizes. (The size comes with the header's item; a
+  // stat per file was ~1% of a hunt.)
+  if (size !== undefined && size > last) yield { events: [], issues: [], bytes: size - last };
 }
 
 /** JSON records → Events with the mapper of the forced format, or per record by shape. */

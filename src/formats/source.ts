@@ -42,7 +42,7 @@ export function openBytes(path: string, gzip: boolean, meter?: ReadMeter): Reada
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   raw.on('error', (e) => gunzip.destroy(e));
   // Destroying the gunzip stream (a reader that stops early, like the sniffer) does not
-  // end the file stream piped into it: its descriptor stayed open until a GC.
+  // end the file stream piped into it: its descriptor was never closed, not even by a GC.
   gunzip.on('close', () => raw.destroy());
   return raw.pipe(gunzip);
 }

@@ -4,8 +4,8 @@
  * strings folded are remembered by identity (one event's values: the prefilter scan of
  * a command line and every candidate rule reading it share one lowercased copy).
  *
- * Nothing outlives that ring. A map of long values kept across events (tried until
- * session 10) hashed every new long string to look it up, and over the corpus missed
+ * Nothing outlives that ring. A map of long values kept across events (the previous
+ * design) hashed every new long string to look it up, and over the corpus missed
  * five times in six by characters (script blocks, unique command lines); the strings it
  * kept were promoted to the old generation and dropped 4,096 at a time. A one-thread hunt
  * spent ~8% more CPU with it than with plain `toLowerCase` (bench/RESULTS.md, Hunt).
