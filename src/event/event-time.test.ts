@@ -1,7 +1,7 @@
 /** eventTimeMs is Date.parse, only faster on the decoders' ISO form. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventTimeMs } from './event.js';
+import { eventTimeMs } from './time.js';
 
 /** A deterministic pseudo-random sequence (xorshift), so a failure can be replayed. */
 function random(seed: number): () => number {

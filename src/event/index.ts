@@ -1,5 +1,6 @@
 /** The normalized Event model and its builders. Public face of the module. */
-export { emptyEvent, eventTimeMs, setField, type Event, type EventValue } from './event.js';
+export { emptyEvent, setField, type Event, type EventValue } from './event.js';
+export { daysInMonth, eventTimeMs } from './time.js';
 export { eventFromRecord, eventFromXml, type SourceInstance, type SourceNode, type SourceValue } from './from-xml.js';
 export { eventToXml, type EventXmlNode } from './to-xml.js';
 export { SYSMON_PROVIDER, SYSMON_TITLES, renderSysmonMessage, parseSysmonMessage, type ParsedSysmonMessage } from './sysmon-message.js';

@@ -7,6 +7,7 @@
  * zone; Haetae reads events from many hosts and prints UTC everywhere, so a pattern without
  * a zone letter (`Z`, `X`, `z`) means UTC (specs/query-language.md "Functions").
  */
+import { daysInMonth } from '../event/index.js';
 
 /** Thrown for a pattern, span or unit written wrongly in the query (never for bad data). */
 export class DateSyntaxError extends Error {
@@ -229,12 +230,6 @@ export function parseDate(text: string, pattern: string, now: Date = new Date())
   return new Date(d.getTime() - offset * 60_000);
 }
 
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(year: number, month: number): number {
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month === 1 && leap ? 29 : MONTH_DAYS[month];
-}
 
 // ---------------------------------------------------------------- spans and calendar arithmetic
 
