@@ -181,7 +181,9 @@ function compileValueTests(plan: FieldPlan): (v: EventValue | undefined) => bool
  */
 const MIN_INDEXED_CONTAINS = 24;
 
-const isIndexable = (p: Pattern): boolean => { const l = containsLiteral(p); return l !== null && l !== ''; };
+/** The lowercased literal of a `*text*` pattern with text, or null (not scanned for). */
+const indexedLiteral = (p: Pattern): string | null => { const l = containsLiteral(p); return l === null || l === '' ? null : l.toLowerCase(); };
+const isIndexable = (p: Pattern): boolean => indexedLiteral(p) !== null;
 
 /**
  * One needle index of the non-empty `contains` literals of `tests` (lowercased: the
@@ -189,7 +191,10 @@ const isIndexable = (p: Pattern): boolean => { const l = containsLiteral(p); ret
  */
 function indexedContains(tests: readonly ValueTest[]): NeedleIndex | null {
   const needles: string[] = [];
-  for (const t of tests) if (t.kind === 'pattern') for (const p of t.variants) if (isIndexable(p)) needles.push((containsLiteral(p) ?? '').toLowerCase());
+  for (const t of tests) {
+    if (t.kind !== 'pattern') continue;
+    for (const p of t.variants) { const l = indexedLiteral(p); if (l !== null) needles.push(l); }
+  }
   return needles.length >= MIN_INDEXED_CONTAINS ? new NeedleIndex(needles) : null;
 }
 
