@@ -103,7 +103,7 @@ export class RuleList {
       const entry = entries[i];
       if (entry.provider !== null && entry.provider !== provider) continue; // cheaper than the clause
       const second = also[i];
-      if (second === null || clauseHolds(second, event)) run(entry, event, provider, hits);
+      if ((second === null || clauseHolds(second, event)) && entry.matcher.matches(event)) hits.push(entry);
     }
   }
 
